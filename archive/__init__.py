@@ -1,0 +1,1 @@
+"""The archive: raw files with provenance, an SQLite database, Datasette on top."""

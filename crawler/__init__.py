@@ -1,0 +1,1 @@
+"""Scrapy spiders for government portals' annual-report columns."""

@@ -1,0 +1,1 @@
+"""One extractor per file format; each returns an ``Extracted``."""

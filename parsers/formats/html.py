@@ -1,0 +1,131 @@
+"""HTML pages: tables from the DOM with rowspan/colspan expanded, text from the body."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ..document import Extracted, text_rows
+from ..encoding import decode
+from ..mapper import Row
+
+MAX_SPAN_ROWS = 200
+MAX_SPAN_COLS = 50
+_BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+          "article", "dd", "dt", "ul", "ol", "blockquote", "pre"}
+_REPORT_MARKERS = re.compile(r"本年新收|第二十条|行政复议|申请人情况|信息内容")
+
+
+def _cell_text(el) -> str:
+    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+
+def expand_table(table) -> list[list[str | None]]:
+    """The table's grid: a spanned slot holds None; its origin holds the text."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], bool] = {}
+    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    for r, tr in enumerate(rows):
+        if len(grid) <= r:
+            grid.append([])
+        row = grid[r]
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in pending:
+                while len(row) <= c:
+                    row.append(None)
+                c += 1
+            rs = _span(cell.get("rowspan"), MAX_SPAN_ROWS)
+            cs = _span(cell.get("colspan"), MAX_SPAN_COLS)
+            while len(row) <= c:
+                row.append(None)
+            row[c] = _cell_text(cell)
+            for dr in range(rs):
+                for dc in range(cs):
+                    if dr or dc:
+                        pending[(r + dr, c + dc)] = True
+                        if dr == 0:
+                            while len(row) <= c + dc:
+                                row.append(None)
+            c += cs
+    return grid
+
+
+def _owner_table(tr):
+    for anc in tr.iterancestors():
+        if anc.tag == "table":
+            return anc
+    return None
+
+
+def _span(value, cap: int) -> int:
+    try:
+        n = int(str(value).strip() or 1)
+    except ValueError:
+        return 1
+    return max(1, min(n, cap))
+
+
+def _text(root) -> str:
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    out: list[str] = []
+
+    def walk(el):
+        if not isinstance(el.tag, str):
+            if el.tail:
+                out.append(el.tail)
+            return
+        if el.tag in ("td", "th"):
+            out.append(_cell_text(el) + "\t")
+            if el.tail:
+                out.append(el.tail.strip())
+            return
+        if el.tag in _BLOCK:
+            out.append("\n")
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            walk(child)
+        if el.tag in _BLOCK:
+            out.append("\n")
+        if el.tail:
+            out.append(el.tail)
+
+    walk(root)
+    text = "".join(out)
+    text = re.sub(r"[ \u3000\xa0]*\n[ \t\u3000\xa0]*", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def extract(data: bytes, declared_charset: str | None = None) -> Extracted:
+    text, _, warnings = decode(data, declared_charset)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8",
+                                                                         no_network=True,
+                                                                         huge_tree=False))
+    except (etree.ParserError, ValueError) as exc:
+        raise ValueError(f"not a readable HTML page: {exc}") from exc
+    title = None
+    for xp in ("//meta[@name='ArticleTitle']/@content", "//h1//text()", "//title//text()"):
+        found = [t.strip() for t in root.xpath(xp) if t.strip()]
+        if found:
+            title = found[0]
+            break
+    rows: list[Row] = []
+    for gid, table in enumerate(root.iter("table")):
+        if table.xpath(".//table"):
+            continue  # a layout table: its inner tables are read on their own
+        grid = expand_table(table)
+        if not any(_REPORT_MARKERS.search(c or "") for r in grid for c in r):
+            continue
+        rows.extend(Row(r, gid) for r in grid)
+    body = _text(root)
+    if not rows:
+        rows = text_rows(body)
+    return Extracted("html", body, rows, title=title, warnings=warnings)

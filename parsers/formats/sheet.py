@@ -1,0 +1,49 @@
+"""XLS and XLSX workbooks through calamine; merged ranges leave None in their covered slots."""
+
+from __future__ import annotations
+
+import io
+
+from python_calamine import CalamineWorkbook
+
+from ..document import Extracted
+from ..mapper import Row
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v).strip()
+
+
+def extract(data: bytes, fmt: str) -> Extracted:
+    if fmt == "xlsx":
+        from .docx import check_zip
+
+        check_zip(data, "XLSX")
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types
+        raise ValueError(f"not a readable {fmt.upper()} workbook: {exc}") from exc
+    rows: list[Row] = []
+    lines: list[str] = []
+    for gid, name in enumerate(wb.sheet_names):
+        sheet = wb.get_sheet_by_name(name)
+        data_rows = sheet.to_python(skip_empty_area=False)
+        covered = set()
+        for rng in (sheet.merged_cell_ranges or []):
+            (r0, c0), (r1, c1) = rng
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        covered.add((r, c))
+        for r, values in enumerate(data_rows):
+            cells = [None if (r, c) in covered else _fmt(v) for c, v in enumerate(values)]
+            rows.append(Row(cells, gid))
+            line = "\t".join(c or "" for c in cells).rstrip("\t")
+            lines.append(line)
+    text = "\n".join(lines)
+    title = next((ln.strip("\t ") for ln in lines if ln.strip()), None)
+    return Extracted(fmt, text, rows, title=title)

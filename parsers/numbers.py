@@ -1,0 +1,56 @@
+"""Reading the numbers of a table cell.
+
+Cells arrive as printed: full-width digits, thousands separators, units, and the dashes or
+``无`` that mean "nothing to report". A cell is one of: a number, a placeholder (not a number,
+reported as absent with a warning), or text (a label).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_UNIT = re.compile(r"(万元|元|件|条|项|个|次|人次|份)$")
+# What a cell holds when there is nothing to report.
+PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "－－", "‐", "…", "\\", "空", "x", "X", "×"}
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII) and collapsed white space."""
+    text = unicodedata.normalize("NFKC", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Normalised text with every space removed: labels broken over lines compare equal."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def parse_number(text: str | None) -> int | float | None:
+    """The number a cell holds, or None if it holds none."""
+    if text is None:
+        return None
+    s = compact(text)
+    if not s:
+        return None
+    s = _UNIT.sub("", s)
+    if not _NUMBER.match(s):
+        return None
+    s = s.replace(",", "")
+    if "." in s:
+        value = float(s)
+        return value
+    return int(s)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for ``—``, ``/``, ``无`` and the like: a cell that says there is no number."""
+    if text is None:
+        return False
+    return compact(text) in PLACEHOLDERS
+
+
+def is_numeric_cell(text: str | None) -> bool:
+    return parse_number(text) is not None or is_placeholder(text)

@@ -1,0 +1,87 @@
+"""Parsing untrusted files in a child process with time and memory limits.
+
+A hostile file (a zip bomb, a PDF whose streams never end) can take the parser down or hang it;
+in a child it takes only the child. The parent gets a report, or a one-line error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import traceback
+from dataclasses import dataclass
+
+from .api import ParseError, parse_bytes
+from .report import Report
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY = 2 * 1024 ** 3
+
+
+@dataclass
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT  # wall-clock seconds per file
+    memory: int = DEFAULT_MEMORY  # bytes of address space
+
+
+def _child(conn, data: bytes, limits: Limits) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        cpu = int(limits.timeout) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    except (ValueError, OSError):
+        pass
+    try:
+        report = parse_bytes(data)
+        conn.send(("ok", report))
+    except ParseError as exc:
+        conn.send(("error", str(exc)))
+    except MemoryError:
+        conn.send(("error", f"refused: parsing needed more than {limits.memory // 2**20} MiB"))
+    except BaseException as exc:  # noqa: BLE001 - the child reports whatever killed it
+        conn.send(("error", f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]))
+        traceback.print_exc()
+    finally:
+        conn.close()
+
+
+def parse_isolated(data: bytes, limits: Limits | None = None) -> Report:
+    """Parse in a child process; raise ParseError with one line on any failure."""
+    limits = limits or Limits()
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, data, limits), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(limits.timeout):
+            raise ParseError(f"timed out after {limits.timeout:g} s")
+        try:
+            status, payload = parent.recv()
+        except (EOFError, OSError):
+            proc.join(1)
+            code = proc.exitcode
+            raise ParseError(_death(code, limits)) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if status == "ok":
+        return payload
+    raise ParseError(payload)
+
+
+def _death(code: int | None, limits: Limits) -> str:
+    if code is not None and code < 0:
+        sig = -code
+        if sig == 9:
+            return f"the parser was killed (memory above {limits.memory // 2**20} MiB?)"
+        if sig == 24:  # SIGXCPU
+            return f"timed out: more than {limits.timeout:g} s of CPU"
+        return f"the parser died on signal {sig}"
+    return f"the parser exited with status {code}"
+
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
