@@ -11,6 +11,7 @@ APT_PACKAGES=(
   fonts-noto-cjk             # Chinese fonts for LibreOffice and rendering
   poppler-utils              # pdftoppm, used by the test-document generator's scans
   libgl1 libglib2.0-0        # OpenCV's shared libraries (OCR)
+  chromium                   # the browser scrapy-playwright drives (Playwright cannot download one)
 )
 
 missing=()
