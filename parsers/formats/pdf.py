@@ -8,12 +8,16 @@ import re
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted
 from ..mapper import Row
 
 MAX_PAGES = 200
-_TABLE_PAGE = re.compile(r"第二十条|本年新收|申请人情况|行政复议|规范性文件|予以公开|不予处理|结转下年")
+# Words of the tables themselves (prose pages mention 行政复议 or 规范性文件 too, but not these).
+_TABLE_PAGE = re.compile(r"第二十条\s*第|信息内容|本年新收|申请人情况|结转下年|予以公开|不予处理|尚未审结|"
+                         r"复议后起诉|直接起诉")
+_AFTER_TABLES = re.compile(r"存在的主要问题|其他需要报告")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 
@@ -29,27 +33,30 @@ def garbled(text: str) -> bool:
     return cjk < 0.3 and bad > 0.05
 
 
-def page_texts(data: bytes) -> list[str]:
+def page_texts(data: bytes) -> tuple[list[str], list[int]]:
+    """Each page's text, and how many vector paths it draws (ruled tables draw many)."""
     pdf = pdfium.PdfDocument(data)
     try:
         n = len(pdf)
         if n > MAX_PAGES:
             raise ValueError(f"refused: {n} pages, more than the limit of {MAX_PAGES}")
-        texts = []
+        texts, paths = [], []
         for i in range(n):
             page = pdf[i]
             tp = page.get_textpage()
             texts.append(tp.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             tp.close()
+            paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
+                                                          max_depth=2)))
             page.close()
-        return texts
+        return texts, paths
     finally:
         pdf.close()
 
 
 def extract(data: bytes, ocr=None) -> Extracted:
     try:
-        texts = page_texts(data)
+        texts, paths = page_texts(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
@@ -61,16 +68,19 @@ def extract(data: bytes, ocr=None) -> Extracted:
     bad_pages = [i for i, t in enumerate(texts) if garbled(t) or len(t.strip()) < 10]
     table_pages = [i for i, t in enumerate(texts) if _TABLE_PAGE.search(t)]
     if table_pages:
-        # A table that runs on from a table page is read too.
+        # A table that runs on from the last table page onto the next one is read too.
         last = table_pages[-1]
-        table_pages = list(range(table_pages[0], min(last + 2, len(texts))))
+        if last + 1 < len(texts) and not _AFTER_TABLES.search(texts[last]) and paths[last + 1] >= 10:
+            last += 1
+        table_pages = list(range(table_pages[0], last + 1))
     gid = 0
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for i in table_pages:
             if i in bad_pages:
                 continue
             page = pdf.pages[i]
-            tables = page.extract_tables()
+            # Only a page that draws lines can hold a ruled table; the rest are read as text lines.
+            tables = page.extract_tables() if paths[i] >= 10 else []
             if not tables:
                 lines = page.extract_text().splitlines()
                 rows.extend(Row([ln]) for ln in lines)
