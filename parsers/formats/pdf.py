@@ -1,5 +1,6 @@
-"""PDF: pypdfium2 for the text of every page (fast), pdfplumber for the ruled tables of the
-pages that hold the report's tables; pages whose text layer is garbled go to OCR."""
+"""PDF: pypdfium2 for the text of every page and the ruled tables of the pages that hold the
+report's tables (laid out by pdfplumber's table finder, see pdfgrid); pages without a usable
+text layer go to OCR."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted
 from ..mapper import Row
+from . import pdfgrid
 
 MAX_PAGES = 200
 # Words of the tables themselves (prose pages mention 行政复议 or 规范性文件 too, but not these).
@@ -33,9 +35,35 @@ def garbled(text: str) -> bool:
     return cjk < 0.3 and bad > 0.05
 
 
-def page_texts(data: bytes) -> tuple[list[str], list[int]]:
-    """Each page's text, and how many vector paths it draws (ruled tables draw many)."""
-    pdf = pdfium.PdfDocument(data)
+def _table_rows(pdf: pdfium.PdfDocument, data: bytes, i: int, gid: int) -> tuple[list[Row], int]:
+    """Rows of the ruled tables on page i; pdfplumber reads pages pdfgrid cannot."""
+    page = pdf[i]
+    textpage = page.get_textpage()
+    try:
+        tables = pdfgrid.page_tables(page, textpage)
+    except NotImplementedError:
+        with pdfplumber.open(io.BytesIO(data), pages=[i + 1]) as plumb:
+            tables = plumb.pages[0].extract_tables()
+    finally:
+        textpage.close()
+        page.close()
+    rows = []
+    for t in tables:
+        if max((len(r) for r in t), default=0) < 2:
+            continue  # a ruled text box around prose, not a data table
+        rows.extend(Row(list(r), gid) for r in t)
+        gid += 1
+    return rows, gid
+
+
+def extract(data: bytes, ocr=None) -> Extracted:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise ValueError("encrypted PDF: it needs a password to open") from exc
+        raise ValueError(f"not a readable PDF: {msg}") from exc
     try:
         n = len(pdf)
         if n > MAX_PAGES:
@@ -49,56 +77,40 @@ def page_texts(data: bytes) -> tuple[list[str], list[int]]:
             paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
                                                           max_depth=2)))
             page.close()
-        return texts, paths
-    finally:
-        pdf.close()
-
-
-def extract(data: bytes, ocr=None) -> Extracted:
-    try:
-        texts, paths = page_texts(data)
-    except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower():
-            raise ValueError("encrypted PDF: it needs a password to open") from exc
-        raise ValueError(f"not a readable PDF: {msg}") from exc
-    warnings: list[str] = []
-    rows: list[Row] = []
-    ocr_pages: list[int] = []
-    bad_pages = [i for i, t in enumerate(texts) if garbled(t) or len(t.strip()) < 10]
-    table_pages = [i for i, t in enumerate(texts) if _TABLE_PAGE.search(t)]
-    if table_pages:
-        # A table that runs on from the last table page onto the next one is read too.
-        last = table_pages[-1]
-        if last + 1 < len(texts) and not _AFTER_TABLES.search(texts[last]) and paths[last + 1] >= 10:
-            last += 1
-        table_pages = list(range(table_pages[0], last + 1))
-    gid = 0
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for i in table_pages:
+        warnings: list[str] = []
+        rows: list[Row] = []
+        ocr_pages: list[int] = []
+        bad_pages = [i for i, t in enumerate(texts) if garbled(t) or len(t.strip()) < 10]
+        table_pages = [i for i, t in enumerate(texts) if _TABLE_PAGE.search(t)]
+        if table_pages:
+            # A table that runs on from the last table page onto the next one is read too.
+            last = table_pages[-1]
+            if last + 1 < n and not _AFTER_TABLES.search(texts[last]) and paths[last + 1] >= 10:
+                last += 1
+            table_pages = list(range(table_pages[0], last + 1))
+        gid = 0
+        missing = []
+        for i in range(n):
             if i in bad_pages:
-                continue
-            page = pdf.pages[i]
-            # Only a page that draws lines can hold a ruled table; the rest are read as text lines.
-            tables = page.extract_tables() if paths[i] >= 10 else []
-            if not tables:
-                lines = page.extract_text().splitlines()
-                rows.extend(Row([ln]) for ln in lines)
-            for t in tables:
-                if max((len(r) for r in t), default=0) < 2:
-                    continue  # a ruled text box around prose, not a data table
-                rows.extend(Row(list(r), gid) for r in t)
-                gid += 1
-            page.close()
-    if bad_pages:
-        if ocr is None:
-            warnings.append(f"pdf: pages {', '.join(str(i + 1) for i in bad_pages)} have no "
-                            f"usable text layer and OCR is not installed; their content is missing")
-        else:
-            for i in bad_pages:
+                if ocr is None:
+                    missing.append(i)
+                    continue
                 text, page_rows = ocr.pdf_page(data, i, gid_base=10_000 * (i + 1))
                 texts[i] = text
                 rows.extend(page_rows)
                 ocr_pages.append(i + 1)
-    return Extracted("pdf", "\n".join(texts), rows, warnings=warnings, pages=len(texts),
+            elif i in table_pages:
+                # Only a page that draws lines holds a ruled table; others are read as text lines.
+                page_rows: list[Row] = []
+                if paths[i] >= 10:
+                    page_rows, gid = _table_rows(pdf, data, i, gid)
+                if not page_rows:
+                    page_rows = [Row([ln]) for ln in texts[i].splitlines()]
+                rows.extend(page_rows)
+        if missing:
+            warnings.append(f"pdf: pages {', '.join(str(i + 1) for i in missing)} have no usable "
+                            f"text layer and OCR is not installed; their content is missing")
+    finally:
+        pdf.close()
+    return Extracted("pdf", "\n".join(texts), rows, warnings=warnings, pages=n,
                      ocr_pages=ocr_pages)
