@@ -19,7 +19,8 @@ _PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|数据统计)[^
 _ORGAN_END = re.compile(r"(人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|"
                         r"委员会|政府|局|委|厅|署|办|院|中心|街道办事处|办事处|街道|镇|乡|苏木|站|队|所|会|"
                         r"区|县|市|州|旗|盟|省|处|社|部|团|场)$")
-_COUNTY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|地区)?[\u4e00-\u9fff]{1,5}?(?:县|区|市|旗)"
+# A county name can be one character and 县 (泗县, 蠡县): the province or city before it is optional.
+_COUNTY_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|地区))?[\u4e00-\u9fff]{1,5}?(?:县|区|市|旗)"
                             r"(?=[\u4e00-\u9fff]{1,8}(?:乡|镇|街道|苏木))")
 _TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$")
 _NOISE = re.compile(r"^(?:关于|印发|公布|发布)")

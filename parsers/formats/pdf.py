@@ -13,12 +13,16 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted
 from ..mapper import Row
+from ..numbers import is_numeric_cell
 from . import pdfgrid
 
 MAX_PAGES = 200
+PICTURE_SHARE = 0.2  # of the page's area covered by pictures, for a page of pasted-in tables
+MAX_PICTURE_PAGES = 12
 # Words of the tables themselves (prose pages mention 行政复议 or 规范性文件 too, but not these).
 _TABLE_PAGE = re.compile(r"第二十条\s*第|信息内容|本年新收|申请人情况|结转下年|予以公开|不予处理|尚未审结|"
                          r"复议后起诉|直接起诉")
+_TABLE_SECTIONS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况")
 _AFTER_TABLES = re.compile(r"存在的主要问题|其他需要报告")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
@@ -33,6 +37,21 @@ def garbled(text: str) -> bool:
     cjk = len(_CJK.findall(chars)) / len(chars)
     bad = len(_BAD.findall(text)) / len(chars)
     return cjk < 0.3 and bad > 0.05
+
+
+def _image_share(page: pdfium.PdfPage) -> float:
+    """The share of the page's area that its pictures cover (overlaps counted twice)."""
+    w, h = page.get_size()
+    if w <= 0 or h <= 0:
+        return 0.0
+    area = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        area += max(0.0, min(right, w) - max(left, 0)) * max(0.0, min(top, h) - max(bottom, 0))
+    return area / (w * h)
 
 
 def _table_rows(pdf: pdfium.PdfDocument, data: bytes, i: int, gid: int) -> tuple[list[Row], int]:
@@ -56,6 +75,27 @@ def _table_rows(pdf: pdfium.PdfDocument, data: bytes, i: int, gid: int) -> tuple
     return rows, gid
 
 
+_ITEM_START = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）.．、]|总计)")
+
+
+def _join_split_row(rows: list[Row], page_rows: list[Row]) -> list[Row]:
+    """A row broken by a page break: its tail opens the next page's table as a row of label
+    text over the empty cells where the previous row has its numbers. Join it back, so the
+    label is read whole and not taken for the next row's."""
+    if not rows or not page_rows:
+        return page_rows
+    prev, head = rows[-1], page_rows[0]
+    if len(prev.cells) != len(head.cells):
+        return page_rows
+    number_slots = [j for j, c in enumerate(prev.cells) if is_numeric_cell(c)]
+    texts = [c for c in head.cells if c]
+    if (not number_slots or not texts or any(is_numeric_cell(c) for c in texts)
+            or any(head.cells[j] != "" for j in number_slots) or _ITEM_START.match(texts[0])):
+        return page_rows
+    prev.cells = [p if not h else (p or "") + "\n" + h for p, h in zip(prev.cells, head.cells)]
+    return page_rows[1:]
+
+
 def extract(data: bytes, ocr=None) -> Extracted:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -68,7 +108,7 @@ def extract(data: bytes, ocr=None) -> Extracted:
         n = len(pdf)
         if n > MAX_PAGES:
             raise ValueError(f"refused: {n} pages, more than the limit of {MAX_PAGES}")
-        texts, paths = [], []
+        texts, paths, images = [], [], []
         for i in range(n):
             page = pdf[i]
             tp = page.get_textpage()
@@ -76,6 +116,7 @@ def extract(data: bytes, ocr=None) -> Extracted:
             tp.close()
             paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
                                                           max_depth=2)))
+            images.append(_image_share(page))
             page.close()
         warnings: list[str] = []
         rows: list[Row] = []
@@ -88,16 +129,34 @@ def extract(data: bytes, ocr=None) -> Extracted:
             if last + 1 < n and not _AFTER_TABLES.search(texts[last]) and paths[last + 1] >= 10:
                 last += 1
             table_pages = list(range(table_pages[0], last + 1))
+        # Tables pasted in as pictures on pages that have text: the report names its tables'
+        # sections but no text layer holds a table's words, so the pages with a large picture
+        # are read by OCR for their tables.
+        picture_pages = []
+        if not table_pages and _TABLE_SECTIONS.search("".join(texts).replace(" ", "")):
+            picture_pages = [i for i in range(n) if i not in bad_pages
+                             and images[i] >= PICTURE_SHARE][:MAX_PICTURE_PAGES]
         gid = 0
         missing = []
         for i in range(n):
-            if i in bad_pages:
+            if i in bad_pages or i in picture_pages:
                 if ocr is None:
                     missing.append(i)
                     continue
-                text, page_rows = ocr.pdf_page(data, i, gid_base=10_000 * (i + 1))
-                texts[i] = text
-                rows.extend(page_rows)
+                try:
+                    text, page_rows = ocr.pdf_page(data, i, gid_base=10_000 * (i + 1))
+                except MemoryError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one unreadable page is not the file
+                    warnings.append(f"pdf: OCR of page {i + 1} failed ({type(exc).__name__}: "
+                                    f"{str(exc).splitlines()[0][:120] if str(exc) else ''}); "
+                                    f"its content is missing")
+                    continue
+                if i in bad_pages:
+                    texts[i] = text
+                    rows.extend(page_rows)
+                else:
+                    rows.extend(r for r in page_rows if r.grid is not None)  # its text layer stays
                 ocr_pages.append(i + 1)
             elif i in table_pages:
                 # Only a page that draws lines holds a ruled table; others are read as text lines.
@@ -108,8 +167,10 @@ def extract(data: bytes, ocr=None) -> Extracted:
                     page_rows = [Row([ln]) for ln in texts[i].splitlines()]
                 rows.extend(page_rows)
         if missing:
-            warnings.append(f"pdf: pages {', '.join(str(i + 1) for i in missing)} have no usable "
-                            f"text layer and OCR is not installed; their content is missing")
+            kind = "have no usable text layer" if all(i in bad_pages for i in missing) else \
+                "hold pictures of tables or have no usable text layer"
+            warnings.append(f"pdf: pages {', '.join(str(i + 1) for i in missing)} {kind} "
+                            f"and OCR is not installed; their content is missing")
     finally:
         pdf.close()
     return Extracted("pdf", "\n".join(texts), rows, warnings=warnings, pages=n,
