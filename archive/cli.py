@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import click
 
 from parsers.cli import parse_command
+from parsers.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
+
+from .paths import Layout
 
 
 @click.group()
@@ -14,6 +21,215 @@ def main():
 
 
 main.add_command(parse_command)
+
+data_option = click.option(
+    "--data", "data", type=click.Path(file_okay=False), default=None,
+    help="Data directory (default: $XXGK_DATA, else ./data).")
+
+
+def _read_db(data):
+    """A read-only connection to an existing archive, or a clean exit."""
+    from .db import connect
+    layout = Layout(data)
+    if not layout.db.exists():
+        raise click.ClickException(f"no archive at {layout.db}")
+    return connect(layout.db, readonly=True)
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@data_option
+@click.option("--url", help="The URL the file was downloaded from (one file only).")
+@click.option("--portal", help="The portal it came from.")
+@click.option("--no-parse", is_flag=True, help="Store only; parse later with xxgk reparse.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+def ingest_command(paths, data, url, portal, no_parse, as_json, timeout):
+    """Add files downloaded by hand (no crawl) to the archive.
+
+    Provenance: --url/--portal, else a sidecar FILE.json (url, fetched_at, portal, title,
+    published, referer, link_text, report_url, aliases), else none. Directories are walked.
+    Ingesting the same bytes again changes nothing.
+    """
+    from .ingest import ingest_file, iter_files
+    from .store import Archive
+
+    files = list(iter_files(paths))
+    if url and len(files) != 1:
+        raise click.UsageError("--url names the source of one file; use sidecars for several")
+    counts = {"added": 0, "unchanged": 0, "failed": 0}
+    with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
+        for path in files:
+            try:
+                res = ingest_file(arc, path, url=url, portal=portal, parse=not no_parse)
+            except (OSError, ValueError) as exc:
+                counts["failed"] += 1
+                click.echo(f"xxgk ingest: {path}: error: {exc}", err=True)
+                continue
+            counts[res["status"]] += 1
+            if as_json:
+                _echo_json(res)
+            else:
+                p = res["parse"]
+                parsed = (f" parse={p['status']} {p.get('organ') or '?'} {p.get('year') or '?'}"
+                          f" cells={p['cells']}" if p else "")
+                click.echo(f"{res['status']:9} {res['sha256'][:12]} {path}{parsed}")
+    click.echo(f"{counts['added']} added, {counts['unchanged']} unchanged, "
+               f"{counts['failed']} failed", err=True)
+    sys.exit(1 if counts["failed"] else 0)
+
+
+REPORT_FIELDS = ["url", "aliases", "portal", "organ", "year", "template", "format", "sha256",
+                 "parse_status", "first_seen", "last_seen", "title", "published", "province",
+                 "region", "level", "check_status", "n_cells", "parser_version", "parse_error"]
+
+
+@main.command("reports")
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per report.")
+@click.option("--year", type=int, help="Only reports on this year.")
+@click.option("--organ", help="Only organs whose name contains this.")
+def reports_command(data, as_json, year, organ):
+    """List the archived reports."""
+    conn = _read_db(data)
+    sql = ("SELECT r.*, (SELECT json_group_array(url) FROM report_aliases a "
+           "WHERE a.report_id = r.id) AS aliases FROM reports r WHERE 1")
+    params = []
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    if organ:
+        sql += " AND organ LIKE ?"
+        params.append(f"%{organ}%")
+    cur = conn.execute(sql + " ORDER BY r.id", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        rec = dict(zip(names, row))
+        rec["aliases"] = json.loads(rec["aliases"])
+        if as_json:
+            _echo_json({k: rec[k] for k in REPORT_FIELDS})
+        else:
+            click.echo("\t".join(str(rec[k] if rec[k] is not None else "-") for k in
+                                 ("year", "organ", "template", "parse_status", "check_status",
+                                  "format", "url")))
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per report found.")
+@click.option("--limit", default=100, show_default=True)
+def search_command(query, data, as_json, limit):
+    """Full-text search: reports containing every term (any length, 公开 and 复议 included)."""
+    from .search import search
+
+    rows = search(_read_db(data), " ".join(query), limit=limit)
+    for r in rows:
+        if as_json:
+            _echo_json({k: r[k] for k in ("url", "organ", "year", "snippet", "report_id",
+                                          "sha256", "region")})
+        else:
+            click.echo(f"{r['year'] or '?'}\t{r['organ'] or '?'}\t{r['url']}\n    {r['snippet']}")
+    if not as_json:
+        click.echo(f"{len(rows)} report(s)", err=True)
+
+
+@main.command("reparse")
+@data_option
+@click.option("--stale", "which", flag_value="stale", help="Only documents parsed by another "
+              "parser version.")
+@click.option("--errors", "which", flag_value="error", help="Only documents that failed.")
+@click.option("--pending", "which", flag_value="pending", help="Only documents never parsed.")
+@click.option("--all", "which", flag_value="all", default=True, help="Every report document "
+              "(default).")
+@click.option("--sha256", "shas", multiple=True, help="Only this document (repeatable).")
+@click.option("--jobs", default=1, show_default=True, help="Documents parsed at once.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+def reparse_command(data, which, shas, jobs, timeout, as_json):
+    """Run the current parsers again over the stored raw files.
+
+    Every cell, check, warning and text row records the parser version that produced it.
+    """
+    import parsers
+
+    from .store import Archive
+
+    with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
+        todo = list(shas) or arc.documents_to_parse(which)
+        counts: dict[str, int] = {}
+
+        def one(sha):
+            return sha, arc.parse_document(sha)
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for sha, res in pool.map(one, todo):
+                counts[res["status"]] = counts.get(res["status"], 0) + 1
+                if as_json:
+                    _echo_json({"sha256": sha, "parser_version": parsers.__version__, **res})
+                else:
+                    click.echo(f"{res['status']:8} {sha[:12]} {res.get('organ') or '?'} "
+                               f"{res.get('year') or '?'} cells={res['cells']}"
+                               + (f" error: {res['error']}" if res.get("error") else ""))
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to do"
+    click.echo(f"parser {parsers.__version__}: {summary}", err=True)
+
+
+@main.command("serve")
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True)
+@click.option("--immutable", is_flag=True, help="The file will not change while served "
+              "(faster: counts cached, no locking).")
+@click.option("--sql-time-limit", default=10_000, show_default=True, help="Milliseconds per query.")
+def serve_command(data, host, port, immutable, sql_time_limit):
+    """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard."""
+    from .serve import make_datasette, run
+
+    try:
+        ds = make_datasette(data, immutable=immutable,
+                            settings={"sql_time_limit_ms": sql_time_limit})
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Serving {Layout(data).db} at http://{host}:{port}/ (dashboard: "
+               f"/-/dashboards/xxgk, search: /{Layout(data).db.stem}/search)", err=True)
+    run(ds, host=host, port=port)
+
+
+@main.command("crawls")
+@data_option
+@click.option("--json", "as_json", is_flag=True)
+def crawls_command(data, as_json):
+    """List crawls, newest first, with their fetch counts."""
+    conn = _read_db(data)
+    cur = conn.execute("SELECT c.id, c.portal, c.status, c.started_at, c.ended_at, c.resumed, "
+                       "(SELECT count(*) FROM fetches f WHERE f.crawl_id = c.id) AS fetches "
+                       "FROM crawls c ORDER BY c.started_at DESC")
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        rec = dict(zip(names, row))
+        if as_json:
+            _echo_json(rec)
+        else:
+            click.echo("\t".join(str(rec[k]) for k in names))
+
+
+@main.command("verify")
+@data_option
+@click.option("--warc/--no-warc", default=True, help="Also read every WARC file, checking digests.")
+def verify_command(data, warc):
+    """Check the archive: SQLite integrity, every blob against its SHA-256, WARC digests."""
+    from .verify import verify
+
+    problems = verify(Layout(data), check_warc=warc, echo=lambda m: click.echo(m, err=True))
+    for p in problems:
+        click.echo(p)
+    sys.exit(1 if problems else 0)
+
 
 if __name__ == "__main__":
     main()

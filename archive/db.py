@@ -1,0 +1,280 @@
+"""The SQLite archive: connection settings, the schema (as sqlite-utils migrations) and the views.
+
+Every table is described, in Chinese and English, in :mod:`archive.metadata` and docs/archive.md.
+New tables come as new migrations appended to :data:`migrations` (never edit an applied one), so
+an archive made by an older version is upgraded in place when it is opened for writing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .search import bigrams
+from .views import VIEWS
+
+migrations = Migrations("xxgk-archive")
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """One connection with the archive's settings; ``readonly`` opens with ``mode=ro``."""
+    if readonly:
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False,
+                               timeout=30)
+    else:
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in the store),
+        # so a writer never upgrades a read lock and deadlocks against another process.
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30,
+                               isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    # Used by the triggers that keep texts_bigram in step with texts.
+    conn.create_function("xxgk_bigrams", 1, bigrams, deterministic=True)
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can
+        # drop the last transactions, and the database stays consistent either way.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating or upgrading) the archive for writing."""
+    db = sqlite_utils.Database(connect(path))
+    migrations.apply(db)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+    return db
+
+
+@migrations(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    db.executescript(SCHEMA)
+
+
+SCHEMA = """
+-- One row per crawl of one portal; a crawl killed before it ended stays 'running' and is resumed.
+CREATE TABLE crawls (
+    id TEXT PRIMARY KEY,                 -- '<portal>-<YYYYmmddTHHMMSSZ>'
+    portal TEXT NOT NULL,
+    spider TEXT,
+    started_at TEXT NOT NULL,            -- ISO 8601 UTC
+    ended_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',   -- running | finished | failed | cancelled
+    resumed INTEGER NOT NULL DEFAULT 0,  -- how many times it was picked up again after a kill
+    stats TEXT,                          -- JSON object given by the crawler at the end
+    software TEXT                        -- xxgk-archive and parsers versions
+);
+CREATE INDEX crawls_portal ON crawls (portal, started_at);
+
+-- Optional facts about a portal that the crawler (or a person) knows; fills reports.region etc.
+CREATE TABLE portals (
+    portal TEXT PRIMARY KEY,
+    name TEXT,
+    url TEXT,
+    province TEXT,
+    region TEXT,
+    level TEXT
+);
+
+-- One row per distinct body (SHA-256 of the decoded bytes). The bytes are in blobs/.
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    format TEXT,                         -- parsers.detect.sniff: pdf, html, docx, ...
+    first_seen TEXT NOT NULL,
+    blob TEXT NOT NULL,                  -- path relative to the data directory
+    parse_status TEXT,                   -- NULL (not a report) | pending | ok | warnings | error
+    parse_error TEXT,
+    parser_version TEXT,                 -- parsers.__version__ of the last parse
+    parsed_at TEXT,
+    organ TEXT,
+    year INTEGER,
+    template TEXT,                       -- 2019 | 2021 | pre2019
+    title TEXT,
+    n_cells INTEGER,
+    n_warnings INTEGER,
+    check_status TEXT,                   -- fail | pass | skipped | none
+    pages INTEGER
+);
+CREATE INDEX documents_parse ON documents (parse_status, parser_version);
+
+-- One row per HTTP exchange (or per file ingested by hand), failed ones included.
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY,
+    crawl_id TEXT REFERENCES crawls (id),
+    source TEXT NOT NULL DEFAULT 'crawl',     -- crawl | ingest
+    portal TEXT,
+    url TEXT,                            -- as requested; NULL for a file ingested without one
+    method TEXT,
+    form TEXT,                           -- POST data: JSON object, or the raw body as text
+    final_url TEXT,
+    redirects TEXT,                      -- JSON list of URLs, in order
+    status INTEGER,
+    reason TEXT,
+    http_version TEXT,
+    request_headers TEXT,                -- JSON [[name, value], ...] as sent
+    response_headers TEXT,               -- JSON [[name, value], ...] as received
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL,
+    referer TEXT,                        -- the page whose link led here
+    link_text TEXT,                      -- the text of that link
+    role TEXT,                           -- listing | page | report | attachment | challenge
+    report_url TEXT,
+    title TEXT,
+    published TEXT,
+    ip_address TEXT,
+    document_id INTEGER REFERENCES documents (id),
+    sha256 TEXT,
+    size INTEGER,                        -- decoded body
+    raw_size INTEGER,                    -- body as sent (before Content-Encoding is undone)
+    format TEXT,
+    unchanged INTEGER,                   -- 1: same body as the last 2xx fetch of this URL, or 304
+    revisit_of INTEGER REFERENCES fetches (id),
+    payload_digest TEXT,                 -- WARC-Payload-Digest of the body as sent
+    warc_file TEXT,                      -- relative to the data directory
+    warc_offset INTEGER,
+    warc_length INTEGER,
+    warc_record_id TEXT,
+    warc_type TEXT,                      -- response | revisit
+    local_path TEXT,                     -- ingest: the file as given on the command line
+    error TEXT
+);
+CREATE INDEX fetches_crawl_url ON fetches (crawl_id, url);
+CREATE INDEX fetches_url ON fetches (url, fetched_at);
+CREATE INDEX fetches_document ON fetches (document_id);
+CREATE INDEX fetches_digest ON fetches (payload_digest);
+
+-- One row per report, identified by its canonical URL (or urn:sha256:... for a file with none).
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    portal TEXT,
+    title TEXT,
+    published TEXT,
+    organ TEXT,
+    year INTEGER,
+    template TEXT,
+    province TEXT,
+    region TEXT,
+    level TEXT,                          -- 省级 | 市级 | 县级 | 乡级 | 国家级
+    organ_type TEXT,                     -- 政府 | 部门
+    document_id INTEGER REFERENCES documents (id),   -- the best document: the cells come from it
+    sha256 TEXT,
+    format TEXT,
+    parse_status TEXT,
+    parse_error TEXT,
+    parser_version TEXT,
+    check_status TEXT,
+    n_cells INTEGER,
+    n_warnings INTEGER,
+    first_seen TEXT,
+    last_seen TEXT,
+    -- Headline numbers (总计 column) of the best document, copied so that totals over 100,000
+    -- reports read one row each instead of their 200 cells. cells stays the source of truth.
+    requests_new NUMERIC,                -- 本年新收政府信息公开申请数量
+    requests_carried_in NUMERIC,         -- 上年结转政府信息公开申请数量
+    granted NUMERIC,                     -- 予以公开
+    partial NUMERIC,                     -- 部分公开
+    results_total NUMERIC,               -- 办理结果总计
+    carried_out NUMERIC,                 -- 结转下年度继续办理
+    reviews NUMERIC,                     -- 行政复议 总计
+    suits_direct NUMERIC,                -- 行政诉讼·未经复议直接起诉 总计
+    suits_after_review NUMERIC           -- 行政诉讼·复议后起诉 总计
+);
+CREATE INDEX reports_organ_year ON reports (organ, year);
+CREATE INDEX reports_year ON reports (year);
+CREATE INDEX reports_region ON reports (region, year);
+CREATE INDEX reports_document ON reports (document_id);
+
+-- Every other URL under which a report was seen.
+CREATE TABLE report_aliases (
+    url TEXT PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id)
+);
+CREATE INDEX report_aliases_report ON report_aliases (report_id);
+
+-- Which documents make up a report (its page, its attachments) and every version of each.
+CREATE TABLE report_documents (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    url TEXT NOT NULL DEFAULT '',        -- where this document was fetched
+    role TEXT,                           -- report | attachment
+    first_seen TEXT,
+    last_seen TEXT,
+    PRIMARY KEY (report_id, document_id, url)
+);
+CREATE INDEX report_documents_document ON report_documents (document_id);
+
+-- The template cells of a document, long form (SCHEMA.md keys and their Chinese labels).
+CREATE TABLE cells (
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    "table" TEXT NOT NULL,
+    "row" TEXT NOT NULL,
+    col TEXT NOT NULL,
+    value NUMERIC,
+    row_label TEXT,
+    col_label TEXT,
+    parser_version TEXT,
+    PRIMARY KEY (document_id, "table", "row", col)
+) WITHOUT ROWID;
+
+CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    "check" TEXT NOT NULL,
+    "row" TEXT,
+    col TEXT,
+    status TEXT NOT NULL,                -- pass | fail | skipped
+    detail TEXT,
+    parser_version TEXT
+);
+CREATE INDEX checks_document ON checks (document_id, status);
+
+CREATE TABLE warnings (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    message TEXT NOT NULL,
+    parser_version TEXT
+);
+CREATE INDEX warnings_document ON warnings (document_id);
+
+-- The text the parser read from each document; searched through texts_fts (see archive.search).
+CREATE TABLE texts (
+    document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+    content TEXT NOT NULL,
+    parser_version TEXT
+);
+
+-- Trigram index, contentless (the text is in texts, once). 'kind' holds the same word for every
+-- row so that a query with no term of 3+ characters can still be written as one MATCH.
+CREATE VIRTUAL TABLE texts_fts USING fts5(content, kind, content='', tokenize='trigram');
+-- Every pair of adjacent CJK characters as a token (ascii tokenizer: any non-ASCII character is
+-- part of a token), so that a two-character term is found through an index too.
+CREATE VIRTUAL TABLE texts_bigram USING fts5(grams, kind, content='', tokenize='ascii');
+CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN
+    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
+    INSERT INTO texts_bigram (rowid, grams, kind)
+        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
+END;
+CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN
+    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
+        VALUES ('delete', old.document_id, old.content, 'document');
+    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
+        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
+END;
+CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
+    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
+        VALUES ('delete', old.document_id, old.content, 'document');
+    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
+        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
+    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
+    INSERT INTO texts_bigram (rowid, grams, kind)
+        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
+END;
+"""

@@ -1,0 +1,82 @@
+"""Files downloaded by hand into the archive, with whatever provenance came with them.
+
+Provenance comes from ``--url`` (and ``--portal``), else from a sidecar ``FILE.json`` next to the
+file (``{"url": ..., "fetched_at": ..., "portal": ..., "title": ..., "published": ...,
+"referer": ..., "link_text": ..., "report_url": ..., "aliases": [...]}``), else there is none and
+the report is named ``urn:sha256:<hash>`` until someone says where it came from.
+
+Idempotent: the same bytes with the same provenance add nothing; a file whose parse was cut short
+(the process was killed) is parsed on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+from .blobs import sha256_hex
+from .store import Archive, FetchRecord
+
+SIDECAR_KEYS = ("url", "fetched_at", "portal", "title", "published", "referer", "link_text",
+                "report_url", "aliases", "role", "final_url", "status", "headers")
+
+
+def sidecar(path: Path) -> dict:
+    side = path.with_name(path.name + ".json")
+    if not side.is_file():
+        return {}
+    data = json.loads(side.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{side}: a sidecar must hold one JSON object")
+    return {k: v for k, v in data.items() if k in SIDECAR_KEYS}
+
+
+def iter_files(paths) -> Iterator[Path]:
+    """The files named, and those under the directories named, sidecars left out."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not _is_sidecar(f) and not f.name.startswith("."):
+                    yield f
+        else:
+            yield p
+
+
+def _is_sidecar(f: Path) -> bool:
+    return f.suffix == ".json" and f.with_suffix("").is_file()
+
+
+def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | None = None,
+                parse: bool = True) -> dict:
+    """Store one file; return ``{"file", "sha256", "status": added|unchanged, "parse"}``."""
+    data = path.read_bytes()
+    meta = sidecar(path)
+    url = url or meta.get("url")
+    portal = portal or meta.get("portal")
+    sha = sha256_hex(data)
+    with arc._lock:
+        # Already here, and this run says nothing new about where it came from: nothing to add.
+        seen = arc.conn.execute(
+            "SELECT 1 FROM fetches f WHERE f.sha256 = :sha AND (:url IS NULL OR f.url = :url) "
+            "AND (:portal IS NULL OR f.portal = :portal) AND EXISTS (SELECT 1 FROM "
+            "report_documents rd WHERE rd.document_id = f.document_id)",
+            {"sha": sha, "url": url, "portal": portal}).fetchone()
+    status = "unchanged"
+    if not seen:
+        arc.record_fetch(FetchRecord(
+            None, portal, url, method=None, final_url=meta.get("final_url"),
+            status=meta.get("status"), response_headers=meta.get("headers") or [], body=data,
+            fetched_at=meta.get("fetched_at"), referer=meta.get("referer"),
+            link_text=meta.get("link_text"), role=meta.get("role") or "report",
+            report_url=meta.get("report_url"), aliases=meta.get("aliases") or [],
+            title=meta.get("title"), published=meta.get("published")),
+            source="ingest", local_path=str(path))
+        status = "added"
+    result = {"file": str(path), "sha256": sha, "status": status, "parse": None}
+    with arc._lock:
+        pending = arc.conn.execute("SELECT parse_status FROM documents WHERE sha256 = ?",
+                                   (sha,)).fetchone()
+    if parse and pending and pending[0] == "pending":
+        result["parse"] = arc.parse_document(sha)
+    return result

@@ -1,0 +1,379 @@
+"""Datasette metadata for the archive: descriptions (中文 / English), facets, canned queries and
+the dashboard. Built in Python so that the database name and data directory can vary."""
+
+from __future__ import annotations
+
+from .search import CANNED_SEARCH_SQL
+
+TABLES = {
+    "reports": ("年报：每份年度报告一行，以规范网址识别；数字取自其最佳文件。",
+                "One row per annual report, identified by its canonical URL; its numbers come "
+                "from its best document.", {
+                    "id": "编号 / Report id",
+                    "url": "规范网址 / Canonical URL (urn:sha256:… for a file ingested without one)",
+                    "portal": "门户 / Portal (crawler's name for the site)",
+                    "title": "标题 / Title as linked on the portal",
+                    "published": "发布日期 / Publication date given by the portal",
+                    "organ": "发布机关 / Issuing organ, as the report names it",
+                    "year": "统计年度 / Year the statistics cover (not the publication year)",
+                    "template": "模板 / Template: 2019, 2021 or pre2019",
+                    "province": "省份 / Province",
+                    "region": "地区 / Area the organ belongs to (from the portal, else its name)",
+                    "level": "层级 / Tier: 国家级, 省级, 市级, 县级, 乡级",
+                    "organ_type": "机关类型 / 政府 (government) or 部门 (department)",
+                    "document_id": "最佳文件 / The document the cells come from",
+                    "sha256": "原始文件 SHA-256 / Raw file of the best document (link)",
+                    "format": "格式 / Format of the best document",
+                    "parse_status": "解析状态 / ok, warnings, error or pending",
+                    "parse_error": "解析错误 / The parser's one-line error",
+                    "parser_version": "解析器版本 / parsers.__version__ that produced the cells",
+                    "check_status": "勾稽校验 / fail if any consistency check failed, else pass",
+                    "n_cells": "单元格数 / Number of template cells found",
+                    "n_warnings": "警告数 / Number of parser warnings",
+                    "first_seen": "首次发现 / First fetched (UTC)",
+                    "last_seen": "最近发现 / Last fetched (UTC)",
+                }),
+    "documents": ("文件：每个不同的原始文件（按 SHA-256）一行。",
+                  "One row per distinct raw body (by SHA-256); the bytes are under blobs/.", {
+                      "sha256": "SHA-256 of the decoded body / 内容哈希（原始文件链接）",
+                      "size": "字节数 / Size in bytes",
+                      "format": "格式 / Format told from the bytes (pdf, html, docx, …)",
+                      "first_seen": "首次发现 / First stored (UTC)",
+                      "blob": "存储路径 / Path under the data directory",
+                      "parse_status": "解析状态 / NULL (not a report), pending, ok, warnings, error",
+                      "parse_error": "解析错误 / The parser's one-line error",
+                      "parser_version": "解析器版本 / Parser version of the last parse",
+                      "parsed_at": "解析时间 / When it was parsed",
+                      "organ": "机关 / Organ found by the parser",
+                      "year": "年度 / Year found by the parser",
+                      "template": "模板 / Template found by the parser",
+                      "title": "标题 / Title inside the document",
+                      "n_cells": "单元格数 / Cells found",
+                      "n_warnings": "警告数 / Warnings",
+                      "check_status": "勾稽校验 / fail, pass, skipped or none",
+                      "pages": "页数 / Pages (PDF)",
+                  }),
+    "fetches": ("抓取记录：每次 HTTP 抓取（含失败）或每个手工导入的文件一行，附来源信息。",
+                "One row per HTTP exchange (failed ones included) or file ingested by hand, with "
+                "its provenance.", {
+                    "crawl_id": "抓取批次 / Crawl", "source": "来源 / crawl or ingest",
+                    "portal": "门户 / Portal", "url": "请求网址 / URL requested",
+                    "method": "方法 / HTTP method", "form": "表单 / POST data",
+                    "final_url": "最终网址 / URL after redirects",
+                    "redirects": "重定向链 / Redirect chain (JSON)",
+                    "status": "状态码 / HTTP status", "reason": "状态说明 / Reason phrase",
+                    "http_version": "协议 / HTTP version",
+                    "request_headers": "请求头 / Request headers (JSON)",
+                    "response_headers": "响应头 / Response headers as received (JSON)",
+                    "etag": "ETag", "last_modified": "Last-Modified",
+                    "fetched_at": "抓取时间 / Fetch time (UTC)",
+                    "referer": "来源页 / Page whose link led here",
+                    "link_text": "链接文字 / Text of that link",
+                    "role": "角色 / listing, page, report, attachment or challenge",
+                    "report_url": "所属年报 / Canonical URL of the report",
+                    "title": "标题 / Title", "published": "发布日期 / Publication date",
+                    "ip_address": "IP 地址 / Server IP",
+                    "document_id": "文件 / Document", "sha256": "内容哈希 / SHA-256 of the body",
+                    "size": "字节数 / Decoded size", "raw_size": "传输字节数 / Size as sent",
+                    "format": "格式 / Format",
+                    "unchanged": "未变 / 1 if the same as the URL's last successful fetch",
+                    "revisit_of": "重访 / The fetch a 304 refers to",
+                    "payload_digest": "WARC-Payload-Digest",
+                    "warc_file": "WARC 文件 / WARC file", "warc_offset": "WARC 偏移 / Offset",
+                    "warc_length": "WARC 长度 / Record length (compressed)",
+                    "warc_record_id": "WARC-Record-ID", "warc_type": "WARC 记录类型 / Record type",
+                    "local_path": "本地路径 / File given to xxgk ingest",
+                    "error": "错误 / Error of a failed fetch",
+                }),
+    "crawls": ("抓取批次：每个门户每次抓取一行；被中断的抓取保持 running 并可续抓。",
+               "One row per crawl of a portal; a killed crawl stays 'running' and is resumed.", {
+                   "id": "批次 / Crawl id", "portal": "门户 / Portal", "spider": "爬虫 / Spider",
+                   "started_at": "开始 / Started (UTC)", "ended_at": "结束 / Ended (UTC)",
+                   "status": "状态 / running, finished, failed, interrupted",
+                   "resumed": "续抓次数 / Times resumed", "stats": "统计 / Crawler stats (JSON)",
+                   "software": "软件版本 / Software versions",
+               }),
+    "portals": ("门户：已知门户的地区信息，优先于按机关名称推断。",
+                "Known facts about portals; they override what the organ's name suggests.", {
+                    "portal": "门户 / Portal, as the crawler names it",
+                    "url": "首页 / Home page", "region": "地区 / Area the portal serves",
+                    "level": "层级 / Tier of the portal's government",
+                }),
+    "report_aliases": ("别名：同一年报的其他网址。", "Other URLs of the same report.",
+                       {"url": "别名网址 / Other URL of the report"}),
+    "report_documents": ("年报文件：年报由哪些文件组成（页面、附件）及其各个版本。",
+                         "The documents that make up a report (page, attachments), every version.",
+                         {"role": "角色 / report or attachment",
+                          "url": "网址 / Where this document was fetched",
+                          "first_seen": "首次发现 / First fetched at this URL (UTC)",
+                          "last_seen": "最近发现 / Last fetched at this URL (UTC)"}),
+    "cells": ("单元格：模板表格的每个数值一行（长表），含中文行列名。",
+              "Template cells, long form: SCHEMA.md keys with their Chinese labels.", {
+                  "document_id": "文件 / Document", "table": "表 / active, requests or appeals",
+                  "row": "行键 / Row key (SCHEMA.md)", "col": "列键 / Column key (SCHEMA.md)",
+                  "value": "数值 / Value (万元 for money columns)",
+                  "row_label": "行名 / Row label", "col_label": "列名 / Column label",
+                  "parser_version": "解析器版本 / Parser version that produced this row",
+              }),
+    "checks": ("勾稽关系校验：每项校验的结果（通过、未通过、跳过）。",
+               "Consistency checks (勾稽关系), every result: pass, fail or skipped.", {
+                   "check": "校验 / requests.balance, requests.result_sum, requests.row_sum, "
+                            "appeals.row_sum",
+                   "row": "行 / Row checked", "col": "列 / Column checked",
+                   "status": "结果 / pass, fail or skipped",
+                   "detail": "明细 / The numbers that disagree",
+                   "parser_version": "解析器版本 / Parser version",
+               }),
+    "warnings": ("解析警告：解析器未能确定的内容，逐条记录。",
+                 "Parser warnings: everything the parser would not guess.", {}),
+    "texts": ("全文：解析器读出的文本；检索请用“全文检索”查询。",
+              "Text read by the parser; search it with the 全文检索 (search) query.", {}),
+}
+
+# Columns that mean the same wherever they appear (tables and views).
+COMMON = {
+    "id": "编号 / Row id",
+    "report_id": "年报 / Report (link)",
+    "document_id": "文件 / Document",
+    "url": "网址 / URL",
+    "portal": "门户 / Portal",
+    "name": "名称 / Name",
+    "organ": "发布机关 / Issuing organ",
+    "year": "统计年度 / Year the statistics cover",
+    "template": "模板 / Template: 2019, 2021 or pre2019",
+    "province": "省份 / Province",
+    "region": "地区 / Area the organ belongs to",
+    "level": "层级 / Tier: 国家级, 省级, 市级, 县级, 乡级",
+    "organ_type": "机关类型 / 政府 (government) or 部门 (department)",
+    "check_status": "勾稽校验 / fail, pass, skipped or none",
+    "n_cells": "单元格数 / Number of template cells",
+    "sha256": "原始文件 SHA-256 / Raw file (link)",
+    "role": "角色 / report or attachment",
+    "first_seen": "首次发现 / First seen (UTC)",
+    "last_seen": "最近发现 / Last seen (UTC)",
+    "parser_version": "解析器版本 / Parser version that produced this row",
+    "message": "警告 / The parser's warning",
+    "content": "全文 / Text read by the parser",
+    "table": "表 / active, requests or appeals",
+    "row": "行键 / Row key (SCHEMA.md)",
+    "col": "列键 / Column key (SCHEMA.md)",
+    "value": "数值 / Value",
+    "row_label": "行名 / Row label",
+    "col_label": "列名 / Column label",
+    "check": "校验 / Check name",
+    "detail": "明细 / The numbers that disagree",
+    "row_key": "行键 / Row key of the requests table (SCHEMA.md)",
+    "row_order": "行序 / Order of the row in the template",
+    "natural_person": "自然人 / Natural persons",
+    "commercial": "商业企业 / Commercial enterprises",
+    "research": "科研机构 / Research institutions",
+    "social_org": "社会公益组织 / Social organisations",
+    "legal_service": "法律服务机构 / Legal service agencies",
+    "other": "其他 / Others",
+    "total": "总计 / Total",
+    "copies": "份数 / How many archived reports (portals) carry this organ and year",
+    "organs": "机关数 / Organs counted",
+    "requests_new": "本年新收申请（总计）/ New requests this year (total)",
+    "requests_carried_in": "上年结转申请 / Requests carried in from last year",
+    "granted": "予以公开 / Granted",
+    "partial": "部分公开 / Partly granted",
+    "results_total": "办理结果总计 / Requests answered",
+    "carried_out": "结转下年度继续办理 / Carried over to next year",
+    "reviews": "行政复议（总计）/ Administrative reviews",
+    "suits_direct": "行政诉讼·未经复议直接起诉 / Lawsuits filed directly",
+    "suits_after_review": "行政诉讼·复议后起诉 / Lawsuits after review",
+}
+
+VIEWS = {
+    "requests_wide": ("依申请公开宽表：每份年报每一行一行，七个申请人列并排。",
+                      "Requests table wide: one row per report and row key, the seven applicant "
+                      "columns side by side."),
+    "report_totals": ("年报合计：每份年报的主要合计数。", "Main totals of each report."),
+    "organ_year_totals": ("机关年度合计：每个机关每年一行（多个门户的重复年报只计一次）。",
+                          "Yearly totals per organ (a report on several portals counted once)."),
+    "region_year_totals": ("地区年度合计。", "Yearly totals per region."),
+    "report_cells": ("年报单元格：每份年报最佳文件的单元格及年报信息。",
+                     "Cells of each report's best document, with the report's facts."),
+    "failed_checks": ("未通过的校验：勾稽关系不成立的年报及明细。",
+                      "Reports whose consistency checks fail, one row per failed check."),
+}
+
+FACETS = {
+    "reports": ["year", "template", "province", "region", "level", "check_status", "parse_status"],
+    "documents": ["format", "parse_status", "template", "check_status"],
+    "fetches": ["portal", "role", "status", "format", "source"],
+    "checks": ["check", "status"],
+    "cells": ["table", "row_label"],
+    "failed_checks": ["check", "year", "region"],
+    "organ_year_totals": ["year", "province", "level"],
+    "crawls": ["portal", "status"],
+}
+
+
+def queries() -> dict:
+    return {
+        "search": {
+            "title": "全文检索 / Full-text search",
+            "description": "每个词都须出现（空格分隔，任意长度，包括“公开”“复议”这样的两字词）。"
+                           " / Every space-separated term must occur, whatever its length.",
+            "sql": CANNED_SEARCH_SQL,
+            "params": ["q"],
+            "hide_sql": True,
+        },
+        "requests_by_region": {
+            "title": "各地区年度依申请公开数量",
+            "description": "Requests received per region and year (本年新收、予以公开、办理结果总计).",
+            "sql": (
+                "SELECT year AS 年度, province AS 省份, region AS 地区, organs AS 机关数, "
+                "requests_new AS 本年新收申请, requests_carried_in AS 上年结转, "
+                "granted AS 予以公开, partial AS 部分公开, results_total AS 办理结果总计, "
+                "carried_out AS 结转下年度 FROM region_year_totals "
+                "WHERE :year = '' OR year = CAST(:year AS INTEGER) "
+                "ORDER BY year DESC, requests_new DESC"),
+            "params": ["year"],
+        },
+        "failed_reports": {
+            "title": "未通过勾稽关系校验的年报",
+            "description": "Reports whose consistency checks (勾稽关系) fail, with the numbers.",
+            "sql": (
+                "SELECT report_id, organ AS 机关, year AS 年度, region AS 地区, "
+                "count(*) AS 未通过项数, group_concat(\"check\" || coalesce(' ' || col, '') || "
+                "coalesce(' ' || \"row\", '') || ': ' || coalesce(detail, ''), '；') AS 明细, url "
+                "FROM failed_checks GROUP BY report_id ORDER BY year DESC, 未通过项数 DESC"),
+        },
+        "organ_history": {
+            "title": "某机关历年数据",
+            "description": "One organ's reports year by year (名称的一部分即可 / part of the name).",
+            "sql": (
+                "SELECT year AS 年度, organ AS 机关, report_id, template AS 模板, "
+                "check_status AS 校验, requests_new AS 本年新收申请, granted AS 予以公开, "
+                "partial AS 部分公开, results_total AS 办理结果总计, carried_out AS 结转下年度, "
+                "reviews AS 行政复议, coalesce(suits_direct, 0) + coalesce(suits_after_review, 0) "
+                "AS 行政诉讼 FROM report_totals WHERE organ LIKE '%' || :organ || '%' "
+                "ORDER BY organ, year"),
+            "params": ["organ"],
+        },
+        "new_reports": {
+            "title": "新发现的年报 / Newly found reports",
+            "description": "Latest reports first; add .atom to the URL for a feed.",
+            "sql": (
+                "SELECT id AS report_id, 'urn:xxgk:report:' || id AS atom_id, "
+                "coalesce(organ, title, url) || ' ' || coalesce(year, '') || ' 年度报告' "
+                "AS atom_title, first_seen AS atom_updated, "
+                "url AS atom_link, organ, year, url "
+                "FROM reports ORDER BY first_seen DESC LIMIT 200"),
+        },
+    }
+
+
+def dashboard(db: str) -> dict:
+    where_year = "[[ AND year = :year ]]"
+    return {
+        "xxgk": {
+            "title": "政府信息公开年报 / xxgk-archive",
+            "description": "Reports archived, requests per year, templates and checks.",
+            "layout": [
+                ["reports-count", "failing-count"],
+                ["requests-by-year", "requests-by-year"],
+                ["templates", "check-status"],
+                ["top-regions", "top-regions"],
+            ],
+            "filters": {
+                "year": {"name": "年度 / Year", "type": "select", "db": db,
+                         "query": "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL "
+                                  "ORDER BY year DESC"},
+            },
+            "charts": {
+                "reports-count": {
+                    "title": "年报数 / Reports", "db": db, "library": "metric",
+                    "query": f"SELECT count(*) AS n FROM reports WHERE 1 {where_year}",
+                    "display": {"field": "n"},
+                },
+                "failing-count": {
+                    "title": "未通过校验 / Failing checks", "db": db, "library": "metric",
+                    "query": "SELECT count(*) AS n FROM reports WHERE check_status = 'fail' "
+                             f"{where_year}",
+                    "display": {"field": "n"},
+                },
+                "requests-by-year": {
+                    "title": "依申请公开数量 / Requests received per year", "db": db,
+                    "library": "vega-lite",
+                    "query": "SELECT year, sum(requests_new) AS requests FROM organ_year_totals "
+                             f"WHERE 1 {where_year} GROUP BY year ORDER BY year",
+                    "display": {"mark": {"type": "bar", "tooltip": True},
+                                "encoding": {"x": {"field": "year", "type": "ordinal"},
+                                             "y": {"field": "requests",
+                                                   "type": "quantitative"}}},
+                },
+                "templates": {
+                    "title": "模板 / Templates", "db": db, "library": "vega-lite",
+                    "query": "SELECT coalesce(template, '?') AS template, count(*) AS n "
+                             f"FROM reports WHERE 1 {where_year} GROUP BY template",
+                    "display": {"mark": {"type": "arc", "tooltip": True},
+                                "encoding": {"color": {"field": "template", "type": "nominal"},
+                                             "theta": {"field": "n", "type": "quantitative"}}},
+                },
+                "check-status": {
+                    "title": "勾稽校验 / Checks", "db": db, "library": "vega-lite",
+                    "query": "SELECT coalesce(check_status, parse_status) AS status, "
+                             f"count(*) AS n FROM reports WHERE 1 {where_year} GROUP BY 1",
+                    "display": {"mark": {"type": "arc", "tooltip": True},
+                                "encoding": {"color": {"field": "status", "type": "nominal"},
+                                             "theta": {"field": "n", "type": "quantitative"}}},
+                },
+                "top-regions": {
+                    "title": "申请最多的地区 / Regions with most requests", "db": db,
+                    "library": "vega-lite",
+                    "query": "SELECT region, sum(requests_new) AS requests FROM organ_year_totals "
+                             f"WHERE region IS NOT NULL {where_year} GROUP BY region "
+                             "ORDER BY requests DESC LIMIT 20",
+                    "display": {"mark": {"type": "bar", "tooltip": True},
+                                "encoding": {"y": {"field": "region", "type": "nominal",
+                                                   "sort": "-x"},
+                                             "x": {"field": "requests",
+                                                   "type": "quantitative"}}},
+                },
+            },
+        }
+    }
+
+
+def build(db: str, data_dir: str, columns: dict[str, list[str]] | None = None) -> dict:
+    """The metadata; ``columns`` (table or view -> its columns) fills in shared descriptions."""
+    tables = {}
+    for name, (zh, en, cols) in TABLES.items():
+        tables[name] = {"description": f"{zh} {en}", "columns": dict(cols)}
+    for name, (zh, en) in VIEWS.items():
+        tables[name] = {"description": f"{zh} {en}", "columns": {}}
+    for name, cols in (columns or {}).items():
+        if name in tables:
+            described = tables[name]["columns"]
+            for col in cols:
+                if col not in described and col in COMMON:
+                    described[col] = COMMON[col]
+    for name, facets in FACETS.items():
+        tables[name]["facets"] = facets
+    tables["reports"].update({"sort_desc": "last_seen", "label_column": "organ"})
+    tables["documents"]["label_column"] = "sha256"
+    tables["fetches"]["sort_desc"] = "id"
+    tables["crawls"]["sort_desc"] = "started_at"
+    return {
+        "title": "政府信息公开工作年度报告档案 / xxgk-archive",
+        "description": "中国各级政府信息公开工作年度报告的原始文件、来源记录与解析数据。 "
+                       "China's open-government-information annual reports: raw files with "
+                       "provenance, the template's cells and their consistency checks. "
+                       "全文检索见 search 查询。",
+        "source": "xxgk-archive",
+        "about": "docs/archive.md",
+        "databases": {
+            db: {
+                "description": "年报档案 / The archive",
+                "tables": tables,
+                "queries": queries(),
+            }
+        },
+        "plugins": {
+            "xxgk": {"data_dir": data_dir, "database": db},
+            "datasette-dashboards": dashboard(db),
+        },
+    }

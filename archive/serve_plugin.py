@@ -1,0 +1,162 @@
+"""The Datasette plugin of the archive: raw files, links, and a report's tables on its page.
+
+- ``/-/raw/<sha256>`` serves a stored body (sandboxed: a government page's scripts never run
+  on the archive's origin);
+- ``sha256``, URL and ``report_id`` cells become links;
+- the row page of ``reports`` shows the report's three tables, its checks and its warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markupsafe
+from datasette import hookimpl
+from datasette.utils.asgi import AsgiFileDownload, Response
+
+from parsers import schema
+from parsers.report import CELL_ORDER, TABLE_ORDER
+
+from .paths import Layout
+
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link"}
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "text": "text/plain",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "zip": "application/zip",
+    "ofd": "application/ofd",
+    "rtf": "application/rtf",
+}
+_EXT = {"text": "txt", "image": "img", "unknown": "bin"}
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config("xxgk") or {}
+
+
+def _db(datasette):
+    name = _config(datasette).get("database")
+    return datasette.get_database(name) if name else datasette.get_database()
+
+
+def _image_type(head: bytes) -> str:
+    for magic, kind in ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                        (b"GIF8", "image/gif"), (b"BM", "image/bmp")):
+        if head.startswith(magic):
+            return kind
+    return "application/octet-stream"
+
+
+async def raw_file(request, datasette):
+    sha = request.url_vars["sha256"]
+    db = _db(datasette)
+    row = (await db.execute("SELECT format, blob FROM documents WHERE sha256 = ?", [sha])).first()
+    if row is None:
+        return Response.text("no such document", status=404)
+    root = _config(datasette).get("data_dir") or str(Path(db.path).parent)
+    path = Layout(root).blob(sha)
+    if not path.is_file():
+        return Response.text("the raw file is missing from the blob store", status=410)
+    fmt = row["format"] or "unknown"
+    ctype = _CONTENT_TYPES.get(fmt)
+    if ctype is None:
+        with open(path, "rb") as fh:
+            ctype = _image_type(fh.read(16))
+    name = f"{sha[:16]}.{_EXT.get(fmt, fmt)}"
+    return AsgiFileDownload(path, content_type=ctype, headers={
+        "content-disposition": f'inline; filename="{name}"',
+        "content-security-policy": "sandbox",
+        "x-content-type-options": "nosniff",
+        "cache-control": "public, max-age=31536000, immutable",  # content-addressed
+    })
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/raw/(?P<sha256>[0-9a-f]{64})$", raw_file)]
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    if not isinstance(value, str) and not (column == "report_id" and isinstance(value, int)):
+        return None
+    if column in ("sha256",) and _SHA.match(value):
+        return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}…</a>').format(
+            datasette.urls.path(f"/-/raw/{value}"), value[:16])
+    if column in _URL_COLUMNS and value.startswith(("http://", "https://")):
+        return markupsafe.Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
+            value, value)
+    if column == "report_id" and table != "reports":
+        return markupsafe.Markup('<a href="{}">{}</a>').format(
+            datasette.urls.table(database, "reports") + f"/{value}", value)
+    return None
+
+
+async def _report_view(datasette, database: str, pk: str) -> dict | None:
+    db = datasette.get_database(database)
+    rep = (await db.execute("SELECT * FROM reports WHERE id = ?", [pk])).first()
+    if rep is None:
+        return None
+    doc = rep["document_id"]
+    cells = (await db.execute('SELECT "table", "row", col, value FROM cells WHERE document_id = ?',
+                              [doc])).rows if doc else []
+    found: dict[str, dict] = {}
+    for c in cells:
+        found.setdefault(c["table"], {})[(c["row"], c["col"])] = c["value"]
+    tables = []
+    for name in TABLE_ORDER:
+        values = found.get(name)
+        if not values:
+            continue
+        rows_order, cols_order = CELL_ORDER[name]
+        rows = [r for r in rows_order if any(k[0] == r for k in values)]
+        rows += sorted({k[0] for k in values} - set(rows))
+        cols = [c for c in cols_order if any(k[1] == c for k in values)]
+        cols += sorted({k[1] for k in values} - set(cols))
+        tables.append({
+            "name": name,
+            "label": schema.TABLE_LABELS[name],
+            "cols": [(c, schema.label_of(name, rows[0], c)[1]) for c in cols],
+            "rows": [(r, schema.label_of(name, r, cols[0])[0], [values.get((r, c)) for c in cols])
+                     for r in rows],
+        })
+    checks = (await db.execute('SELECT "check", "row", col, status, detail FROM checks '
+                               "WHERE document_id = ? ORDER BY status = 'fail' DESC, id",
+                               [doc])).rows if doc else []
+    warnings = (await db.execute("SELECT message FROM warnings WHERE document_id = ? ORDER BY id",
+                                 [doc])).rows if doc else []
+    aliases = (await db.execute("SELECT url FROM report_aliases WHERE report_id = ?",
+                                [pk])).rows
+    documents = (await db.execute(
+        "SELECT d.sha256, d.format, d.size, d.parse_status, rd.role, rd.url, rd.last_seen "
+        "FROM report_documents rd JOIN documents d ON d.id = rd.document_id "
+        "WHERE rd.report_id = ? ORDER BY rd.last_seen DESC", [pk])).rows
+    return {
+        "report": dict(rep),
+        "tables": tables,
+        "checks": [dict(c) for c in checks],
+        "failed": sum(1 for c in checks if c["status"] == "fail"),
+        "warnings": [w["message"] for w in warnings],
+        "aliases": [a["url"] for a in aliases],
+        "documents": [dict(d) for d in documents],
+        "raw_url": datasette.urls.path(f"/-/raw/{rep['sha256']}") if rep["sha256"] else None,
+    }
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    if view_name != "row" or table != "reports" or request is None:
+        return {}
+
+    async def inner():
+        pk = request.url_vars.get("pks", "")
+        return {"xxgk_report": await _report_view(datasette, database, pk)}
+
+    return inner

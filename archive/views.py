@@ -1,0 +1,88 @@
+"""SQL views over the archive: each report's cells in handy shapes, totals, failed checks.
+
+A report's numbers always come from its best document (``reports.document_id``).
+"""
+
+from __future__ import annotations
+
+from parsers import schema
+
+_APPLICANTS = schema.REQUEST_COLS  # the six applicant columns and 总计
+
+
+def _values(pairs) -> str:
+    return ", ".join(f"('{k}', {n})" for n, k in enumerate(pairs))
+
+
+_REQUEST_ROW_ORDER = _values(list(schema.REQUEST_ROWS))
+
+REQUESTS_WIDE = f"""
+WITH row_order (row_key, n) AS (VALUES {_REQUEST_ROW_ORDER})
+SELECT r.id AS report_id, r.organ, r.year, r.province, r.region, r.template,
+       c."row" AS row_key, max(c.row_label) AS row_label, o.n AS row_order,
+       {", ".join(f"max(CASE WHEN c.col = '{k}' THEN c.value END) AS {k}" for k in _APPLICANTS)}
+FROM reports r
+JOIN cells c ON c.document_id = r.document_id AND c."table" = 'requests'
+LEFT JOIN row_order o ON o.row_key = c."row"
+GROUP BY r.id, c."row"
+ORDER BY r.id, o.n
+"""
+
+# reports.<name> holds the 总计 cell of (table, row) of the best document (see store.py).
+TOTALS = {
+    "requests_new": ("requests", "new"),
+    "requests_carried_in": ("requests", "carried_in"),
+    "granted": ("requests", "granted"),
+    "partial": ("requests", "partial"),
+    "results_total": ("requests", "result_total"),
+    "carried_out": ("requests", "carried_out"),
+    "reviews": ("appeals", "review"),
+    "suits_direct": ("appeals", "suit_direct"),
+    "suits_after_review": ("appeals", "suit_after_review"),
+}
+_TOTAL_NAMES = list(TOTALS)
+
+REPORT_TOTALS = f"""
+SELECT id AS report_id, organ, year, province, region, level, organ_type, template,
+       check_status, n_cells, {", ".join(_TOTAL_NAMES)}
+FROM reports
+"""
+
+# One report per organ and year: the same report is often on several portals.
+ORGAN_YEAR_TOTALS = f"""
+SELECT organ, year, province, region, level, organ_type, max(coalesce(n_cells, 0)) AS n_cells,
+       report_id, count(*) AS copies, {", ".join(_TOTAL_NAMES)}
+FROM report_totals
+WHERE organ IS NOT NULL AND year IS NOT NULL
+GROUP BY organ, year
+"""
+
+REGION_YEAR_TOTALS = f"""
+SELECT province, region, year, count(*) AS organs,
+       {", ".join(f"sum({n}) AS {n}" for n in _TOTAL_NAMES)}
+FROM organ_year_totals
+GROUP BY province, region, year
+"""
+
+REPORT_CELLS = """
+SELECT r.id AS report_id, r.organ, r.year, r.province, r.region, r.template,
+       c."table", c."row", c.col, c.value, c.row_label, c.col_label, c.parser_version
+FROM reports r
+JOIN cells c ON c.document_id = r.document_id
+"""
+
+FAILED_CHECKS = """
+SELECT r.id AS report_id, r.organ, r.year, r.province, r.region, r.template,
+       k."check", k."row", k.col, k.detail, r.url, r.sha256, k.parser_version
+FROM reports r
+JOIN checks k ON k.document_id = r.document_id AND k.status = 'fail'
+"""
+
+VIEWS = {
+    "requests_wide": REQUESTS_WIDE,
+    "report_totals": REPORT_TOTALS,
+    "organ_year_totals": ORGAN_YEAR_TOTALS,
+    "region_year_totals": REGION_YEAR_TOTALS,
+    "report_cells": REPORT_CELLS,
+    "failed_checks": FAILED_CHECKS,
+}

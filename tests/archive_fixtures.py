@@ -1,0 +1,94 @@
+"""Helpers for the archive tests: sample report files and a filled archive (real parsers, real
+SQLite; nothing mocked)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+SEEDS = sorted((DATA / "seeds").glob("*.txt"))
+REAL_PDFS = sorted((DATA / "real").glob("*.pdf"))
+ROOT = Path(__file__).parent.parent
+
+# Words placed in the sample texts for the search tests: 1, 2, 3 and 5 characters long, chosen
+# so that no seed report contains them by chance.
+MARKS = {
+    "A": ["本机关收到关于鼋的申请。", "涉及鹬蚌之争。", "附蒲公英种子一包。"],
+    "B": ["涉及鹬蚌之争。", "另有鹦鹉螺化石一件。"],
+    "C": ["另有鹦鹉螺化石一件。", "附蒲公英种子一包。", "本机关收到关于鼋的申请。"],
+    "D": [],
+}
+
+
+def seed_variant(i: int, extra: list[str] | None = None) -> bytes:
+    """A seed report with a numbered line (and any extra lines) appended: new bytes each."""
+    text = SEEDS[i % len(SEEDS)].read_text(encoding="utf-8")
+    lines = [text.rstrip("\n"), f"附注：样本编号 {i}。", *(extra or [])]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_variants(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        p = folder / f"report_{i:03d}.txt"
+        p.write_bytes(seed_variant(i))
+        paths.append(p)
+    return paths
+
+
+def marked_archive(arc) -> dict[str, str]:
+    """Ingest the four marked reports (with URLs) and the real PDFs; return letter -> sha256."""
+    from archive.ingest import ingest_file
+
+    out = {}
+    tmp = Path(arc.layout.root) / "_samples"
+    tmp.mkdir(exist_ok=True)
+    for n, (letter, extra) in enumerate(MARKS.items()):
+        p = tmp / f"{letter}.txt"
+        p.write_bytes(seed_variant(n, extra))
+        res = ingest_file(arc, p, url=f"http://www.example.gov.cn/xxgk/{letter}.html",
+                          portal="example")
+        out[letter] = res["sha256"]
+    for pdf in REAL_PDFS:
+        res = ingest_file(arc, pdf, url=f"http://www.example.gov.cn/xxgk/{pdf.name}",
+                          portal="example")
+        out[pdf.stem] = res["sha256"]
+    return out
+
+
+def xxgk(*args, **kw) -> subprocess.CompletedProcess:
+    """Run the real ``xxgk`` command (as ``python -m archive.cli``)."""
+    return subprocess.run([sys.executable, "-m", "archive.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=kw.pop("timeout", 300),
+                          **kw)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "serve", "--data", str(data),
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode())
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("xxgk serve did not start")
