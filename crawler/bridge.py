@@ -1,0 +1,237 @@
+"""The crawler's side of the archive: one per Scrapy crawler, shared by the spider, the
+middlewares and the pipelines.
+
+It opens the portal's crawl (resuming a killed one), runs every archive call on a worker thread so
+that SQLite, blob writes, WARC fsyncs and parsing never block the reactor, and keeps the frontier
+journal that lets a crawl killed with SIGKILL pick up the requests it had discovered.
+
+The journal (``DATA/crawler/<crawl id>.frontier.jsonl``) holds one line per request the spider
+scheduled, written before the response that produced it is committed to the archive. On resume,
+every journalled request whose URL the archive has not recorded in this crawl is scheduled again;
+listings are walked again from the start URLs anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from scrapy import signals
+
+logger = logging.getLogger(__name__)
+
+
+def get_bridge(crawler) -> "ArchiveBridge":
+    bridge = getattr(crawler, "_xxgk_bridge", None)
+    if bridge is None:
+        bridge = crawler._xxgk_bridge = ArchiveBridge(crawler)
+    return bridge
+
+
+class ArchiveBridge:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        s = crawler.settings
+        self.enabled = s.getbool("XXGK_ARCHIVE_ENABLED", True)
+        self.parse_enabled = self.enabled and s.getbool("XXGK_PARSE", True)
+        self.data_dir = s.get("XXGK_DATA") or None
+        self.resume = s.getbool("XXGK_RESUME", True)
+        self.parse_wait = s.getfloat("XXGK_PARSE_WAIT", 600)
+        self.arc = None
+        self.crawl_id: str | None = None
+        self.done: set[str] = set()         # URLs the archive holds for this crawl
+        self.resumed = False
+        self.journal_entries: list[dict] = []
+        self._journal_fd: int | None = None
+        self._journal_seen: set[str] = set()
+        self._open_lock = asyncio.Lock() if self._loop_ok() else None
+        self._opened = False
+        self._closed = False
+        self.io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-archive")
+        self.parser = ThreadPoolExecutor(max_workers=max(1, s.getint("XXGK_PARSE_WORKERS", 1)),
+                                         thread_name_prefix="xxgk-parse")
+        self.pending: set[asyncio.Future] = set()
+        self.parse_pending: set[asyncio.Future] = set()
+        self.stats = crawler.stats
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @staticmethod
+    def _loop_ok() -> bool:
+        try:
+            asyncio.get_event_loop()
+            return True
+        except RuntimeError:
+            return False
+
+    # -- running archive calls off the reactor ---------------------------------------------------
+
+    async def call(self, fn, *args, **kwargs):
+        fut = asyncio.get_running_loop().run_in_executor(self.io, lambda: fn(*args, **kwargs))
+        self.pending.add(fut)
+        try:
+            return await fut
+        finally:
+            self.pending.discard(fut)
+
+    def submit_parse(self, sha256: str, url: str) -> None:
+        if not (self.parse_enabled and self.arc):
+            return
+        loop = asyncio.get_running_loop()
+
+        def run():
+            t0 = time.monotonic()
+            try:
+                res = self.arc.parse_document(sha256)
+            except Exception as exc:  # noqa: BLE001 - a parse never stops the crawl
+                logger.warning("parse failed for %s (%s): %s", url, sha256[:12], exc)
+                return {"status": "error", "error": str(exc)}
+            logger.info("parsed %s: %s %s %s cells=%s (%.1fs)", url, res.get("status"),
+                        res.get("organ"), res.get("year"), res.get("cells"), time.monotonic() - t0)
+            return res
+
+        fut = loop.run_in_executor(self.parser, run)
+        self.parse_pending.add(fut)
+
+        def done(f):
+            self.parse_pending.discard(f)
+            try:
+                res = f.result()
+            except Exception:  # noqa: BLE001
+                res = {"status": "error"}
+            self.stats.inc_value(f"xxgk/parse/{res.get('status') or 'unknown'}")
+            if res.get("cells"):
+                self.stats.inc_value("xxgk/parse/with_cells")
+
+        fut.add_done_callback(done)
+
+    # -- crawl lifecycle --------------------------------------------------------------------------
+
+    async def open(self, spider) -> None:
+        if self._opened:
+            return
+        if self._open_lock is None:
+            self._open_lock = asyncio.Lock()
+        async with self._open_lock:
+            if self._opened:
+                return
+            if self.enabled:
+                await self.call(self._open_sync, spider)
+            self._opened = True
+
+    def _open_sync(self, spider) -> None:
+        import sqlite3
+
+        from archive.store import Archive
+
+        for attempt in range(8):
+            try:
+                self.arc = Archive(self.data_dir)
+                break
+            except sqlite3.OperationalError as exc:
+                # Several crawls opening a new archive at once race on its schema: wait, retry.
+                if "locked" not in str(exc) or attempt == 7:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+        portal = spider.portal_id
+        self.crawl_id = self.arc.begin_crawl(portal, spider.name, resume=self.resume)
+        self.done = self.arc.fetched_urls(self.crawl_id)
+        facts = getattr(spider, "portal_facts", None)
+        if facts:
+            try:
+                self.arc.register_portal(portal, **facts)
+            except Exception as exc:  # noqa: BLE001
+                logger.warning("could not register portal %s: %s", portal, exc)
+        state_dir = self.arc.layout.root / "crawler"
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path = state_dir / f"{self.crawl_id}.frontier.jsonl"
+        self.resumed = bool(self.done) or path.exists()
+        if path.exists():
+            self.journal_entries = _read_journal(path)
+            for e in self.journal_entries:
+                self._journal_seen.add(_jkey(e))
+        self._journal_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        logger.info("crawl %s %s (%d fetches already recorded, %d journalled requests)",
+                    self.crawl_id, "resumed" if self.resumed else "started", len(self.done),
+                    len(self.journal_entries))
+        self.stats.set_value("xxgk/crawl_id", self.crawl_id)
+        self.stats.set_value("xxgk/resumed", self.resumed)
+
+    def pending_documents(self) -> list[str]:
+        """Report documents this crawl recorded that were never parsed (read-only query on the
+        archive's documented schema; runs on the archive thread)."""
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{self.arc.layout.db}?mode=ro", uri=True, timeout=30)
+        try:
+            return [r[0] for r in conn.execute(
+                "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = f.document_id "
+                "WHERE f.crawl_id = ? AND d.parse_status = 'pending'", (self.crawl_id,))]
+        finally:
+            conn.close()
+
+    def journal(self, entry: dict) -> None:
+        """Append one discovered request; a killed process loses nothing already written."""
+        if self._journal_fd is None:
+            return
+        key = _jkey(entry)
+        if key in self._journal_seen:
+            return
+        self._journal_seen.add(key)
+        data = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._journal_fd, view):]
+
+    async def spider_closed(self, spider, reason) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.pending:
+            await asyncio.gather(*list(self.pending), return_exceptions=True)
+        if self.parse_pending:
+            logger.info("waiting for %d parse(s) to finish", len(self.parse_pending))
+            try:
+                await asyncio.wait_for(asyncio.gather(*list(self.parse_pending),
+                                                      return_exceptions=True), self.parse_wait)
+            except asyncio.TimeoutError:
+                logger.warning("parses still running after %ss: left pending for xxgk reparse",
+                               self.parse_wait)
+        if self.arc is not None:
+            stats = {k: v for k, v in (self.stats.get_stats() or {}).items()
+                     if isinstance(v, (int, float, str, bool))}
+            stats["finish_reason"] = reason
+            if reason == "shutdown":
+                # Stopped by hand: leave the crawl open so that the same command resumes it.
+                logger.info("crawl %s left open to resume (stopped: %s)", self.crawl_id, reason)
+            else:
+                status = "finished" if reason in ("finished", "closespider_pagecount",
+                                                  "closespider_itemcount",
+                                                  "closespider_timeout") else "failed"
+                await self.call(self.arc.end_crawl, self.crawl_id, status, stats)
+            await self.call(self.arc.close)
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        self.io.shutdown(wait=False)
+        self.parser.shutdown(wait=False, cancel_futures=True)
+
+
+def _jkey(e: dict) -> str:
+    return f"{e.get('method', 'GET')} {e.get('url')} {json.dumps(e.get('form'), sort_keys=True)}"
+
+
+def _read_journal(path: Path) -> list[dict]:
+    out = []
+    with open(path, "rb") as fh:
+        for line in fh:
+            try:
+                out.append(json.loads(line))
+            except ValueError:  # a torn last line
+                continue
+    return out
+

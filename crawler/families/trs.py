@@ -1,0 +1,71 @@
+"""TRS WCM (拓尔思): static pages whose paging exists only in JavaScript.
+
+List ``…/index.html`` then ``index_1.html`` … ``index_{N-1}.html`` where N is announced in
+``createPageHTML(N, cur, "index", "html")``, ``var countPage = N`` or Chongqing's
+``createPage(N, …)``; Ningxia's platform names them ``list.html``/``list_N.html``. Details are
+``./YYYYMM/tYYYYMMDD_<id>.html``; files ``P0YYYYMMDD….pdf`` in the same month directory. The
+Fujian variant (avalon.js) sets the PDF of a page only in JS (``qzbFile``), which the base
+spider's script-link extraction reads.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from .base import XxgkSpider
+
+_CREATE = re.compile(r"""createPageHTML\s*\(\s*['"]?(\d+)['"]?\s*,\s*['"]?(\d+)['"]?\s*,\s*"""
+                     r"""['"]([\w\-]*)['"]\s*,\s*['"](\w+)['"]""")
+_CREATE_SHORT = re.compile(r"""create(?:Page|PageHTML)\s*\(\s*['"]?(\d+)['"]?""")
+_COUNT = re.compile(r"""(?:countPage|totalPage|pageCount|page_count)\s*[=:]\s*['"]?(\d+)""")
+_CURRENT = re.compile(r"""(?:currentPage|curPage|cur_page)\s*[=:]\s*['"]?(\d+)""")
+_NAME = re.compile(r"/(index|list|default)(?:_(\d+))?\.(s?html?)$")
+
+
+def trs_pages(html: str, url: str) -> list[str]:
+    """The other pages of a TRS list, from its paging script; [] if it has none."""
+    m = _CREATE.search(html)
+    name = ext = None
+    if m:
+        total = int(m.group(1))
+        name, ext = m.group(3) or None, m.group(4) or None
+    else:
+        m2 = _CREATE_SHORT.search(html) or _COUNT.search(html)
+        if not m2:
+            return []
+        total = int(m2.group(1))
+    if total <= 1 or total > 10000:
+        return []
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    nm = _NAME.search(path)
+    if nm:
+        directory = path[: nm.start()] + "/"
+        name = name or nm.group(1)
+        ext = ext or nm.group(3)
+    else:
+        directory = path if path.endswith("/") else posixpath.dirname(path) + "/"
+        name = name or "index"
+        ext = ext or "html"
+    out = []
+    for i in range(0, total):
+        fname = f"{name}.{ext}" if i == 0 else f"{name}_{i}.{ext}"
+        out.append(urlunsplit((parts.scheme, parts.netloc, directory + fname, "", "")))
+    return out
+
+
+class TrsSpider(XxgkSpider):
+    family = "trs"
+
+    def family_links(self, response, x):
+        if x.get("zone") != "nb":
+            return [], []
+        reqs = []
+        for u in trs_pages(response.text, response.url):
+            if u != response.url and self.in_scope(u):
+                req = self.paging_request(response, u, x)
+                if req is not None:
+                    reqs.append(req)
+        return [], reqs

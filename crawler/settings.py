@@ -1,0 +1,113 @@
+"""Scrapy settings for the xxgk crawler (``scrapy.cfg``: ``default = crawler.settings``).
+
+Every value can be changed on the command line (``scrapy crawl ID -s NAME=VALUE``) and most per
+portal in ``crawler/portals.json`` (``"settings": {...}``). See docs/crawler.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+BOT_NAME = "xxgk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- politeness ----------------------------------------------------------------------------------
+XXGK_CONTACT_URL = os.environ.get("XXGK_CONTACT_URL", "https://github.com/xxgk-archive/xxgk-archive")
+USER_AGENT = (f"Mozilla/5.0 (compatible; xxgk-archive/0.1; +{XXGK_CONTACT_URL}) "
+              "open-government annual-report archive")
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5      # ±50 %
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 256 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
+# Budget per portal (every portal is its own spider): depth and responses.
+DEPTH_LIMIT = 12
+DEPTH_PRIORITY = 0
+CLOSESPIDER_PAGECOUNT = 5000
+URLLENGTH_LIMIT = 1000
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+
+# --- retries: transient 5xx, 429, WAF 418 and timeouts, with exponential back-off ---------------
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429, 418]
+XXGK_BACKOFF_BASE = 2.0        # seconds; attempt n waits base * 2**(n-1), jittered
+XXGK_BACKOFF_MAX = 120.0
+
+# Every response reaches the spider (it is archived even when it is an error page).
+HTTPERROR_ALLOW_ALL = True
+# Meta refresh is judged by the spider (a soft-deleted page refreshes to its column).
+METAREFRESH_ENABLED = False
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # engine side
+    "crawler.middlewares.ResumeSkipMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ChallengeMiddleware": 560,
+    "crawler.middlewares.EncodingMiddleware": 570,
+    "crawler.middlewares.ConditionalRequestMiddleware": 585,
+    # 590 HttpCompressionMiddleware, 600 RedirectMiddleware
+    "crawler.middlewares.RawCaptureMiddleware": 650,
+    # 700 CookiesMiddleware; downloader side
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.JournalSpiderMiddleware": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+    "crawler.pipelines.ParsePipeline": 400,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+REMOTE_CONTROL_ENABLED = False  # no listening port
+TELNETCONSOLE_ENABLED = False
+
+# --- the archive -------------------------------------------------------------------------------
+XXGK_ARCHIVE_ENABLED = True     # False: items only (feeds, tests, `scrapy bench`-like runs)
+XXGK_DATA = None                # data directory; default $XXGK_DATA, else ./data
+XXGK_PARSE = True               # parse report documents while crawling (off the reactor thread)
+XXGK_PARSE_WORKERS = 1
+XXGK_PARSE_WAIT = 600           # seconds the end of a crawl waits for parses still running
+XXGK_RESUME = True              # pick up the portal's crawl that was killed
+XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the archive
+XXGK_DEMO_URL = os.environ.get("XXGK_DEMO_URL", "http://127.0.0.1:8765")
+XXGK_XXGK_HOPS = 3              # pages walked inside 政府信息公开 before a 年报 column is found
+XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
+XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links is rendered in Chromium once
+
+# --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS") or "null") or {
+    "executable_path": os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", "--disable-sync"],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

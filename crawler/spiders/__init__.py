@@ -1,0 +1,1 @@
+"""Spiders: one per portal of the registry (``portals.py``) and the generic ``discover``."""
