@@ -22,9 +22,13 @@ _REPORT = re.compile(
     r"|年度报告|年报")
 # A title that names a report but is something else: a notice to write one, its 解读, a plan…
 _NOT_REPORT = re.compile(
-    r"通知|解读|图解|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案|计划|考核|测评|评估"
-    r"|目录|制度|办法|规定|培训|会议|督查|检查|预算|决算|审计|统计公报|公报|国民经济"
-    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|监测|第三方|排名|汇编|一览表")
+    r"通知|解读|图解|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案"
+    r"|目录|制度|办法|规定|会议|督查|统计公报|公报|国民经济"
+    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|第三方|排名|汇编|一览表")
+# Words of neighbours that are also words of organs' names (审计局, 卫生和计划生育委员会, 环境监测站,
+# 考核办, 评估中心, 培训中心): they count only after the organ, from the year or the report's name on.
+_NOT_REPORT_AFTER_ORGAN = re.compile(r"计划|考核|测评|评估|培训|检查|预算|决算|审计|监测")
+_ORGAN_END = re.compile(r"(19[89]\d|20[0-4]\d|[〇零一二三四五六七八九]{4})\s*年|(政府|政务)?信息公开|政务公开|年度报告|年报")
 # Some 解读 titles only say 《…年度报告》 in quotes followed by their own kind.
 _QUOTED = re.compile(r"《[^》]*》")
 VARIANT = re.compile(r"[（(【\[]\s*(图片版|文字版|超链版|超链接版|pdf版|PDF版|word版|全文|附件|"
@@ -43,7 +47,8 @@ def title_kind(title: str | None) -> str:
     if not t:
         return "unknown"
     outside = _QUOTED.sub("", t)
-    if _NOT_REPORT.search(outside):
+    m = _ORGAN_END.search(outside)
+    if _NOT_REPORT.search(outside) or _NOT_REPORT_AFTER_ORGAN.search(outside[m.start():] if m else outside):
         return "other"
     if _REPORT.search(t):
         # 《X年度报告》 with nothing report-like outside the quotes, but an outside word that is not
