@@ -1,0 +1,212 @@
+"""Crawl benchmark: pages/s of crawl + archive + parse, and memory after 10,000 pages, beside
+`scrapy bench` on the same machine.
+
+    python benchmarks/crawl_bench.py                        # 10,000 report pages, three runs
+    python benchmarks/crawl_bench.py --reports 2000 --runs full
+
+A synthetic TRS county portal on 127.0.0.1 (home → 政府信息公开 → 年报 column whose page count
+is only in ``createPageHTML``, 20 reports a list page, each report page a generated report with
+its three tables) is crawled by the real ``scrapy crawl discover`` in a child process with
+politeness off (no delay, no AutoThrottle, 16 requests at once). Runs:
+
+- ``crawl``:   the spider alone (``XXGK_ARCHIVE_ENABLED=False``: items are dropped)
+- ``archive``: + the archive (blobs, WARC with fsync, SQLite)
+- ``full``:    + parsing every report page (the nightly job)
+
+The resident memory of the crawl process is sampled twice a second (peak and at the end);
+Scrapy's ``memusage/max`` is read from the log. Then ``scrapy bench`` runs outside the project
+(plain Scrapy, its own local server) for the same length of time.
+
+Prints a Markdown section for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import generator as gen  # noqa: E402
+
+PER_PAGE = 20
+PREFIX = "/big/"
+
+FAST = {
+    "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "CLOSESPIDER_PAGECOUNT": "0", "LOG_LEVEL": "INFO",
+    "DOWNLOAD_TIMEOUT": "30", "XXGK_MAX_LIST_PAGES": "100000", "ROBOTSTXT_OBEY": "False",
+}
+RUNS = {
+    "crawl": {"XXGK_ARCHIVE_ENABLED": "False", "XXGK_PARSE": "False"},
+    "archive": {"XXGK_PARSE": "False"},
+    "full": {"XXGK_PARSE": "True", "XXGK_PARSE_WORKERS": "1"},
+}
+
+
+def _page(title: str, body: str) -> bytes:
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f'<body>{body}</body></html>').encode("utf-8")
+
+
+class Portal:
+    """The synthetic site: every page made on request from its number (nothing kept)."""
+
+    def __init__(self, reports: int):
+        self.reports = reports
+        self.pages = (reports + PER_PAGE - 1) // PER_PAGE
+
+    def handle(self, path: str) -> tuple[int, str, bytes]:
+        nb = PREFIX + "zfxxgk/zfxxgknb/"
+        if path in (PREFIX, PREFIX + "index.html"):
+            return 200, "text/html", _page("某县人民政府", f'<a href="{PREFIX}zfxxgk/index.html">政府信息公开</a>')
+        if path == PREFIX + "zfxxgk/index.html":
+            return 200, "text/html", _page("政府信息公开", f'<a href="{nb}index.html">政府信息公开年报</a>')
+        m = re.fullmatch(re.escape(nb) + r"index(?:_(\d+))?\.html", path)
+        if m:
+            i = int(m.group(1) or 0)
+            if i >= self.pages:
+                return 404, "text/html", _page("404", "not found")
+            items = "".join(
+                f'<li><a href="./202401/t20240120_{n}.html" title="某县第{n}单位2023年政府信息公开工作年度报告">'
+                f'某县第{n}单位2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li>'
+                for n in range(i * PER_PAGE, min(self.reports, (i + 1) * PER_PAGE)))
+            script = f'<script>var countPage = {self.pages};createPageHTML({self.pages}, {i}, "index", "html");</script>'
+            return 200, "text/html", _page("政府信息公开年报", f'<ul class="list">{items}</ul>{script}')
+        m = re.fullmatch(re.escape(nb) + r"202401/t20240120_(\d+)\.html", path)
+        if m and int(m.group(1)) < self.reports:
+            rep = gen.generate(int(m.group(1)))
+            return 200, "text/html; charset=utf-8", gen.to_html(rep, chrome=False)
+        return 404, "text/html", _page("404", "not found")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802
+        status, ctype, body = self.server.portal.handle(self.path.split("?")[0])
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(reports: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.portal = Portal(reports)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def crawl(base: str, work: Path, run: str) -> dict:
+    data = work / run
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "discover", "-a", f"url={base}{PREFIX}index.html",
+           "-a", f"allow={PREFIX}"]
+    for k, v in {**FAST, **RUNS[run]}.items():
+        cmd += ["-s", f"{k}={v}"]
+    env = dict(os.environ, XXGK_DATA=str(data), PYTHONUNBUFFERED="1")
+    log = data / "crawl.log"
+    t0 = time.perf_counter()
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        ps = psutil.Process(proc.pid)
+        peak = last = 0
+        while proc.poll() is None:
+            try:
+                last = _tree_rss(ps)
+                peak = max(peak, last)
+            except psutil.Error:
+                pass
+            time.sleep(0.5)
+    wall = time.perf_counter() - t0
+    text = log.read_text("utf-8", "replace")
+    pages = int(_stat(text, "response_received_count") or 0)
+    return {"run": run, "rc": proc.returncode, "wall": wall, "pages": pages,
+            "peak_rss": peak, "last_rss": last, "memusage_max": _stat(text, "memusage/max"),
+            "startup": _stat(text, "memusage/startup"),
+            "reports": _stat(text, "xxgk/fetch/report"), "parsed": _stat(text, "xxgk/parse/ok")}
+
+
+def _stat(log: str, name: str):
+    m = re.search(r"'" + re.escape(name) + r"': (\d+)", log)
+    return int(m.group(1)) if m else None
+
+
+def scrapy_bench(seconds: int) -> float | None:
+    """Plain `scrapy bench` (no project settings: run from a scratch directory)."""
+    out = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                          "-s", "LOG_LEVEL=INFO"], cwd="/tmp", capture_output=True, text=True,
+                         timeout=seconds + 120)
+    rates = re.findall(r"Crawled (\d+) pages \(at (\d+) pages/min\)", out.stderr + out.stdout)
+    m = re.search(r"'response_received_count': (\d+)", out.stderr + out.stdout)
+    if not m:
+        return None
+    return int(m.group(1)) / seconds if rates else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=10_000, help="report pages on the portal")
+    ap.add_argument("--runs", default="crawl,archive,full", help="which runs, comma-separated")
+    ap.add_argument("--bench-seconds", type=int, default=30)
+    ap.add_argument("--work", default="/tmp/xxgk-crawl-bench", help="scratch directory (wiped)")
+    args = ap.parse_args()
+    work = Path(args.work)
+    server = serve(args.reports)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    results = [crawl(base, work, run) for run in args.runs.split(",")]
+    server.shutdown()
+    bench = scrapy_bench(args.bench_seconds)
+
+    mib = 1024 * 1024
+    print(f"### Crawl ({args.reports:,} report pages + {(args.reports + PER_PAGE - 1) // PER_PAGE + 2} "
+          f"listings, politeness off)\n")
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
+    print("| run | pages | time | pages/s | peak RSS | RSS at the end | Scrapy memusage/max |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        rate = r["pages"] / r["wall"] if r["wall"] else 0
+        mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
+        flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
+        print(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | "
+              f"{r['peak_rss'] / mib:.0f} MiB | {r['last_rss'] / mib:.0f} MiB | {mu} |")
+    if bench is not None:
+        print(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | | | "
+              f"{bench:.1f} | | | |")
+    print()
+    for r in results:
+        print(f"- {r['run']}: {r['reports']} report pages fetched, {r['parsed'] or 0} parsed ok")
+
+
+if __name__ == "__main__":
+    main()
