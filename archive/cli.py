@@ -218,6 +218,141 @@ def crawls_command(data, as_json):
             click.echo("\t".join(str(rec[k]) for k in names))
 
 
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@data_option
+@click.option("--portal", "portals", multiple=True, help="Only this portal (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
+              show_default=True, help="Readable text, Markdown, or JSON.")
+def diff_command(old, new, data, portals, fmt):
+    """What changed between two crawls (default: the last two finished crawls of each portal).
+
+    Lists reports added, removed (404, 410, soft_deleted, unlisted — the last copy stays in the
+    archive), revised in place (changed cells and a unified diff of the text), changed only in
+    their page frame, moved to a new URL, and fetch errors new since the older crawl. Every
+    change is stored in the archive's changes table.
+
+    Exit status: 0 nothing changed (page-frame-only changes do not count), 1 something changed,
+    2 the crawls could not be compared.
+    """
+    from .changes import DiffError, as_json, render_markdown, render_text
+    from .store import Archive
+
+    layout = Layout(data)
+    if not layout.db.exists():
+        click.echo(f"Error: no archive at {layout.db}", err=True)
+        sys.exit(2)
+    try:
+        with Archive(data) as arc:
+            diffs = arc.diff(old, new, list(portals) or None)
+    except DiffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(as_json(diffs), ensure_ascii=False, indent=1))
+    elif fmt == "md":
+        click.echo(render_markdown(diffs), nl=False)
+    else:
+        click.echo(render_text(diffs), nl=False)
+    sys.exit(1 if any(d.has_news() for d in diffs) else 0)
+
+
+@main.command("nightly")
+@data_option
+@click.option("--portal", "portals", multiple=True,
+              help="Crawl this portal (repeatable; default: the config's list, else every "
+                   "registered portal except the demo ones).")
+@click.option("--demo", is_flag=True, help="Crawl the demo portals (the demo server must run).")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="TOML configuration (default: <data>/nightly.toml if it exists).")
+@click.option("--jobs", type=int, default=None, help="Portals crawled at once (default 1).")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every crawl (repeatable).")
+def nightly_command(data, portals, demo, config, jobs, sets):
+    """Crawl, parse, diff, write the change report, send alerts.
+
+    Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
+    something changed (or a late report appeared), 2 at least one portal failed (the others
+    were still crawled and diffed), 3 the job could not start (bad configuration).
+    """
+    import logging
+
+    from .nightly import ConfigError, run, summary_lines
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep:
+            click.echo(f"Error: -s {item}: expected NAME=VALUE", err=True)
+            sys.exit(3)
+        settings[name] = value
+    try:
+        result = run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
+                     settings=settings)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(3)
+    for line in summary_lines(result):
+        click.echo(line)
+    click.echo(f"change report: {result.report}")
+    for e in result.alert_errors:
+        click.echo(f"alerts: {e}", err=True)
+    sys.exit(result.exit_code())
+
+
+@main.command("demo")
+@data_option
+@click.option("--port", default=0, show_default=True, help="Port of the demo portal (0: any free).")
+@click.option("--jobs", default=2, show_default=True, help="Demo portals crawled at once.")
+def demo_command(data, port, jobs):
+    """Crawl the bundled demo portal end to end: start it on 127.0.0.1, crawl its six sites
+    with the real spiders, parse, diff, and leave an archive for xxgk serve.
+
+    The demo's report files are built once under <data>/demo-site (LibreOffice; about a
+    minute) and reused. Politeness is off: the server is ours and local.
+    """
+    import logging
+
+    from crawler.demo.server import serve
+    from crawler.demo.site import DemoSite
+
+    from .nightly import run, summary_lines
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    layout = Layout(data).create()
+    click.echo(f"building the demo portal's files under {layout.root / 'demo-site'} …", err=True)
+    site = DemoSite(layout.root / "demo-site", seed=2024)
+    server, port = serve(site=site, port=port)
+    base = f"http://127.0.0.1:{port}"
+    click.echo(f"demo portal on {base}/", err=True)
+    local = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+             "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "XXGK_BACKOFF_BASE": "0.2",
+             "XXGK_BACKOFF_MAX": "2", "DOWNLOAD_TIMEOUT": "10", "LOG_LEVEL": "INFO"}
+    try:
+        result = run([], data=layout.root, demo=True, jobs=jobs, settings=local,
+                     env_extra={"XXGK_DEMO_URL": base})
+    finally:
+        server.stop()
+    for line in summary_lines(result):
+        click.echo(line)
+    conn = _read_db(layout.root)
+    n, parsed, cells, failing = conn.execute(
+        "SELECT count(*), sum(parse_status IN ('ok', 'warnings')), sum(coalesce(n_cells, 0)), "
+        "sum(check_status = 'fail') FROM reports WHERE portal LIKE 'demo-%'").fetchone()
+    conn.close()
+    truth = len(site.reports())
+    click.echo(f"{n} reports archived ({truth} on the demo portal), {parsed or 0} parsed, "
+               f"{cells or 0} cells, {failing or 0} failing their checks")
+    click.echo(f"change report: {result.report}")
+    click.echo(f"browse it: {sys.argv[0] if sys.argv[0].endswith('xxgk') else 'xxgk'} serve"
+               + (f" --data {data}" if data else "") + "  (then open http://127.0.0.1:8001/)")
+    sys.exit(2 if result.failed else 0)
+
+
 @main.command("verify")
 @data_option
 @click.option("--warc/--no-warc", default=True, help="Also read every WARC file, checking digests.")

@@ -7,6 +7,7 @@ an archive made by an older version is upgraded in place when it is opened for w
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -45,14 +46,35 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive for writing."""
     db = sqlite_utils.Database(connect(path))
     migrations.apply(db)
+    _load_deadlines(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
     return db
 
 
+DEADLINES = Path(__file__).with_name("deadlines.json")
+
+
+def _load_deadlines(db: sqlite_utils.Database) -> None:
+    """The deadline rules are data (archive/deadlines.json), kept in step on every open."""
+    rules = json.loads(DEADLINES.read_text(encoding="utf-8"))["rules"]
+    rows = [(r["organ_type"], r["month"], r["day"], r.get("rule")) for r in rules]
+    current = set(db.execute("SELECT organ_type, month, day, rule FROM deadlines").fetchall())
+    if current != set(rows):
+        with db.conn:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM deadlines")
+            db.conn.executemany("INSERT INTO deadlines VALUES (?, ?, ?, ?)", rows)
+
+
 @migrations(name="0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
     db.executescript(SCHEMA)
+
+
+@migrations(name="0002_changes")
+def _changes(db: sqlite_utils.Database) -> None:
+    db.executescript(CHANGES_SCHEMA)
 
 
 SCHEMA = """
@@ -277,4 +299,47 @@ CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
     INSERT INTO texts_bigram (rowid, grams, kind)
         VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
 END;
+"""
+
+CHANGES_SCHEMA = """
+-- 'recheck': fetched only because the archive knew the URL (no list of this crawl linked it).
+ALTER TABLE fetches ADD COLUMN found_by TEXT;
+
+-- What changed between two crawls of one portal (archive.changes); one row per change.
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                  -- added | removed | revised | chrome_only | moved | error
+    portal TEXT,
+    old_crawl TEXT REFERENCES crawls (id),
+    new_crawl TEXT NOT NULL REFERENCES crawls (id),
+    report_id INTEGER REFERENCES reports (id),
+    url TEXT,                            -- the report's canonical URL (the failing URL for errors)
+    document_url TEXT,                   -- revised / chrome_only: the file that changed
+    old_url TEXT,                        -- moved: where it was before
+    old_document_id INTEGER REFERENCES documents (id),
+    new_document_id INTEGER REFERENCES documents (id),
+    old_sha256 TEXT,
+    new_sha256 TEXT,
+    reason TEXT,                         -- removed: 404 | 410 | soft_deleted | unlisted; error: the error
+    organ TEXT,
+    year INTEGER,
+    title TEXT,
+    n_cells INTEGER,                     -- revised: how many cells changed
+    cells TEXT,                          -- revised: JSON [{table, row, col, old, new}, ...]
+    text_diff TEXT,                      -- revised: unified diff of the report's text
+    detected_at TEXT NOT NULL
+);
+CREATE INDEX changes_new_crawl ON changes (new_crawl, kind);
+CREATE INDEX changes_report ON changes (report_id);
+CREATE INDEX changes_kind ON changes (kind, detected_at);
+CREATE INDEX fetches_crawl_role ON fetches (crawl_id, role);
+
+-- When each kind of organ must publish its report for year Y (Regulations art. 49), as
+-- month and day of year Y+1. Filled from archive/deadlines.json whenever the archive opens.
+CREATE TABLE deadlines (
+    organ_type TEXT PRIMARY KEY,         -- 部门 | 政府 (as reports.organ_type)
+    month INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    rule TEXT                            -- where the rule comes from
+);
 """

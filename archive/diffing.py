@@ -18,8 +18,19 @@ _START = re.compile(r"(?:19|20)\d{2}\s*年\s*度?\s*(?:政府)?信息公开\s*(?
 _END = re.compile(r"^[#\s]*六\s*[、.．]\s*其他需要报告的事项", re.M)
 _PARAGRAPH_END = re.compile(r"\n\s*\n")
 # Lines of page furniture that change without the report changing.
-_CHROME_LINE = re.compile(r"(浏览次数|访问量|阅读数|点击数|发布时间|更新时间|打印|关闭|字号|分享到|"
-                          r"当前位置|首页|版权所有|备案|网站地图|联系我们|\d{4}-\d{2}-\d{2})")
+_CHROME_LINE = re.compile(r"(浏览次数|访问量|访问者|阅读数|阅读量|点击数|点击量|发布时间|更新时间|"
+                          r"打印|关闭|字号|分享到|当前位置|首页|版权所有|备案|网站地图|联系我们|"
+                          r"星期[一二三四五六日天]|政务日历|今天是|\d{4}-\d{2}-\d{2}|"
+                          r"\d{4}年\d{1,2}月\d{1,2}日)")
+# A line of nothing but numbers, dates and punctuation (a counter, a clock).
+_NUMBERS_ONLY = re.compile(r"^[\s\d:：/.\-年月日时分秒()（）|]*$")
+_CHROME_MAX = 80   # a longer line is prose, whatever it mentions
+
+
+def is_chrome_line(line: str) -> bool:
+    line = line.strip()
+    return bool(_NUMBERS_ONLY.match(line)) or (len(line) < _CHROME_MAX
+                                               and bool(_CHROME_LINE.search(line)))
 
 
 def cell_changes(old: dict[Key, float | int], new: dict[Key, float | int]) -> list[dict]:
@@ -62,9 +73,17 @@ def text_diff(old: str, new: str, old_name: str = "old", new_name: str = "new",
 
 
 def classify_revision(old_text: str, new_text: str, old_cells: dict, new_cells: dict) -> str:
-    """'content' when the report's cells or own text changed, else 'chrome_only'."""
+    """'content' when the report's cells or own text changed, else 'chrome_only': every line
+    that differs (outside the report's body, or anywhere if the body cannot be told) is page
+    furniture — a date, a counter, a navigation line."""
     if cell_changes(old_cells, new_cells):
         return "content"
-    if report_body(old_text) != report_body(new_text):
-        return "content"
+    a, b = report_body(old_text), report_body(new_text)
+    if a == b:
+        return "chrome_only"
+    for line in difflib.unified_diff(a.splitlines(), b.splitlines(), n=0, lineterm=""):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        if not is_chrome_line(line[1:]):
+            return "content"
     return "chrome_only"

@@ -83,6 +83,8 @@ TABLES = {
                     "warc_length": "WARC 长度 / Record length (compressed)",
                     "warc_record_id": "WARC-Record-ID", "warc_type": "WARC 记录类型 / Record type",
                     "local_path": "本地路径 / File given to xxgk ingest",
+                    "found_by": "发现方式 / recheck: only the archive knew this URL (no list "
+                                "linked it this time); NULL: followed from a page",
                     "error": "错误 / Error of a failed fetch",
                 }),
     "crawls": ("抓取批次：每个门户每次抓取一行；被中断的抓取保持 running 并可续抓。",
@@ -128,6 +130,33 @@ TABLES = {
                  "Parser warnings: everything the parser would not guess.", {}),
     "texts": ("全文：解析器读出的文本；检索请用“全文检索”查询。",
               "Text read by the parser; search it with the 全文检索 (search) query.", {}),
+    "changes": ("变化：两次抓取之间每份年报的变化（新增、消失、原址修改、仅页面框架、换址、新错误）。",
+                "What changed between two crawls of a portal, one row per change; the row page "
+                "shows old and new cells side by side.", {
+                    "kind": "类型 / added, removed, revised, chrome_only, moved or error",
+                    "old_crawl": "旧抓取 / The earlier crawl (NULL: first crawl)",
+                    "new_crawl": "新抓取 / The later crawl",
+                    "url": "网址 / The report's canonical URL (the failing URL for an error)",
+                    "document_url": "文件网址 / revised, chrome_only: the file that changed",
+                    "old_url": "原网址 / moved: where the report was before",
+                    "old_document_id": "旧文件 / Document before",
+                    "new_document_id": "新文件 / Document after",
+                    "old_sha256": "旧文件 SHA-256 / Raw file before (link; a removed report's "
+                                  "last copy)",
+                    "new_sha256": "新文件 SHA-256 / Raw file after (link)",
+                    "reason": "原因 / removed: 404, 410, soft_deleted or unlisted; error: the error",
+                    "title": "标题 / Title",
+                    "n_cells": "变化单元格数 / revised: cells that changed",
+                    "cells": "单元格变化 / revised: JSON [{table, row, col, old, new}]",
+                    "text_diff": "文字变化 / revised: unified diff of the report's text",
+                    "detected_at": "发现时间 / When the diff ran (UTC)",
+                }),
+    "deadlines": ("公开期限：各类机关公布上一年度年报的法定期限（来自 archive/deadlines.json）。",
+                  "Legal deadlines per organ type for the previous year's report "
+                  "(Regulations art. 49), from archive/deadlines.json.", {
+                      "month": "月 / Month of year Y+1", "day": "日 / Day of year Y+1",
+                      "rule": "依据 / The rule",
+                  }),
 }
 
 # Columns that mean the same wherever they appear (tables and views).
@@ -182,6 +211,22 @@ COMMON = {
     "reviews": "行政复议（总计）/ Administrative reviews",
     "suits_direct": "行政诉讼·未经复议直接起诉 / Lawsuits filed directly",
     "suits_after_review": "行政诉讼·复议后起诉 / Lawsuits after review",
+    "published": "发布日期 / Publication date given by the portal",
+    "deadline": "法定期限 / Legal deadline for this report (deadlines table)",
+    "late": "逾期 / 1 if out after its deadline (publication date, else first fetched)",
+    "days_late": "逾期天数 / Days after the deadline (negative: early)",
+    "revisions": "修改次数 / Times revised in place after first seen",
+    "platforms": "平台数 / Portals carrying this organ's report for this year",
+    "distinct_numbers": "数字版本数 / Different sets of headline numbers among those copies",
+    "portals": "门户 / Portals where the organ was seen",
+    "last_year": "最近年度 / Latest year with a report",
+    "missing_year": "缺失年度 / The latest year, with no report",
+    "years_seen": "已有年度数 / Years with a report",
+    "overdue": "已过期限 / 1 if the deadline for the missing year has passed",
+    "kind": "类型 / Kind of change",
+    "reason": "原因 / Why",
+    "change_id": "变化 / Change (link to its page)",
+    "organ_type": "机关类型 / 政府 (government) or 部门 (department)",
 }
 
 VIEWS = {
@@ -196,6 +241,12 @@ VIEWS = {
                      "Cells of each report's best document, with the report's facts."),
     "failed_checks": ("未通过的校验：勾稽关系不成立的年报及明细。",
                       "Reports whose consistency checks fail, one row per failed check."),
+    "coverage": ("覆盖与及时性：每个门户、机关、年度的年报，是否晚于法定期限、是否被修改、是否在多个平台内容不一。",
+                 "Per portal, organ and year: the report, when it was out, its deadline, "
+                 "whether it was late, revised afterwards, or on several platforms with "
+                 "different numbers."),
+    "missing_reports": ("缺失的年报：往年有年报、最新年度没有的机关。",
+                        "Organs with reports in earlier years and none for the latest year."),
 }
 
 FACETS = {
@@ -207,6 +258,36 @@ FACETS = {
     "failed_checks": ["check", "year", "region"],
     "organ_year_totals": ["year", "province", "level"],
     "crawls": ["portal", "status"],
+    "changes": ["kind", "portal", "reason", "year"],
+    "coverage": ["year", "late", "organ_type", "portal"],
+    "missing_reports": ["missing_year", "organ_type", "overdue"],
+}
+
+
+_CHANGE_COLUMNS = ("id AS change_id, portal, organ AS 机关, year AS 年度, url, {extra} "
+                   "old_crawl, new_crawl, detected_at")
+CHANGE_QUERIES = {
+    f"changes_{kind}": {
+        "title": title,
+        "description": f"{desc} Open a change_id for its page.",
+        "sql": (f"SELECT {_CHANGE_COLUMNS.format(extra=extra)} FROM changes WHERE kind = '{kind}' "
+                "AND (:portal = '' OR portal = :portal) ORDER BY id DESC"),
+        "params": ["portal"],
+    }
+    for kind, title, desc, extra in [
+        ("added", "新增的年报 / New reports", "Reports first listed in the later crawl.",
+         "new_sha256,"),
+        ("removed", "消失的年报 / Reports gone", "404, 410, soft-deleted, or in no list any "
+         "more; old_sha256 is the last copy.", "reason AS 原因, old_sha256,"),
+        ("revised", "原址修改的年报 / Revised in place", "Same URL, new bytes, with changed cells "
+         "or text.", "document_url, n_cells AS 变化单元格, cells, old_sha256, new_sha256,"),
+        ("chrome_only", "仅页面框架变化 / Page frame only", "New bytes, but only dates, counters "
+         "or widgets changed.", "document_url,"),
+        ("moved", "换了地址的年报 / Re-published under a new URL", "The same report at a new "
+         "URL.", "old_url,"),
+        ("error", "新的抓取错误 / New crawl errors", "Fetches that fail now and did not before.",
+         "reason AS 错误,"),
+    ]
 }
 
 
@@ -252,6 +333,38 @@ def queries() -> dict:
                 "AS 行政诉讼 FROM report_totals WHERE organ LIKE '%' || :organ || '%' "
                 "ORDER BY organ, year"),
             "params": ["organ"],
+        },
+        **CHANGE_QUERIES,
+        "changes_feed": {
+            "title": "变化订阅 / Changes feed",
+            "description": "Every new, gone, revised or moved report and new crawl error, latest "
+                           "first; add .atom to the URL to subscribe.",
+            "sql": (
+                "SELECT id AS change_id, 'urn:xxgk:change:' || id AS atom_id, "
+                "CASE kind WHEN 'added' THEN '新增' WHEN 'removed' THEN '消失' "
+                "WHEN 'revised' THEN '修改' WHEN 'moved' THEN '换址' ELSE '错误' END || ' ' || "
+                "coalesce(organ, title, url) || coalesce(' ' || year || '年度', '') || "
+                "coalesce(' (' || reason || ')', '') AS atom_title, detected_at AS atom_updated, "
+                "url AS atom_link, coalesce(cells, text_diff, reason, url) AS atom_content, "
+                "kind, portal, organ, year, url FROM changes WHERE kind <> 'chrome_only' "
+                "ORDER BY id DESC LIMIT 200"),
+        },
+        "late_reports": {
+            "title": "逾期公布的年报 / Reports out after their deadline",
+            "description": "Deadlines per organ type are in the deadlines table (条例第四十九条).",
+            "sql": (
+                "SELECT report_id, organ AS 机关, organ_type AS 类型, year AS 年度, "
+                "deadline AS 法定期限, coalesce(published, first_seen) AS 公布或首次发现, "
+                "days_late AS 逾期天数, portal, url FROM coverage WHERE late = 1 "
+                "AND (:year = '' OR year = CAST(:year AS INTEGER)) ORDER BY days_late DESC"),
+            "params": ["year"],
+        },
+        "missing_reports": {
+            "title": "最新年度缺失年报的机关 / Organs with no report for the latest year",
+            "description": "Organs seen in earlier years with no report for the latest year.",
+            "sql": ("SELECT organ AS 机关, organ_type AS 类型, region AS 地区, portals AS 门户, "
+                    "last_year AS 最近年度, missing_year AS 缺失年度, deadline AS 法定期限, "
+                    "overdue AS 已过期限 FROM missing_reports ORDER BY region, organ"),
         },
         "new_reports": {
             "title": "新发现的年报 / Newly found reports",

@@ -21,7 +21,9 @@ from parsers.report import CELL_ORDER, TABLE_ORDER
 from .paths import Layout
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-_URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link"}
+_URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link", "document_url",
+                "old_url"}
+_SHA_COLUMNS = {"sha256", "old_sha256", "new_sha256"}
 _CONTENT_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html",
@@ -85,9 +87,13 @@ def register_routes():
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    if not isinstance(value, str) and not (column == "report_id" and isinstance(value, int)):
+    if not isinstance(value, str) and not (column in ("report_id", "change_id")
+                                           and isinstance(value, int)):
         return None
-    if column in ("sha256",) and _SHA.match(value):
+    if column == "change_id" and isinstance(value, int):
+        return markupsafe.Markup('<a href="{}">{}</a>').format(
+            datasette.urls.table(database, "changes") + f"/{value}", value)
+    if column in _SHA_COLUMNS and _SHA.match(value):
         return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}…</a>').format(
             datasette.urls.path(f"/-/raw/{value}"), value[:16])
     if column in _URL_COLUMNS and value.startswith(("http://", "https://")):
@@ -150,13 +156,48 @@ async def _report_view(datasette, database: str, pk: str) -> dict | None:
     }
 
 
+async def _change_view(datasette, database: str, pk: str) -> dict | None:
+    """A change with the old and new document's cells side by side (changed ones first)."""
+    db = datasette.get_database(database)
+    ch = (await db.execute("SELECT * FROM changes WHERE id = ?", [pk])).first()
+    if ch is None:
+        return None
+    cells: dict[tuple, list] = {}
+    for side, doc in ((0, ch["old_document_id"]), (1, ch["new_document_id"])):
+        if doc is None:
+            continue
+        for c in (await db.execute('SELECT "table", "row", col, value FROM cells '
+                                   "WHERE document_id = ?", [doc])).rows:
+            cells.setdefault((c["table"], c["row"], c["col"]), [None, None])[side] = c["value"]
+    tables = []
+    for name in TABLE_ORDER:
+        keys = [k for k in cells if k[0] == name]
+        if not keys:
+            continue
+        rows_order, cols_order = CELL_ORDER[name]
+        rank = {r: i for i, r in enumerate(rows_order)}
+        crank = {c: i for i, c in enumerate(cols_order)}
+        keys.sort(key=lambda k: (cells[k][0] == cells[k][1], rank.get(k[1], 999), k[1],
+                                 crank.get(k[2], 99), k[2]))
+        rows = []
+        for _, row, col in keys:
+            row_label, col_label = schema.label_of(name, row, col)
+            old, new = cells[(name, row, col)]
+            rows.append({"row": row, "col": col, "row_label": row_label, "col_label": col_label,
+                         "old": old, "new": new, "changed": old != new})
+        tables.append({"name": name, "label": schema.TABLE_LABELS[name], "rows": rows})
+    return {"change": dict(ch), "tables": tables}
+
+
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    if view_name != "row" or table != "reports" or request is None:
+    if view_name != "row" or table not in ("reports", "changes") or request is None:
         return {}
 
     async def inner():
         pk = request.url_vars.get("pks", "")
+        if table == "changes":
+            return {"xxgk_change": await _change_view(datasette, database, pk)}
         return {"xxgk_report": await _report_view(datasette, database, pk)}
 
     return inner

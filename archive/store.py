@@ -16,12 +16,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from importlib.metadata import version
+
+import tenacity
 
 import parsers
 from parsers import ParseError, schema
@@ -65,6 +68,7 @@ class FetchRecord:
     published: str | None = None
     ip_address: str | None = None
     error: str | None = None
+    found_by: str | None = None          # 'recheck': only the archive knew this URL
 
 
 @dataclass
@@ -75,6 +79,20 @@ class FetchResult:
     format: str | None
     unchanged: bool
     new_document: bool
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))
+
+
+# busy_timeout already waits 30 s for another writer; past that (a long reparse, a backup
+# holding the lock) retry with back-off instead of losing the fetch.
+@tenacity.retry(retry=tenacity.retry_if_exception(_busy), reraise=True,
+                wait=tenacity.wait_exponential(multiplier=0.5, max=30),
+                stop=tenacity.stop_after_delay(600))
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
 
 
 def now_iso() -> str:
@@ -105,7 +123,7 @@ class Archive:
     def _tx(self):
         """One write transaction; IMMEDIATE so that two writer processes queue, not deadlock."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(self.conn)
             try:
                 yield self.conn
             except BaseException:
@@ -283,7 +301,8 @@ class Archive:
                 "raw_size": len(rec.raw_body) if rec.raw_body is not None
                 else (len(body) if body is not None else None),
                 "format": fmt, "unchanged": int(unchanged) if sha else None,
-                "revisit_of": revisit_of, "local_path": local_path, "error": rec.error, **warc,
+                "revisit_of": revisit_of, "local_path": local_path, "error": rec.error,
+                "found_by": rec.found_by, **warc,
             }
             cols = ", ".join(row)
             cur = c.execute(f"INSERT INTO fetches ({cols}) VALUES ({', '.join('?' * len(row))})",
@@ -551,6 +570,36 @@ class Archive:
                    doc_id))
         return {"status": status, "organ": report.organ, "year": report.year,
                 "template": report.template, "cells": len(cells)}
+
+    # -- changes ----------------------------------------------------------------------------------
+
+    def diff(self, old: str | None = None, new: str | None = None,
+             portals: list[str] | None = None, parse: bool = True,
+             pairs: list | None = None) -> list:
+        """Compare crawls (see archive.changes) and store what changed. Report files the crawls
+        fetched but nobody parsed yet are parsed first, so that cells and text can be compared."""
+        from . import changes
+
+        with self._lock:
+            if pairs is None:
+                pairs = changes.crawl_pairs(self.conn, old, new, portals)
+            if parse:
+                ids = [c for pair in pairs for c in pair if c]
+                marks = ", ".join("?" * len(ids))
+                pending = [r[0] for r in self.conn.execute(
+                    "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = "
+                    f"f.document_id WHERE f.crawl_id IN ({marks}) AND d.parse_status = 'pending'",
+                    ids)] if ids else []
+        for sha in pending if parse else []:
+            self.parse_document(sha)
+        out = []
+        with self._lock:
+            detected = now_iso()
+            for o, n in pairs:
+                d = changes.compare(self.conn, o, n)
+                changes.store(self.conn, d, detected)
+                out.append(d)
+        return out
 
     def documents_to_parse(self, which: str = "all") -> list[str]:
         """SHA-256s for reparse: 'all' parsed or pending, 'stale' (other parser version),

@@ -78,6 +78,52 @@ FROM reports r
 JOIN checks k ON k.document_id = r.document_id AND k.status = 'fail'
 """
 
+# The date a report was out: the portal's publication date, else when we first fetched it
+# (an upper bound: the report may have been there before our first crawl).
+_OUT = "substr(coalesce(r.published, r.first_seen), 1, 10)"
+_DEADLINE = "printf('%04d-%02d-%02d', r.year + 1, d.month, d.day)"
+
+COVERAGE = f"""
+SELECT r.portal, r.organ, r.organ_type, r.region, r.year, r.id AS report_id, r.url,
+       r.published, substr(r.first_seen, 1, 10) AS first_seen,
+       CASE WHEN d.month IS NOT NULL AND r.year IS NOT NULL THEN {_DEADLINE} END AS deadline,
+       CASE WHEN d.month IS NULL OR r.year IS NULL THEN NULL
+            WHEN {_OUT} > {_DEADLINE} THEN 1 ELSE 0 END AS late,
+       CASE WHEN d.month IS NULL OR r.year IS NULL THEN NULL
+            ELSE CAST(julianday({_OUT}) - julianday({_DEADLINE}) AS INTEGER) END AS days_late,
+       (SELECT count(*) FROM changes c WHERE c.report_id = r.id AND c.kind = 'revised')
+           AS revisions,
+       (SELECT count(DISTINCT r2.portal) FROM reports r2
+         WHERE r2.organ = r.organ AND r2.year = r.year) AS platforms,
+       (SELECT count(DISTINCT coalesce(r2.requests_new, '') || '/' || coalesce(r2.granted, '') ||
+               '/' || coalesce(r2.results_total, '') || '/' || coalesce(r2.reviews, ''))
+          FROM reports r2 WHERE r2.organ = r.organ AND r2.year = r.year AND r2.n_cells > 0)
+           AS distinct_numbers
+FROM reports r
+LEFT JOIN deadlines d ON d.organ_type = r.organ_type
+WHERE r.organ IS NOT NULL AND r.year IS NOT NULL
+"""
+
+MISSING_REPORTS = """
+WITH latest (year) AS (SELECT max(year) FROM reports),
+seen AS (
+    SELECT organ, max(organ_type) AS organ_type, max(region) AS region,
+           group_concat(DISTINCT portal) AS portals, max(year) AS last_year,
+           count(DISTINCT year) AS years_seen
+    FROM reports WHERE organ IS NOT NULL AND year IS NOT NULL GROUP BY organ
+)
+SELECT s.organ, s.organ_type, s.region, s.portals, s.last_year, l.year AS missing_year,
+       s.years_seen,
+       CASE WHEN d.month IS NOT NULL THEN printf('%04d-%02d-%02d', l.year + 1, d.month, d.day)
+       END AS deadline,
+       CASE WHEN d.month IS NULL THEN NULL
+            WHEN date('now') > printf('%04d-%02d-%02d', l.year + 1, d.month, d.day) THEN 1
+            ELSE 0 END AS overdue
+FROM seen s CROSS JOIN latest l
+LEFT JOIN deadlines d ON d.organ_type = s.organ_type
+WHERE s.last_year < l.year
+"""
+
 VIEWS = {
     "requests_wide": REQUESTS_WIDE,
     "report_totals": REPORT_TOTALS,
@@ -85,4 +131,6 @@ VIEWS = {
     "region_year_totals": REGION_YEAR_TOTALS,
     "report_cells": REPORT_CELLS,
     "failed_checks": FAILED_CHECKS,
+    "coverage": COVERAGE,
+    "missing_reports": MISSING_REPORTS,
 }

@@ -174,6 +174,24 @@ class ArchiveBridge:
         finally:
             conn.close()
 
+    def known_reports(self, portal: str) -> list[tuple[str, list[str]]]:
+        """(canonical URL, aliases) of every report of ``portal`` in the archive, except files
+        ingested without a URL (read-only query on the documented schema)."""
+        import sqlite3
+
+        if self.arc is None:
+            return []
+        conn = sqlite3.connect(f"file:{self.arc.layout.db}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = conn.execute(
+                "SELECT r.url, group_concat(a.url, char(10)) FROM reports r "
+                "LEFT JOIN report_aliases a ON a.report_id = r.id "
+                "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id",
+                (portal,)).fetchall()
+        finally:
+            conn.close()
+        return [(u, (a or "").split("\n") if a else []) for u, a in rows]
+
     def journal(self, entry: dict) -> None:
         """Append one discovered request; a killed process loses nothing already written."""
         if self._journal_fd is None:

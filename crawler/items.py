@@ -10,7 +10,7 @@ from .middlewares import RAW, header_list, now_iso
 FETCH_FIELDS = ("url", "method", "form", "final_url", "redirects", "status", "reason",
                 "http_version", "request_headers", "response_headers", "raw_body", "body",
                 "fetched_at", "referer", "link_text", "role", "report_url", "aliases", "title",
-                "published", "ip_address", "error")
+                "published", "ip_address", "error", "found_by")
 
 
 class FetchItem(dict):

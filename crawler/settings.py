@@ -85,6 +85,7 @@ XXGK_PARSE = True               # parse report documents while crawling (off the
 XXGK_PARSE_WORKERS = 1
 XXGK_PARSE_WAIT = 600           # seconds the end of a crawl waits for parses still running
 XXGK_RESUME = True              # pick up the portal's crawl that was killed
+XXGK_RECHECK = True             # at the end, fetch known reports no list led to (takedowns)
 XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the archive
 XXGK_DEMO_URL = os.environ.get("XXGK_DEMO_URL", "http://127.0.0.1:8765")
 XXGK_XXGK_HOPS = 3              # pages walked inside 政府信息公开 before a 年报 column is found

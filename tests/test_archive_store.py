@@ -231,3 +231,36 @@ def test_ingested_file_gets_its_url_later(arc, tmp_path):
     [rep] = rows(arc, "SELECT id, url FROM reports")
     assert rep["url"] == "http://www.example.gov.cn/r.html"
     assert rows(arc, "SELECT url FROM report_aliases") == [{"url": f"urn:sha256:{first['sha256']}"}]
+
+
+def test_writer_waits_out_a_long_lock(arc):
+    """Another process holding the write lock longer than busy_timeout: the fetch is retried
+    with back-off, not lost."""
+    import sqlite3
+    import time
+
+    arc.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(str(arc.layout.db), isolation_level=None, timeout=1,
+                            check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(1.5, lambda: other.execute("COMMIT"))
+    released.start()
+    t0 = time.monotonic()
+    res = arc.record_fetch(FetchRecord(crawl_id=None, portal="p", url="http://127.0.0.1/x.html",
+                                       status=200, body=b"<html>x</html>", role="page"))
+    assert time.monotonic() - t0 >= 1.0
+    released.join()
+    other.close()
+    assert rows(arc, "SELECT url FROM fetches WHERE id = ?", (res.fetch_id,)) == [
+        {"url": "http://127.0.0.1/x.html"}]
+
+
+def test_deadline_rules_come_from_data(arc):
+    import json as _json
+
+    from archive.db import DEADLINES
+
+    rules = _json.loads(DEADLINES.read_text(encoding="utf-8"))["rules"]
+    got = {r["organ_type"]: (r["month"], r["day"]) for r in rows(arc, "SELECT * FROM deadlines")}
+    assert got == {r["organ_type"]: (r["month"], r["day"]) for r in rules}
+    assert got["部门"] == (1, 31) and got["政府"] == (3, 31)

@@ -10,7 +10,8 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 
 from .. import classify as C
@@ -94,9 +95,11 @@ class XxgkSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.setup(crawler.settings)
+        crawler.signals.connect(spider.recheck_known, signal=signals.spider_idle)
         return spider
 
     def setup(self, settings) -> None:
+        self._rechecked = False
         p = dict(self.portal or {})
         demo = (settings.get("XXGK_DEMO_URL") or "http://127.0.0.1:8765").rstrip("/")
         self.portal_id = self.arg_portal or p.get("id") or self.name
@@ -199,6 +202,32 @@ class XxgkSpider(scrapy.Spider):
         if resumed:
             logger.info("resume: %d journalled request(s) not yet recorded scheduled again", resumed)
 
+    def recheck_known(self):
+        """Once the lists are walked: fetch every report the archive knows for this portal that
+        no list led to this time, so that a report taken down is seen as 404 or soft-deleted
+        rather than just missing (the diff needs to tell those apart)."""
+        if self._rechecked or not self.crawler.settings.getbool("XXGK_RECHECK", True):
+            return
+        self._rechecked = True
+        bridge = get_bridge(self.crawler)
+        try:
+            known = bridge.known_reports(self.portal_id)
+        except Exception as exc:  # noqa: BLE001 - an archive problem must not end the crawl here
+            logger.warning("recheck: could not read known reports: %s", exc)
+            return
+        n = 0
+        for url, aliases in known:
+            if url in bridge.done or any(a in bridge.done for a in aliases) or not self.in_scope(url):
+                continue
+            x = {"role": "report", "report_url": url, "found_by": "recheck", "zone": "nb"}
+            self.crawler.engine.crawl(self.make_request(url, x, self.parse_detail,
+                                                        priority=PRIORITY["report"]))
+            n += 1
+        if n:
+            self.crawler.stats.set_value("xxgk/rechecked", n)
+            logger.info("recheck: %d known report(s) no list linked this time", n)
+            raise DontCloseSpider
+
     def start_zone(self, url: str) -> str:
         p = urlsplit(url)
         path = p.path + ("?" + p.query if p.query else "")
@@ -238,6 +267,7 @@ class XxgkSpider(scrapy.Spider):
     def item(self, response, role, **fields):
         x = xmeta(response)
         fields.setdefault("link_text", x.get("link_text"))
+        fields.setdefault("found_by", x.get("found_by"))
         if not fields.get("referer") and x.get("referer"):
             fields["referer"] = x["referer"]
         return fetch_item_from_response(response, role, **fields)
@@ -251,7 +281,8 @@ class XxgkSpider(scrapy.Spider):
         self.crawler.stats.inc_value("xxgk/fetch_failed")
         yield fetch_item_from_failure(request, f"{type(failure.value).__name__}: {failure.value}",
                                       x.get("role", "page"), link_text=x.get("link_text"),
-                                      report_url=x.get("report_url"), title=x.get("title"))
+                                      report_url=x.get("report_url"), title=x.get("title"),
+                                      found_by=x.get("found_by"))
 
     def failed_status(self, response) -> bool:
         return not (200 <= response.status < 300)
@@ -741,9 +772,13 @@ class XxgkSpider(scrapy.Spider):
         refresh = C.meta_refresh(response.text)
         if refresh is not None and refresh[0] <= 10:
             target = _urljoin(response, refresh[1]) if refresh[1] else None
+            empty = not "".join(response.xpath("//body//text()").getall()).strip()
             if not target or C.is_parent(target, response.url) or target.rstrip("/") == \
-                    urlsplit(response.url)._replace(path="/", query="").geturl().rstrip("/"):
-                # Soft delete: the page now only sends readers back to its column.
+                    urlsplit(response.url)._replace(path="/", query="").geturl().rstrip("/") or \
+                    (x.get("role") == "report" and not C.looks_like_detail(target) and
+                     not C.attachment_ext(target) and (empty or C.looks_like_list(target))):
+                # Soft delete: the page now only sends readers back to its column (or to a
+                # list, from an otherwise empty page).
                 self.crawler.stats.inc_value("xxgk/soft_deleted")
                 yield self.item(response, "page", title=x.get("title"),
                                 error=f"soft-deleted: meta refresh to {target or 'itself'}")
@@ -771,6 +806,8 @@ class XxgkSpider(scrapy.Spider):
                 canon = self.canonical(link.url)
                 ax = {"role": "attachment", "report_url": report_url, "link_text": link.label or None,
                       "file_ext": link.ext, "title": title}
+                if x.get("found_by"):
+                    ax["found_by"] = x["found_by"]
                 yield self.make_request(canon, ax, self.parse_file, response)
             if not files and self.needs_render_for_files(response):
                 # A report page with neither tables nor files: its file is set by a script.

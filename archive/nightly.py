@@ -1,0 +1,339 @@
+"""The nightly job: crawl each portal (one ``scrapy crawl`` child process per portal), parse what
+is pending, diff each portal's last two crawls, write the change report, send the alerts.
+
+One portal's failure never stops the others. Everything is logged as plain lines
+(``2026-12-03T02:00:01Z nightly portal=pengyang crawl exit=0 fetched=412 failed=3``) on
+standard error and in ``<data>/logs/nightly-<stamp>.log``; each crawl's own log is beside it.
+
+Configuration (``--config FILE``, else ``<data>/nightly.toml`` when it exists), every key
+optional::
+
+    [crawl]
+    portals = ["lingbao", "pengyang"]     # default: every registered portal except demo ones
+    jobs = 2                              # portals crawled at once
+    timeout = 21600                       # seconds a portal's crawl may take
+    settings = { DOWNLOAD_DELAY = "2" }   # passed as scrapy -s NAME=VALUE
+
+    [alerts]
+    urls = ["json://hooks.example.org/xxgk", "mailto://user:pass@example.org"]   # Apprise URLs
+    on = ["added", "removed", "revised", "moved", "late"]                           # what to send
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .paths import Layout
+
+log = logging.getLogger("xxgk.nightly")
+
+ALERT_KINDS = ("added", "removed", "revised", "moved", "late", "errors")
+DEFAULT_ALERTS = ("added", "removed", "revised", "moved", "late")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class PortalRun:
+    portal: str
+    exit_code: int | None = None
+    seconds: float = 0.0
+    crawl_id: str | None = None
+    crawl_status: str | None = None
+    fetched: int = 0
+    failed: int = 0
+    new_documents: int = 0
+    changes: dict = field(default_factory=dict)
+    error: str | None = None
+    log: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and self.crawl_status == "finished"
+
+
+@dataclass
+class NightlyResult:
+    runs: list
+    diffs: list
+    late: list
+    report: Path | None
+    alerts_sent: int
+    alert_errors: list
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.runs if not r.ok]
+
+    @property
+    def has_news(self) -> bool:
+        return any(d.has_news() for d in self.diffs) or bool(self.late)
+
+    def exit_code(self) -> int:
+        """0 all crawled, nothing new; 1 all crawled, changes found; 2 a portal failed."""
+        if self.failed:
+            return 2
+        return 1 if self.has_news else 0
+
+
+def load_config(path: str | os.PathLike | None, layout: Layout) -> dict:
+    if path is None:
+        default = layout.root / "nightly.toml"
+        if not default.exists():
+            return {}
+        path = default
+    try:
+        with open(path, "rb") as fh:
+            cfg = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    alerts = cfg.get("alerts", {})
+    bad = set(alerts.get("on", [])) - set(ALERT_KINDS)
+    if bad:
+        raise ConfigError(f"{path}: [alerts] on: unknown {sorted(bad)}; use {list(ALERT_KINDS)}")
+    if not isinstance(alerts.get("urls", []), list):
+        raise ConfigError(f"{path}: [alerts] urls must be a list of Apprise URLs")
+    return cfg
+
+
+def choose_portals(chosen: list[str], cfg: dict, demo: bool) -> list[str]:
+    from crawler import registry
+
+    known = {p["id"]: p for p in registry.load()}
+    names = list(chosen) or list(cfg.get("crawl", {}).get("portals", []))
+    if demo and not names:
+        names = [p["id"] for p in registry.demo_portals()]
+    if not names:
+        names = [pid for pid, p in known.items() if not p.get("demo")]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(f"not in the registry: {', '.join(unknown)} (see scrapy list)")
+    return names
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _crawl_facts(db_path: Path, portal: str, since: str) -> dict:
+    import sqlite3
+
+    if not db_path.exists():
+        return {}
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        row = conn.execute("SELECT id, status FROM crawls WHERE portal = ? AND "
+                           "coalesce(ended_at, started_at) >= ? ORDER BY started_at DESC "
+                           "LIMIT 1", (portal, since)).fetchone()
+        if row is None:
+            return {}
+        cid, status = row
+        fetched, failed = conn.execute(
+            "SELECT count(*), sum(error IS NOT NULL OR status IS NULL OR status >= 400) "
+            "FROM fetches WHERE crawl_id = ?", (cid,)).fetchone()
+        new_docs = conn.execute(
+            "SELECT count(DISTINCT f.document_id) FROM fetches f WHERE f.crawl_id = ? AND "
+            "f.document_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fetches g WHERE "
+            "g.document_id = f.document_id AND g.id < f.id AND g.crawl_id IS NOT f.crawl_id)",
+            (cid,)).fetchone()[0]
+        return {"crawl_id": cid, "crawl_status": status, "fetched": fetched or 0,
+                "failed": failed or 0, "new_documents": new_docs}
+    finally:
+        conn.close()
+
+
+def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeout: float,
+                 env_extra: dict | None = None) -> PortalRun:
+    """``scrapy crawl <portal>`` in a child process; its log goes to ``logs/<portal>.log``."""
+    run = PortalRun(portal)
+    since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    cmd = [sys.executable, "-m", "scrapy", "crawl", portal]
+    for k, v in settings.items():
+        cmd += ["-s", f"{k}={v}"]
+    env = {**os.environ, "XXGK_DATA": str(layout.root), "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+           "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    path = logs / f"{portal}.log"
+    run.log = str(path)
+    t0 = time.monotonic()
+    log.info("portal=%s crawl start", portal)
+    try:
+        with open(path, "wb") as fh:
+            proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
+                                  timeout=timeout, cwd=Path(__file__).resolve().parents[1])
+        run.exit_code = proc.returncode
+    except subprocess.TimeoutExpired:
+        run.error = f"crawl took longer than {timeout:.0f} s and was stopped (it resumes next time)"
+        run.exit_code = None
+    except OSError as exc:
+        run.error = f"could not start scrapy: {exc}"
+    run.seconds = time.monotonic() - t0
+    for k, v in _crawl_facts(layout.db, portal, since).items():
+        setattr(run, k, v)
+    if run.exit_code not in (0, None) and not run.error:
+        run.error = f"scrapy exited with {run.exit_code} (see {path})"
+    if run.exit_code == 0 and run.crawl_status != "finished":
+        run.error = run.error or f"crawl ended as {run.crawl_status or 'not recorded'} (see {path})"
+    log.info("portal=%s crawl %s exit=%s seconds=%.0f fetched=%d failed=%d new_documents=%d%s",
+             portal, "ok" if run.ok else "FAILED", run.exit_code, run.seconds, run.fetched,
+             run.failed, run.new_documents, f" error={run.error!r}" if run.error else "")
+    return run
+
+
+def late_reports(conn, crawl_ids: list[str]) -> list[dict]:
+    """Reports first seen in these crawls that were out after their deadline."""
+    if not crawl_ids:
+        return []
+    marks = ", ".join("?" * len(crawl_ids))
+    cur = conn.execute(
+        f"SELECT c.report_id, c.portal, c.organ, c.organ_type, c.year, c.url, c.deadline, "
+        f"c.days_late, coalesce(c.published, c.first_seen) AS out FROM coverage c "
+        f"WHERE c.late = 1 AND c.report_id IN (SELECT report_id FROM changes "
+        f"WHERE kind = 'added' AND new_crawl IN ({marks})) ORDER BY c.days_late DESC", crawl_ids)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def summary_lines(result: NightlyResult) -> list[str]:
+    lines = []
+    by_crawl = {d.new_crawl: d for d in result.diffs}
+    for r in result.runs:
+        d = by_crawl.get(r.crawl_id)
+        counts = {k: len(getattr(d, k)) for k in ("added", "removed", "revised", "chrome_only",
+                                                  "moved", "errors")} if d else {}
+        changed = " ".join(f"{k}={v}" for k, v in counts.items()) if d else "no diff"
+        lines.append(f"{r.portal:12} {'ok' if r.ok else 'FAILED':6} fetched={r.fetched} "
+                     f"failed={r.failed} new_documents={r.new_documents} {changed}"
+                     + (f"  error: {r.error}" if r.error else ""))
+    if result.late:
+        lines.append(f"late reports first seen tonight: {len(result.late)}")
+    return lines
+
+
+def change_report(result: NightlyResult) -> str:
+    from .changes import render_markdown
+
+    out = [f"# xxgk nightly {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n",
+           "```", *summary_lines(result), "```\n"]
+    if result.late:
+        out.append("## 逾期 / Late reports\n")
+        out += [f"- {r['organ']} {r['year']}年度: out {r['out'][:10]}, deadline {r['deadline']} "
+                f"({r['days_late']} days late) <{r['url']}>" for r in result.late]
+        out.append("")
+    if result.diffs:
+        out.append(render_markdown(result.diffs))
+    return "\n".join(out)
+
+
+def send_alerts(cfg: dict, result: NightlyResult, report_text: str) -> tuple[int, list[str]]:
+    """Notify every configured Apprise URL when something on the ``on`` list happened."""
+    alerts = cfg.get("alerts", {})
+    urls = alerts.get("urls", [])
+    if not urls:
+        return 0, []
+    wanted = set(alerts.get("on", DEFAULT_ALERTS))
+    counts = {k: sum(len(getattr(d, k)) for d in result.diffs)
+              for k in ("added", "removed", "revised", "moved", "errors")}
+    counts["late"] = len(result.late)
+    hits = {k: n for k, n in counts.items() if n and k in wanted}
+    if not hits:
+        return 0, []
+    import apprise
+
+    ap = apprise.Apprise()
+    errors = []
+    for u in urls:
+        if not ap.add(u):
+            errors.append(f"not an Apprise URL: {u}")
+    title = "xxgk nightly: " + ", ".join(f"{n} {k}" for k, n in hits.items())
+    if len(ap) and not ap.notify(title=title, body=report_text,
+                                 body_format=apprise.NotifyFormat.MARKDOWN):
+        errors.append("Apprise could not deliver to every URL (see the log)")
+    return len(ap), errors
+
+
+def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: int | None = None,
+        settings: dict | None = None, env_extra: dict | None = None) -> NightlyResult:
+    from .changes import crawl_pairs
+    from .store import Archive
+
+    layout = Layout(data).create()
+    cfg = load_config(config, layout)
+    names = choose_portals(portals, cfg, demo)
+    stamp = _stamp()
+    logs = layout.root / "logs" / f"nightly-{stamp}"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs.with_suffix(".log"), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s nightly %(message)s"))
+    log.addHandler(handler)
+    try:
+        crawl_cfg = cfg.get("crawl", {})
+        sets = {**{k: str(v) for k, v in crawl_cfg.get("settings", {}).items()}, **(settings or {})}
+        timeout = float(crawl_cfg.get("timeout", 6 * 3600))
+        jobs = max(1, jobs or int(crawl_cfg.get("jobs", 1)))
+        log.info("start portals=%s jobs=%d data=%s", ",".join(names), jobs, layout.root)
+        Archive(layout.root).close()     # created (or upgraded) once, before the crawls open it
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            runs = list(pool.map(lambda p: crawl_portal(p, layout, logs, sets, timeout, env_extra),
+                                 names))
+        diffs, late = [], []
+        with Archive(layout.root) as arc:
+            pending = arc.documents_to_parse("pending")
+            log.info("parse pending=%d", len(pending))
+            for sha in pending:
+                res = arc.parse_document(sha)
+                if res["status"] == "error":
+                    log.warning("parse sha256=%s error=%r", sha, res.get("error"))
+            for r in runs:
+                if not r.ok:
+                    continue
+                try:
+                    pairs = crawl_pairs(arc.conn, portals=[r.portal])
+                    if pairs and pairs[0][1] == r.crawl_id:
+                        diffs += arc.diff(pairs=pairs[:1], parse=False)
+                except Exception as exc:  # noqa: BLE001 - one portal's diff must not stop the rest
+                    log.error("portal=%s diff failed: %s", r.portal, exc)
+                    r.error = f"diff failed: {exc}"
+                    r.crawl_status = "diff failed"
+            late = late_reports(arc.conn, [d.new_crawl for d in diffs])
+        result = NightlyResult(runs, diffs, late, None, 0, [])
+        for d in diffs:
+            n = {k: len(getattr(d, k)) for k in ("added", "removed", "revised", "chrome_only",
+                                                 "moved", "errors")}
+            log.info("portal=%s diff %s -> %s %s", d.portal, d.old_crawl, d.new_crawl,
+                     " ".join(f"{k}={v}" for k, v in n.items()))
+        text = change_report(result)
+        reports_dir = layout.root / "reports"
+        reports_dir.mkdir(exist_ok=True)
+        result.report = reports_dir / f"changes-{stamp}.md"
+        result.report.write_text(text, encoding="utf-8")
+        from .changes import as_json
+        (reports_dir / f"changes-{stamp}.json").write_text(
+            json.dumps({"runs": [r.__dict__ for r in runs], "late": late,
+                        "diff": as_json(diffs) if diffs else None}, ensure_ascii=False, indent=1,
+                       default=str), encoding="utf-8")
+        log.info("change report %s", result.report)
+        try:
+            result.alerts_sent, result.alert_errors = send_alerts(cfg, result, text)
+        except Exception as exc:  # noqa: BLE001 - an alert failure is logged, the job is done
+            result.alert_errors = [f"alerts failed: {exc}"]
+        for e in result.alert_errors:
+            log.error("alerts %s", e)
+        if result.alerts_sent:
+            log.info("alerts sent=%d", result.alerts_sent)
+        log.info("end exit=%d", result.exit_code())
+        return result
+    finally:
+        log.removeHandler(handler)
+        handler.close()
