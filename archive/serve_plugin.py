@@ -3,7 +3,8 @@
 - ``/-/raw/<sha256>`` serves a stored body (sandboxed: a government page's scripts never run
   on the archive's origin);
 - ``sha256``, URL and ``report_id`` cells become links;
-- the row page of ``reports`` shows the report's three tables, its checks and its warnings.
+- the row page of ``reports`` shows the report's three tables, its checks and its warnings;
+- the row page of ``changes`` shows the old and new cells side by side and the text diff.
 """
 
 from __future__ import annotations
