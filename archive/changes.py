@@ -145,12 +145,17 @@ def snapshot(conn, crawl_id: str | None, portal: str) -> dict[int, ReportState]:
 # -- reading stored versions -----------------------------------------------------------------------
 
 class _Docs:
+    """Stored versions, read once each: a report's best file is asked for several times."""
+
     def __init__(self, conn):
         self.conn = conn
+        self._cells: dict[int, dict] = {}
 
     def cells(self, doc_id: int) -> dict:
-        return {(t, r, c): v for t, r, c, v in self.conn.execute(
-            'SELECT "table", "row", col, value FROM cells WHERE document_id = ?', (doc_id,))}
+        if doc_id not in self._cells:
+            self._cells[doc_id] = {(t, r, c): v for t, r, c, v in self.conn.execute(
+                'SELECT "table", "row", col, value FROM cells WHERE document_id = ?', (doc_id,))}
+        return self._cells[doc_id]
 
     def text(self, doc_id: int) -> str:
         row = self.conn.execute("SELECT content FROM texts WHERE document_id = ?",

@@ -316,6 +316,7 @@ def demo_command(data, port, jobs):
     """
     import logging
 
+    from crawler.demo import LOCAL_SETTINGS
     from crawler.demo.server import serve
     from crawler.demo.site import DemoSite
 
@@ -329,11 +330,8 @@ def demo_command(data, port, jobs):
     server, port = serve(site=site, port=port)
     base = f"http://127.0.0.1:{port}"
     click.echo(f"demo portal on {base}/", err=True)
-    local = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
-             "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "XXGK_BACKOFF_BASE": "0.2",
-             "XXGK_BACKOFF_MAX": "2", "DOWNLOAD_TIMEOUT": "10", "LOG_LEVEL": "INFO"}
     try:
-        result = run([], data=layout.root, demo=True, jobs=jobs, settings=local,
+        result = run([], data=layout.root, demo=True, jobs=jobs, settings=LOCAL_SETTINGS,
                      env_extra={"XXGK_DEMO_URL": base})
     finally:
         server.stop()

@@ -164,32 +164,29 @@ class ArchiveBridge:
     def pending_documents(self) -> list[str]:
         """Report documents this crawl recorded that were never parsed (read-only query on the
         archive's documented schema; runs on the archive thread)."""
+        return [r[0] for r in self._read(
+            "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = f.document_id "
+            "WHERE f.crawl_id = ? AND d.parse_status = 'pending'", (self.crawl_id,))]
+
+    def _read(self, sql: str, params=()) -> list[tuple]:
+        """A query on its own read-only connection (the writer's stays with the archive thread)."""
         import sqlite3
 
         conn = sqlite3.connect(f"file:{self.arc.layout.db}?mode=ro", uri=True, timeout=30)
         try:
-            return [r[0] for r in conn.execute(
-                "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = f.document_id "
-                "WHERE f.crawl_id = ? AND d.parse_status = 'pending'", (self.crawl_id,))]
+            return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
 
     def known_reports(self, portal: str) -> list[tuple[str, list[str]]]:
         """(canonical URL, aliases) of every report of ``portal`` in the archive, except files
         ingested without a URL (read-only query on the documented schema)."""
-        import sqlite3
-
         if self.arc is None:
             return []
-        conn = sqlite3.connect(f"file:{self.arc.layout.db}?mode=ro", uri=True, timeout=30)
-        try:
-            rows = conn.execute(
-                "SELECT r.url, group_concat(a.url, char(10)) FROM reports r "
-                "LEFT JOIN report_aliases a ON a.report_id = r.id "
-                "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id",
-                (portal,)).fetchall()
-        finally:
-            conn.close()
+        rows = self._read(
+            "SELECT r.url, group_concat(a.url, char(10)) FROM reports r "
+            "LEFT JOIN report_aliases a ON a.report_id = r.id "
+            "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id", (portal,))
         return [(u, (a or "").split("\n") if a else []) for u, a in rows]
 
     def journal(self, entry: dict) -> None:

@@ -18,18 +18,12 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from crawler.demo import LOCAL_SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Politeness off against our own local server; everything else as in production.
-FAST = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "XXGK_BACKOFF_BASE": "0.1",
-    "XXGK_BACKOFF_MAX": "2",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
-    "DOWNLOAD_TIMEOUT": "10",
-    "LOG_LEVEL": "INFO",
-}
+FAST = LOCAL_SETTINGS
 
 
 def demo_cache_dir(config) -> Path:
