@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -435,6 +436,19 @@ def _merge_runs(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
 _DASH = "dash"
 
 
+def _split_band(counts: np.ndarray, a: int, b: int, char_h: float) -> list[tuple[int, int]]:
+    """A band of ink taller than a line of text is lines set close together (their gap
+    bridged by a descender or a speck): cut it where it is emptiest, a line's height from
+    either end."""
+    if b - a < 1.6 * char_h:
+        return [(a, b)]
+    lo, hi = a + int(0.7 * char_h), b - int(0.7 * char_h)
+    if hi <= lo:
+        return [(a, b)]
+    cut = lo + int(np.argmin(counts[lo:hi]))
+    return _split_band(counts, a, cut, char_h) + _split_band(counts, cut + 1, b, char_h)
+
+
 def _cell_lines(text_ink: np.ndarray, box, char_h: float) -> list:
     """The text lines of a cell, as (x0, y0, x1, y1) in page coordinates; [_DASH] for a cell
     that holds only a short horizontal stroke (a dash printed for "nothing to report")."""
@@ -443,9 +457,12 @@ def _cell_lines(text_ink: np.ndarray, box, char_h: float) -> list:
     sub = text_ink[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
     if sub.size == 0:
         return []
-    # A row holds text if a few of its pixels are ink: a scan's specks do not join two lines.
+    # A row holds text if a few of its pixels are ink: a scan's specks do not join two lines,
+    # and a lone narrow digit (1, 0) in a wide cell still counts.
     counts = np.count_nonzero(sub, axis=1)
-    rows = _merge_runs(_runs(counts >= max(2, 0.01 * sub.shape[1])), max(2, int(0.35 * char_h)))
+    least = max(2.0, min(0.01 * sub.shape[1], 0.12 * char_h))
+    rows = _merge_runs(_runs(counts >= least), max(2, int(0.35 * char_h)))
+    rows = [part for a, b in rows for part in _split_band(counts, a, b, char_h)]
     lines = []
     dash = False
     for a, b in rows:
@@ -460,11 +477,20 @@ def _cell_lines(text_ink: np.ndarray, box, char_h: float) -> list:
             continue  # a dash, or a speck
         if np.count_nonzero(band) < 6:
             continue
-        lines.append((x0 + inset + int(cols[0]), y0 + inset + a,
-                      x0 + inset + int(cols[-1]) + 1, y0 + inset + b))
+        lines.append([x0 + inset + int(cols[0]), y0 + inset + a,
+                      x0 + inset + int(cols[-1]) + 1, y0 + inset + b])
     if not lines and dash:
         return [_DASH]
-    return lines
+    # Ink within a few pixels of a rule was taken out with the rule, and with it the top
+    # stroke of a character in a tight row (三 read as 二, 申 as 甲): widen each line into the
+    # space around it, up to the cell's edge or halfway to the next line.
+    pad = max(3, int(0.35 * char_h))
+    for k, ln in enumerate(lines):
+        above = (lines[k - 1][3] + ln[1]) // 2 if k else y0
+        below = (ln[3] + lines[k + 1][1]) // 2 if k + 1 < len(lines) else y1
+        ln[0], ln[2] = max(x0, ln[0] - pad), min(x1, ln[2] + pad)
+        ln[1], ln[3] = max(above, ln[1] - pad), min(below, ln[3] + pad)
+    return [tuple(ln) for ln in lines]
 
 
 def _crop(gray: np.ndarray, box, fraction: float = TEXT_FRACTION) -> np.ndarray:
@@ -494,11 +520,22 @@ def _numberish(text: str) -> bool:
     return parse_number(t.translate(_CONFUSABLE)) is not None
 
 
+_ALONE = {"O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "○": "0", "l": "1", "I": "1",
+          "|": "1"}
+_MIDDOT = re.compile(r"(?<=\d)\s*[·•・]\s*(?=\d)")
+_ITEM_DOT = re.compile(r"^(\d{1,2})\s*[·•・]")
+
+
 def _clean_cell(text: str) -> str:
     """Mend a number cell's look-alike letters and a dash read as 一; leave other cells."""
     t = text.strip()
     if t and len(t) <= 3 and set(t) <= _DASHES:
         return "—"
+    if t in _ALONE:  # a cell of one character that looks like a digit is that digit
+        return _ALONE[t]
+    # A full stop set in the middle of its box (full-width ．) reads as a middle dot: between
+    # digits it is a decimal point, after an item's number the item's full stop.
+    t = _ITEM_DOT.sub(r"\1.", _MIDDOT.sub(".", t))
     if " " not in t and _numberish(t):
         digits = sum(ch.isdigit() for ch in t)
         if digits * 2 >= len(t):  # mostly digits already: the letters are misreadings
