@@ -293,7 +293,8 @@ def _without_text(dark: np.ndarray, ink: np.ndarray, boxes: list, line_h: float)
     return np.where(gone > 0, 0, dark).astype(np.uint8)
 
 
-def _line_masks(line_dark: np.ndarray, ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
+                boxes: list) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical rules. A scan's faint, broken rules are found on the page's
     darkness with the text taken out, averaged along the rule (bridging gaps, evening out
     noise) and over a pixel of wobble across it; darkness is capped first, so that a black
@@ -322,8 +323,62 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray) -> tuple[np.ndarray, np.
     # stops short of the other one.
     ver = _anchored(ver, hor, horizontal=False, reach=5)
     ver = _aligned(ver, float(np.median(gaps)) if len(gaps) else 40.0)
+    ver = _outside_text(ver, hor, ink, boxes)
     hor = _anchored(hor, ver, horizontal=True)
     return hor, ver
+
+
+def _outside_text(ver: np.ndarray, hor: np.ndarray, ink: np.ndarray,
+                  boxes: list) -> np.ndarray:
+    """The vertical rules without the strokes of characters that touch the rules of a cramped
+    row (the 丨 of 上, a bracket, a lone 1 or 7, or two of them stacked in one column).
+
+    Each piece of a vertical rule between two horizontal rules is looked at in the page's ink:
+    a rule's ink there is the rule alone, as thin as the rule; a character's stroke belongs to
+    a wider piece of ink (the slant or bar of 7, the foot of 1). Such a piece is dropped where it is not
+    part of a long rule (two rows at most) or stands inside a text line the detector found.
+    A rule the detector's line ran across keeps its thin ink, and stays."""
+    across = cv2.dilate(hor, np.ones((7, 1), np.uint8))
+    pieces = cv2.bitwise_and(ver, cv2.bitwise_not(across))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(pieces, connectivity=8)
+    if n <= 1:
+        return ver
+    body = cv2.bitwise_and(ink, cv2.bitwise_not(across))
+    _, blab, bstats, _ = cv2.connectedComponentsWithStats(body, connectivity=8)
+    _, vlab, vstats, _ = cv2.connectedComponentsWithStats(ver, connectivity=8)
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    # The rule each piece belongs to, and how many rows that rule spans.
+    rule_of = np.zeros(n, np.int64)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        v = vlab[y + h // 2, x:x + w]
+        v = v[v > 0]
+        rule_of[i] = int(v[0]) if len(v) else 0
+    rows_spanned = np.bincount(rule_of[1:], minlength=len(vstats))
+    line_h = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 40.0
+    drop = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if h > 1.2 * line_h:
+            continue  # taller than a line of text: no character's stroke
+        ids = np.unique(blab[y:y + h, x:x + w])
+        ids = ids[ids > 0]
+        if not len(ids):
+            continue
+        x0 = min(bstats[j, cv2.CC_STAT_LEFT] for j in ids)
+        x1 = max(bstats[j, cv2.CC_STAT_LEFT] + bstats[j, cv2.CC_STAT_WIDTH] for j in ids)
+        rule = np.count_nonzero(body[y + h // 2, x:x + w])
+        if x1 - x0 < rule + 3:
+            continue  # as thin as the rule: a rule
+        short = rule_of[i] == 0 or rows_spanned[rule_of[i]] <= 2
+        cx = x + w / 2
+        overlap = np.minimum(b[:, 3], y + h) - np.maximum(b[:, 1], y)
+        in_line = ((b[:, 0] + 4 < cx) & (cx < b[:, 2] - 4) & (overlap >= 0.6 * h)).any()
+        drop[i] = short or bool(in_line)
+    if not drop.any():
+        return ver
+    gone = cv2.dilate(np.where(drop[lab], 255, 0).astype(np.uint8), np.ones((9, 3), np.uint8))
+    return cv2.bitwise_and(ver, cv2.bitwise_not(gone))
 
 
 def _thin(mask: np.ndarray, horizontal: bool) -> np.ndarray:
@@ -556,6 +611,41 @@ def _reread(gray: np.ndarray, lines: list, texts: list[tuple[str, float]]) -> No
             texts[i] = (t, s)
 
 
+_STEMS = set("1Il|/\\7i!LJTtfr")
+
+
+def _stem_glyph(crop: np.ndarray) -> str | None:
+    """Tell 1, 7 and / apart by their shape: a cell's lone stroke is read as 1 whatever its
+    slant or bar. A 7 has its bar at the top, 1 its foot at the bottom, / neither and leans
+    right. None when the shape says nothing sure."""
+    ink = (crop < 128).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] > 3
+    big[0] = False
+    if not big.any():
+        return None
+    ys, xs = np.nonzero(big[lab])
+    h = int(ys.max() - ys.min() + 1)
+    if h < 8 or len(ys) < 10:
+        return None
+    slope = float(np.polyfit(ys - ys.mean(), xs - xs.mean(), 1)[0])
+    band = max(1, h // 5)
+
+    def spread(rows: np.ndarray) -> float:
+        cols = np.flatnonzero(rows.any(axis=0))
+        return (cols[-1] - cols[0] + 1) / h if len(cols) else 0.0
+
+    top = spread(big[lab][ys.min():ys.min() + band])
+    bottom = spread(big[lab][ys.max() - band + 1:ys.max() + 1])
+    if top >= 0.5 and bottom < 0.4:
+        return "7"
+    if slope <= -0.2 and top < 0.3 and bottom < 0.3:
+        return "/"
+    if abs(slope) < 0.15 and bottom >= 0.45 and top < 0.5:
+        return "1"
+    return None
+
+
 # --- a page ----------------------------------------------------------------------------------
 
 def _line_height(boxes: list) -> float:
@@ -667,7 +757,7 @@ def read_page(gray: np.ndarray, gid_base: int = 0) -> tuple[str, list[Row]]:
 
     dark = _darkness(gray)
     ink = np.where(dark > 25, 255, 0).astype(np.uint8)
-    hor, ver = _line_masks(_without_text(dark, ink, boxes, line_h), ink)
+    hor, ver = _line_masks(_without_text(dark, ink, boxes, line_h), ink, boxes)
     tables = _tables(hor, ver)
     rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     text_ink = np.where((dark > 45) & (rules == 0), 255, 0).astype(np.uint8)
@@ -698,6 +788,11 @@ def read_page(gray: np.ndarray, gid_base: int = 0) -> tuple[str, list[Row]]:
         owner.append((-1, -1))
     texts = _recognise(crops)
     _reread(gray, lines, texts)
+    for i, (txt, score) in enumerate(texts):
+        if lines[i] is not None and len(txt) == 1 and txt in _STEMS:
+            shape = _stem_glyph(crops[i])
+            if shape:
+                texts[i] = (shape, score)
 
     cell_text: dict[tuple[int, int], list[tuple[float, str]]] = {}
     free: list[tuple[float, float, float, float, str]] = []
