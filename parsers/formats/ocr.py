@@ -325,6 +325,16 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
     ver = _aligned(ver, float(np.median(gaps)) if len(gaps) else 40.0)
     ver = _outside_text(ver, hor, ink, boxes)
     hor = _anchored(hor, ver, horizontal=True)
+    # A rule whose end was thinned away where text touches the rule it meets (a heading
+    # set right under a table) stops a few pixels short of it: join the two again, or the
+    # cells on either side run into one another through the gap.
+    # (Only rules: the stubs left where a character's stroke was taken out stay stubs.)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(ver, connectivity=8)
+    tall = stats[:, cv2.CC_STAT_HEIGHT] >= 12
+    tall[0] = False
+    ver = np.where(tall[lab], 255, 0).astype(np.uint8)
+    reach = np.ones((11, 1), np.uint8)
+    ver = ver | (cv2.dilate(ver, reach) & cv2.dilate(hor, reach))
     return hor, ver
 
 
