@@ -56,9 +56,6 @@ OCR_CASES = ["2021-placeholders", "2019-total-only", "2021-one-row-broken"]
 
 PARAMS = ([(c, f) for c in CASES for f in FAST] + [(c, f) for c in OFFICE_CASES for f in OFFICE]
           + [(c, f) for c in OCR_CASES for f in OCR])
-# Known gap: on these generated scans the table-rule detection in parsers/formats/ocr.py still
-# misplaces a few cells (cell F1 0.936 on the 2021-placeholders scan, below the 0.95 floor).
-OCR_GAP = "OCR table grid misses or shifts cells on generated scans (F1 < 0.95); see README Status"
 
 
 def _build(name: str) -> gen.Report:
@@ -203,10 +200,7 @@ def test_generator_failures_match_the_truth(reports, case):
     assert failing == {(check, key) for check, _, key in rep.expected_failures}
 
 
-@pytest.mark.parametrize("case,fmt", [
-    pytest.param(c, f, id=f"{c}-{f}",
-                 marks=[pytest.mark.xfail(reason=OCR_GAP, strict=False)] if f in OCR else [])
-    for c, f in PARAMS])
+@pytest.mark.parametrize("case,fmt", [pytest.param(c, f, id=f"{c}-{f}") for c, f in PARAMS])
 def test_parse_generated(rendered, reports, case, fmt):
     if fmt in OCR:
         _needs_ocr()

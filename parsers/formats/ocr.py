@@ -263,17 +263,67 @@ def _open(img: np.ndarray, kw: int, kh: int) -> np.ndarray:
 
 
 def _anchored(seg: np.ndarray, other: np.ndarray, horizontal: bool, reach: int = 7) -> np.ndarray:
-    """The segments whose two ends meet a line of the other direction, as rules do."""
+    """The segments whose two ends meet a line of the other direction, as rules do, and those
+    that cross two lines of the other direction or more: the rules of a table that runs on
+    to the next page end in the open at the page's foot (and start so at the next page's head)."""
     near = cv2.dilate(other, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(seg, connectivity=8)
     keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         if horizontal:
-            keep[i] = near[y:y + h, x:x + 3].any() and near[y:y + h, x + w - 3:x + w].any()
+            ends = near[y:y + h, x:x + 3].any() and near[y:y + h, x + w - 3:x + w].any()
+            along = other[y:y + h, x:x + w].any(axis=0)
         else:
-            keep[i] = near[y:y + 3, x:x + w].any() and near[y + h - 3:y + h, x:x + w].any()
+            ends = near[y:y + 3, x:x + w].any() and near[y + h - 3:y + h, x:x + w].any()
+            along = other[y:y + h, x:x + w].any(axis=1)
+        keep[i] = ends or len(_runs(along[3:-3])) >= 2
     return np.where(keep[lab], 255, 0).astype(np.uint8)
+
+
+def _closed(hor: np.ndarray, ver: np.ndarray, clear: int, reach: int = 7) -> np.ndarray:
+    """The horizontal rules, with a rule drawn where three vertical rules or more end together
+    in the open (a table broken off at the foot of a page, or taken up at the head of the
+    next): the last row's cells are closed as the page shows them."""
+    near = cv2.dilate(hor, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ver, connectivity=8)
+    ends: list[tuple[int, int, int]] = []  # (y, x0, x1) of each open end
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        # Open, and at the table's edge: no horizontal rule beyond it for a while (inside
+        # a table, a stroke that stops short of a rule is a character's).
+        x0, x1 = max(0, x - 3), x + w + 3
+        if not near[y:y + 3, x:x + w].any() and not hor[max(0, y - clear):y, x0:x1].any():
+            ends.append((int(y), int(x), int(x + w)))
+        if (not near[y + h - 3:y + h, x:x + w].any()
+                and not hor[y + h:y + h + clear, x0:x1].any()):
+            ends.append((int(y + h - 1), int(x), int(x + w)))
+    out = hor.copy()
+    h = hor.shape[0]
+    loose = []
+    for y, x0, x1 in ends:
+        # An open end level with a horizontal rule that stops short of it (the head of a
+        # page where only some columns are ruled across) is joined to that rule.
+        band = hor[max(0, y - 6):min(h, y + 7)]
+        rows = np.count_nonzero(band, axis=1)
+        if rows.max(initial=0) == 0:
+            loose.append((y, x0, x1))
+            continue
+        r = max(0, y - 6) + int(np.argmax(rows))
+        xs = np.flatnonzero(hor[r])
+        near_x = int(xs[np.argmin(np.abs(xs - (x0 + x1) / 2))])
+        cv2.line(out, ((x0 + x1) // 2, r), (near_x, r), 255, 3)
+    ends = sorted(loose)
+    group: list[tuple[int, int, int]] = []
+    for e in ends + [(10 ** 9, 0, 0)]:
+        if group and e[0] - group[0][0] > 6:
+            if len(group) >= 3:
+                y = int(round(sum(g[0] for g in group) / len(group)))
+                x0, x1 = min(g[1] for g in group), max(g[2] for g in group)
+                cv2.line(out, (x0, y), (x1, y), 255, 3)
+            group = []
+        group.append(e)
+    return out
 
 
 def _without_text(dark: np.ndarray, ink: np.ndarray, boxes: list, line_h: float) -> np.ndarray:
@@ -319,12 +369,16 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
     ver = cv2.dilate(cv2.blur(d, (1, 9)), np.ones((1, 3), np.uint8))
     ver = _open(np.where(ver > LINE_DARKNESS, 255, 0).astype(np.uint8), 1, vk)
     ver = _open(_thin(ver, horizontal=False), 1, vk)
+    # Where a character touches a rule (a label set flush against its cell's edge) the two
+    # were thinned away together, leaving a gap a character high.
+    ver = _grown(ver, (d > LINE_DARKNESS) & (cv2.dilate(hor, np.ones((3, 1), np.uint8)) == 0),
+                 1.2 * _line_height(boxes))
     # A rule runs from one horizontal rule to the next; a character's stroke touching a rule
     # stops short of the other one.
     ver = _anchored(ver, hor, horizontal=False, reach=5)
     ver = _aligned(ver, float(np.median(gaps)) if len(gaps) else 40.0)
     ver = _outside_text(ver, hor, ink, boxes)
-    hor = _anchored(hor, ver, horizontal=True)
+    hor = _closed(_anchored(hor, ver, horizontal=True), ver, int(2 * _line_height(boxes)))
     # A rule whose end was thinned away where text touches the rule it meets (a heading
     # set right under a table) stops a few pixels short of it: join the two again, or the
     # cells on either side run into one another through the gap.
@@ -367,9 +421,12 @@ def _outside_text(ver: np.ndarray, hor: np.ndarray, ink: np.ndarray,
     rows_spanned = np.bincount(rule_of[1:], minlength=len(vstats))
     line_h = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 40.0
     drop = np.zeros(n, bool)
+    glyphlike = np.zeros(n, bool)
+    thin = np.zeros(len(vstats), np.int64)  # thin pieces of each rule
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         if h > 1.2 * line_h:
+            thin[rule_of[i]] += 1
             continue  # taller than a line of text: no character's stroke
         ids = np.unique(blab[y:y + h, x:x + w])
         ids = ids[ids > 0]
@@ -377,18 +434,55 @@ def _outside_text(ver: np.ndarray, hor: np.ndarray, ink: np.ndarray,
             continue
         x0 = min(bstats[j, cv2.CC_STAT_LEFT] for j in ids)
         x1 = max(bstats[j, cv2.CC_STAT_LEFT] + bstats[j, cv2.CC_STAT_WIDTH] for j in ids)
-        rule = np.count_nonzero(body[y + h // 2, x:x + w])
+        # The rule's own width: its narrowest rows (a glyph is as wide as a rule only
+        # in its thinnest stroke).
+        counts = np.count_nonzero(body[y:y + h, x:x + w], axis=1)
+        counts = counts[counts > 0]
+        rule = float(np.percentile(counts, 20)) if len(counts) else 0.0
         if x1 - x0 < rule + 3:
+            thin[rule_of[i]] += 1
             continue  # as thin as the rule: a rule
+        glyphlike[i] = True
         short = rule_of[i] == 0 or rows_spanned[rule_of[i]] <= 2
         cx = x + w / 2
         overlap = np.minimum(b[:, 3], y + h) - np.maximum(b[:, 1], y)
         in_line = ((b[:, 0] + 4 < cx) & (cx < b[:, 2] - 4) & (overlap >= 0.6 * h)).any()
         drop[i] = short or bool(in_line)
+    # A "rule" none of whose pieces is thin is a column of characters set one above the other
+    # (digits aligned in a column, each touching the rules of its cramped row).
+    drop |= glyphlike & (thin[rule_of] == 0)
     if not drop.any():
         return ver
     gone = cv2.dilate(np.where(drop[lab], 255, 0).astype(np.uint8), np.ones((9, 3), np.uint8))
     return cv2.bitwise_and(ver, cv2.bitwise_not(gone))
+
+
+def _grown(ver: np.ndarray, dark: np.ndarray, least: float) -> np.ndarray:
+    """Each vertical rule carried on, up and down, as far as its own column stays dark, up to
+    the next horizontal rule (dark is False there). Text set against a rule is thinned away
+    with it, over a line of text or two; the rule's own pixels are still there, straight,
+    under the text. Never past a horizontal rule: a rule ends where its cells end, and a
+    character's stroke in line with it below says nothing. Only what is taller than a line
+    of text (`least`) is a rule to carry on; a shorter piece may be a character's stroke."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ver, connectivity=8)
+    if n <= 1:
+        return ver
+    h = ver.shape[0]
+    out = ver.copy()
+    for i in range(1, n):
+        x, y, w, sh, _ = stats[i]
+        if sh <= least:
+            continue
+        c = x + w // 2
+        column = dark[:, max(0, c - 1):c + 2].any(axis=1)
+        top, bottom = y, y + sh - 1
+        while top > 0 and column[top - 1]:
+            top -= 1
+        while bottom < h - 1 and column[bottom + 1]:
+            bottom += 1
+        if top < y or bottom > y + sh - 1:
+            out[top:bottom + 1, x:x + w] = 255
+    return out
 
 
 def _thin(mask: np.ndarray, horizontal: bool) -> np.ndarray:
