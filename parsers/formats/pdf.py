@@ -96,6 +96,22 @@ def _join_split_row(rows: list[Row], page_rows: list[Row]) -> list[Row]:
     return page_rows[1:]
 
 
+class _PerPage:
+    """measure(page) for page i, worked out when first asked for."""
+
+    def __init__(self, pdf: pdfium.PdfDocument, measure):
+        self.pdf, self.measure, self.known = pdf, measure, {}
+
+    def __getitem__(self, i: int):
+        if i not in self.known:
+            page = self.pdf[i]
+            try:
+                self.known[i] = self.measure(page)
+            finally:
+                page.close()
+        return self.known[i]
+
+
 def extract(data: bytes, ocr=None) -> Extracted:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -108,16 +124,17 @@ def extract(data: bytes, ocr=None) -> Extracted:
         n = len(pdf)
         if n > MAX_PAGES:
             raise ValueError(f"refused: {n} pages, more than the limit of {MAX_PAGES}")
-        texts, paths, images = [], [], []
+        texts = []
         for i in range(n):
             page = pdf[i]
             tp = page.get_textpage()
             texts.append(tp.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             tp.close()
-            paths.append(sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
-                                                          max_depth=2)))
-            images.append(_image_share(page))
             page.close()
+        # Walking a page's objects costs as much as its text: only for the pages that need it.
+        paths = _PerPage(pdf, lambda page: sum(
+            1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)))
+        images = _PerPage(pdf, _image_share)
         warnings: list[str] = []
         rows: list[Row] = []
         ocr_pages: list[int] = []
