@@ -18,11 +18,21 @@ _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tab
 _REPORT_MARKERS = re.compile(r"本年新收|第二十条|行政复议|申请人情况|信息内容")
 
 
-def _cell_text(el) -> str:
-    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+_SPACES = re.compile(r"\s+")
 
 
-def expand_table(table) -> list[list[str | None]]:
+def _cell_text(el, seen: dict | None = None) -> str:
+    """A cell's text on one line; `seen` keeps what was read (the table and the body text
+    both read every cell)."""
+    if seen is not None and el in seen:
+        return seen[el]
+    text = _SPACES.sub(" ", "".join(el.itertext())).strip()
+    if seen is not None:
+        seen[el] = text
+    return text
+
+
+def expand_table(table, seen: dict | None = None) -> list[list[str | None]]:
     """The table's grid: a spanned slot holds None; its origin holds the text."""
     grid: list[list[str | None]] = []
     pending: dict[tuple[int, int], bool] = {}
@@ -43,7 +53,7 @@ def expand_table(table) -> list[list[str | None]]:
             cs = _span(cell.get("colspan"), MAX_SPAN_COLS)
             while len(row) <= c:
                 row.append(None)
-            row[c] = _cell_text(cell)
+            row[c] = _cell_text(cell, seen)
             for dr in range(rs):
                 for dc in range(cs):
                     if dr or dc:
@@ -70,9 +80,7 @@ def _span(value, cap: int) -> int:
     return max(1, min(n, cap))
 
 
-def _text(root) -> str:
-    for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
+def _text(root, seen: dict | None = None) -> str:
     out: list[str] = []
 
     def walk(el):
@@ -81,7 +89,7 @@ def _text(root) -> str:
                 out.append(el.tail)
             return
         if el.tag in ("td", "th"):
-            out.append(_cell_text(el) + "\t")
+            out.append(_cell_text(el, seen) + "\t")
             if el.tail:
                 out.append(el.tail.strip())
             return
@@ -117,15 +125,18 @@ def extract(data: bytes, declared_charset: str | None = None) -> Extracted:
         if found:
             title = found[0]
             break
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
     rows: list[Row] = []
+    seen: dict = {}
     for gid, table in enumerate(root.iter("table")):
         if table.xpath(".//table"):
             continue  # a layout table: its inner tables are read on their own
-        grid = expand_table(table)
+        grid = expand_table(table, seen)
         if not any(_REPORT_MARKERS.search(c or "") for r in grid for c in r):
             continue
         rows.extend(Row(r, gid) for r in grid)
-    body = _text(root)
+    body = _text(root, seen)
     if not rows:
         rows = text_rows(body)
     return Extracted("html", body, rows, title=title, warnings=warnings)
