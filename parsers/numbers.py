@@ -12,9 +12,10 @@ import unicodedata
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_MINUS = "\u2212\u2013\u2010\u2011\ufe63"
 _UNIT = re.compile(r"(万元|元|件|条|项|个|次|人次|份)$")
 # What a cell holds when there is nothing to report.
-PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "－－", "‐", "…", "\\", "空", "x", "X", "×"}
+PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "－－", "‐", "…", "\\", "空", "x", "X", "×", "–", "−"}
 
 
 def normalize(text: str) -> str:
@@ -36,6 +37,8 @@ def parse_number(text: str | None) -> int | float | None:
     if not s:
         return None
     s = _UNIT.sub("", s)
+    if len(s) > 1 and s[0] in _MINUS:
+        s = "-" + s[1:]  # a minus sign set as U+2212 or a dash (OCR reads either)
     if not _NUMBER.match(s):
         return None
     s = s.replace(",", "")

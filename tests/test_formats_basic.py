@@ -35,6 +35,7 @@ def test_gb2312_label_maps_to_gb18030():
 @pytest.mark.parametrize("text,value", [
     ("１２", 12), ("1,234", 1234), ("0.11", 0.11), ("96171.6", 96171.6), (" 7 ", 7),
     ("3件", 3), ("12.5万元", 12.5), ("—", None), ("/", None), ("无", None), ("规章", None),
+    ("−1", -1), ("–3", -3), ("－4", -4), ("1−2", None),  # minus as U+2212, en dash, full-width
 ])
 def test_numbers(text, value):
     assert parse_number(text) == value
@@ -42,4 +43,5 @@ def test_numbers(text, value):
 
 def test_placeholders():
     assert is_placeholder("—") and is_placeholder("／") and is_placeholder("无")
-    assert not is_placeholder("0")
+    assert is_placeholder("–") and is_placeholder("−")
+    assert not is_placeholder("0") and not is_placeholder("−1")
