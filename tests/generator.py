@@ -786,6 +786,49 @@ def to_pdf(rep: Report, source: str = "docx") -> bytes:
                    infilter="HTML (StarWriter)")
 
 
+def to_pdf_pictures(rep: Report, dpi: int = 200) -> bytes:
+    """A PDF whose text is typed but whose tables are pasted in as pictures (screenshots of
+    the tables, as many reports are made): the text layer holds the title, the headings and
+    the prose, never a table's words."""
+    import numpy as np
+    from docx import Document
+    from docx.shared import Inches
+
+    tables = [item for kind, item in blocks(rep) if kind == "table"]
+    # One page per table, printed by LibreOffice, then cut to the table's ink.
+    sheet = Document()
+    for k, table in enumerate(tables):
+        if k:
+            sheet.add_page_break()
+        sec = sheet.sections[0]
+        _docx_table(sheet, table, 10.5, sec.page_width - sec.left_margin - sec.right_margin)
+    buf = io.BytesIO()
+    sheet.save(buf)
+    pictures = []
+    for img in page_images(convert(buf.getvalue(), "docx", "pdf"), dpi)[:len(tables)]:
+        ink = np.argwhere(np.asarray(img) < 200)
+        (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0)
+        pictures.append(img.crop((max(0, x0 - 8), max(0, y0 - 8), x1 + 9, y1 + 9)))
+    doc = Document()
+    sec = doc.sections[0]
+    width = (sec.page_width - sec.left_margin - sec.right_margin) / 914400  # EMU -> inches
+    tables_left = iter(pictures)
+    for kind, item in blocks(rep):
+        if kind == "title":
+            doc.add_paragraph(item)
+        elif kind in ("h", "p"):
+            doc.add_paragraph(item)
+        else:
+            pic = next(tables_left)
+            out = io.BytesIO()
+            pic.save(out, "PNG")
+            out.seek(0)
+            doc.add_picture(out, width=Inches(min(width, pic.width / dpi)))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return convert(buf.getvalue(), "docx", "pdf")
+
+
 def to_doc(rep: Report) -> bytes:
     """Word 97 binary; a Kingsoft .wps is these bytes under another name."""
     return convert(to_docx(rep), "docx", "doc:MS Word 97")

@@ -1,4 +1,5 @@
-"""Scans of the real reports: their pages printed to images, OCRed, give the text layer's cells.
+"""Scans of the real reports: their pages printed to images, OCRed, give the text layer's cells;
+and a report whose tables are pasted in as pictures gives its tables' cells.
 
 The three real PDFs (real fonts, real table layouts: cells set flush against their rules, a
 requests table that runs over a page break, headers printed in narrow two-line columns) are
@@ -43,3 +44,19 @@ def test_scanned_real_report_cells_exact(path: Path):
     assert got == exp, _diff(got, exp)
     failed = [c for c in report["checks"] if c["status"] == "fail"]
     assert failed == truth["failed_checks"]
+
+
+def test_tables_pasted_as_pictures(tmp_path):
+    """The text is typed, the tables are screenshots: the pages whose pictures hold the tables
+    are read by OCR for their tables, the rest of the text comes from the text layer."""
+    if gen.SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    rep = gen.generate(7, year=2022)
+    truth = rep.truth()
+    report = parse_bytes(gen.to_pdf_pictures(rep)).to_json()
+
+    assert report["ocr_pages"], "no page went through OCR"
+    assert (report["organ"], report["year"], report["template"]) == (
+        truth["organ"], truth["year"], truth["template"])
+    got, exp = cell_map(report), cell_map(truth)
+    assert got == exp, _diff(got, exp)

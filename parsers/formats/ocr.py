@@ -376,7 +376,7 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
     # A rule runs from one horizontal rule to the next; a character's stroke touching a rule
     # stops short of the other one.
     ver = _anchored(ver, hor, horizontal=False, reach=5)
-    ver = _aligned(ver, float(np.median(gaps)) if len(gaps) else 40.0)
+    ver = _aligned(ver, hor, float(np.median(gaps)) if len(gaps) else 40.0)
     ver = _outside_text(ver, hor, ink, boxes)
     hor = _closed(_anchored(hor, ver, horizontal=True), ver, int(2 * _line_height(boxes)))
     # A rule whose end was thinned away where text touches the rule it meets (a heading
@@ -492,15 +492,21 @@ def _thin(mask: np.ndarray, horizontal: bool) -> np.ndarray:
     return cv2.bitwise_and(mask, cv2.bitwise_not(_open(mask, *k)))
 
 
-def _aligned(ver: np.ndarray, pitch: float) -> np.ndarray:
-    """Vertical rules that span two rows or more, and the one-row pieces in line with them.
-    A character as tall as a cramped row touches both of its rules, but it stands where no
-    column rule runs."""
+def _aligned(ver: np.ndarray, hor: np.ndarray, pitch: float) -> np.ndarray:
+    """Vertical rules that span two rows or more (as tall as two rows, or meeting three
+    horizontal rules: rows are not all of one height), and the one-row pieces in line with
+    them. A character as tall as a cramped row touches both of its rules, but it stands where
+    no column rule runs."""
     n, lab, stats, _ = cv2.connectedComponentsWithStats(ver, connectivity=8)
     if n <= 1:
         return ver
     centres = stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH] / 2
     long = stats[:, cv2.CC_STAT_HEIGHT] >= 1.8 * pitch
+    near = cv2.dilate(hor, np.ones((11, 1), np.uint8))
+    for i in range(1, n):
+        if not long[i]:
+            x, y, w, h, _ = stats[i]
+            long[i] = len(_runs(near[y:y + h, x:x + w].any(axis=1))) >= 3
     long[0] = False
     columns = centres[long]
     keep = long.copy()

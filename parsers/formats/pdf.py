@@ -17,7 +17,7 @@ from ..numbers import is_numeric_cell
 from . import pdfgrid
 
 MAX_PAGES = 200
-PICTURE_SHARE = 0.2  # of the page's area covered by pictures, for a page of pasted-in tables
+PICTURE_SHARE = 0.05  # of the page's area covered by pictures: a pasted-in table of four rows is 0.1
 MAX_PICTURE_PAGES = 12
 # Words of the tables themselves (prose pages mention 行政复议 or 规范性文件 too, but not these).
 _TABLE_PAGE = re.compile(r"第二十条\s*第|信息内容|本年新收|申请人情况|结转下年|予以公开|不予处理|尚未审结|"
