@@ -25,18 +25,20 @@ _TABLE_PAGE = re.compile(r"第二十条\s*第|信息内容|本年新收|申请�
 _TABLE_SECTIONS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况")
 _AFTER_TABLES = re.compile(r"存在的主要问题|其他需要报告")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_EXT = re.compile(r"[\u00c0-\u024f]")
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 
 
 def garbled(text: str) -> bool:
-    """A text layer whose fonts lack a Unicode map: control characters or (cid:n) instead of
-    Chinese."""
+    """A text layer whose fonts lack a Unicode map: control characters, (cid:n) or accented
+    Latin letters (a font's codes read as Latin-1) instead of Chinese."""
     chars = re.sub(r"\s", "", text)
     if len(chars) < 20:
         return False
     cjk = len(_CJK.findall(chars)) / len(chars)
     bad = len(_BAD.findall(text)) / len(chars)
-    return cjk < 0.3 and bad > 0.05
+    latin = len(_LATIN_EXT.findall(chars)) / len(chars)
+    return cjk < 0.3 and (bad > 0.05 or (cjk < 0.1 and latin > 0.3))
 
 
 def _image_share(page: pdfium.PdfPage) -> float:
