@@ -395,13 +395,14 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
 def _outside_text(ver: np.ndarray, hor: np.ndarray, ink: np.ndarray,
                   boxes: list) -> np.ndarray:
     """The vertical rules without the strokes of characters that touch the rules of a cramped
-    row (the 丨 of 上, a bracket, a lone 1 or 7, or two of them stacked in one column).
+    row (the 丨 of 上, a bracket, a lone 1 or 7, or digits stacked in one column).
 
     Each piece of a vertical rule between two horizontal rules is looked at in the page's ink:
     a rule's ink there is the rule alone, as thin as the rule; a character's stroke belongs to
-    a wider piece of ink (the slant or bar of 7, the foot of 1). Such a piece is dropped where it is not
-    part of a long rule (two rows at most) or stands inside a text line the detector found.
-    A rule the detector's line ran across keeps its thin ink, and stays."""
+    a wider piece of ink (the slant or bar of 7, the foot of 1). Such a piece is dropped where
+    it is not part of a long rule (two rows at most), where it stands inside a text line the
+    detector found, or where no piece of its "rule" is thin. A rule the detector's line ran
+    across keeps its thin ink, and stays."""
     across = cv2.dilate(hor, np.ones((7, 1), np.uint8))
     pieces = cv2.bitwise_and(ver, cv2.bitwise_not(across))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(pieces, connectivity=8)
@@ -901,7 +902,8 @@ def read_page(gray: np.ndarray, gid_base: int = 0) -> tuple[str, list[Row]]:
     for i, (txt, score) in enumerate(texts):
         if lines[i] is not None and len(txt) == 1 and txt in _STEMS:
             shape = _stem_glyph(crops[i])
-            if shape:
+            # The recogniser seldom reads a 7 that is not one; it reads 7 and / as 1.
+            if shape and not (txt == "7" and shape == "/"):
                 texts[i] = (shape, score)
 
     cell_text: dict[tuple[int, int], list[tuple[float, str]]] = {}
