@@ -371,14 +371,15 @@ def _line_masks(line_dark: np.ndarray, ink: np.ndarray,
     ver = _open(_thin(ver, horizontal=False), 1, vk)
     # Where a character touches a rule (a label set flush against its cell's edge) the two
     # were thinned away together, leaving a gap a character high.
+    line_h = _line_height(boxes)
     ver = _grown(ver, (d > LINE_DARKNESS) & (cv2.dilate(hor, np.ones((3, 1), np.uint8)) == 0),
-                 1.2 * _line_height(boxes))
+                 1.2 * line_h)
     # A rule runs from one horizontal rule to the next; a character's stroke touching a rule
     # stops short of the other one.
     ver = _anchored(ver, hor, horizontal=False, reach=5)
     ver = _aligned(ver, hor, float(np.median(gaps)) if len(gaps) else 40.0)
     ver = _outside_text(ver, hor, ink, boxes)
-    hor = _closed(_anchored(hor, ver, horizontal=True), ver, int(2 * _line_height(boxes)))
+    hor = _closed(_anchored(hor, ver, horizontal=True), ver, int(2 * line_h))
     # A rule whose end was thinned away where text touches the rule it meets (a heading
     # set right under a table) stops a few pixels short of it: join the two again, or the
     # cells on either side run into one another through the gap.
