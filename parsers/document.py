@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .mapper import Row
+
+@dataclass
+class Row:
+    """One table row (or text line) as the extractor saw it: cell texts, ``None`` for a slot
+    covered by a merged cell."""
+
+    cells: list[str | None]
+    grid: int | None = None  # rows of one table share an id; None for text lines
 
 
 @dataclass

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import schema
+from .document import Row
 from .numbers import compact, is_placeholder, parse_number
 
 _SECTION_TWO = re.compile(r"^[#\s]*(?:二|2)\s*[、.．]?\s*主动公开|第二十条第")
@@ -25,14 +26,6 @@ _TO_APPEALS = re.compile(r"行政复议")
 _ITEM_NUMBER = re.compile(r"(?:^|[)）\s])(\d{1,2})\s*[.、．]\s*([^\d.、．][^)）]*)$")
 _TO_ACTIVE = re.compile(r"第二十条|信息内容")
 PROSE_CHARS = 90
-
-
-@dataclass
-class Row:
-    """One table row (or text line) as the extractor saw it."""
-
-    cells: list[str | None]
-    grid: int | None = None  # rows of one table share an id; None for text lines
 
 
 @dataclass

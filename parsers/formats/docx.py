@@ -12,8 +12,7 @@ import zipfile
 
 from lxml import etree
 
-from ..document import Extracted
-from ..mapper import Row
+from ..document import Extracted, Row
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100

@@ -7,9 +7,8 @@ import re
 import lxml.html
 from lxml import etree
 
-from ..document import Extracted, text_rows
+from ..document import Extracted, Row, text_rows
 from ..encoding import decode
-from ..mapper import Row
 
 MAX_SPAN_ROWS = 200
 MAX_SPAN_COLS = 50

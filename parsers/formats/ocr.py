@@ -29,8 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..document import Extracted
-from ..mapper import Row
+from ..document import Extracted, Row
 from ..numbers import parse_number
 
 try:  # the OCR extra; without it available() is False and the callers do without

@@ -11,8 +11,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..document import Extracted
-from ..mapper import Row
+from ..document import Extracted, Row
 from ..numbers import is_numeric_cell
 from . import pdfgrid
 

@@ -6,8 +6,7 @@ import io
 
 from python_calamine import CalamineWorkbook
 
-from ..document import Extracted
-from ..mapper import Row
+from ..document import Extracted, Row
 
 
 def _fmt(v) -> str:
