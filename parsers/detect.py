@@ -6,14 +6,50 @@ import io
 import zipfile
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
+           (b"BM", "image/bmp"), (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
+
+# The media type of each format sniff() tells; an image's own type is told by media_type().
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "html": "text/html",
+    "text": "text/plain",
+    "image": "application/octet-stream",
+    "zip": "application/zip",
+    "ofd": "application/ofd",
+    "rtf": "application/rtf",
+    "unknown": "application/octet-stream",
+}
 
 
 def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+def _image_type(head: bytes) -> str | None:
+    for magic, kind in _IMAGES:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def media_type(data: bytes, fmt: str | None = None) -> str:
+    """The file's media type: its format's (as sniff() tells it, unless given), an image's own."""
+    fmt = fmt or sniff(data)
+    if fmt == "image":
+        return _image_type(data[:16]) or MEDIA_TYPES["image"]
+    return MEDIA_TYPES.get(fmt, MEDIA_TYPES["unknown"])
+
+
 def sniff(data: bytes) -> str:
-    """One of pdf, docx, xlsx, doc, xls, html, text, image, zip, ofd, unknown."""
+    """One of MEDIA_TYPES' keys: pdf, docx, xlsx, doc, xls, html, text, image, zip, ofd, rtf,
+    unknown."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if b"%PDF-" in head[:1024]:
@@ -38,8 +74,7 @@ def sniff(data: bytes) -> str:
         if "OFD.xml" in names:
             return "ofd"
         return "zip"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")) or (
-            head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+    if _image_type(head):
         return "image"
     if head.startswith(b"{\\rtf"):
         return "rtf"

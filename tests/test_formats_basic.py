@@ -2,7 +2,7 @@
 
 import pytest
 
-from parsers.detect import sniff
+from parsers.detect import media_type, sniff
 from parsers.encoding import decode
 from parsers.numbers import is_placeholder, parse_number
 
@@ -18,6 +18,18 @@ from parsers.numbers import is_placeholder, parse_number
 ])
 def test_sniff(data, fmt):
     assert sniff(data) == fmt
+
+
+@pytest.mark.parametrize("data,media", [
+    (b"%PDF-1.4 ...", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n....", "image/png"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+    (b"II*\x00\x08\x00\x00\x00", "image/tiff"),
+    ("一、总体情况\n本年新收 1".encode("gb18030"), "text/plain"),
+    (b"\x00\x01\x02binary", "application/octet-stream"),
+])
+def test_media_type(data, media):
+    assert media_type(data) == media
 
 
 def test_gbk_page_without_meta_decodes_rare_characters():
