@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .detect import sniff
 from .document import Extracted
+from .formats import EXTRACTORS, extractor
 from .report import Report, build_report
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -16,39 +17,11 @@ class ParseError(Exception):
 
 
 def extract(data: bytes, fmt: str | None = None) -> Extracted:
+    """The document's text and table rows, read by the module registered for its format."""
     fmt = fmt or sniff(data)
-    if fmt == "text":
-        from .formats import text
-        return text.extract(data)
-    if fmt == "html":
-        from .formats import html
-        return html.extract(data)
-    if fmt == "docx":
-        from .formats import docx
-        return docx.extract(data)
-    if fmt == "pdf":
-        from .formats import pdf
-        return pdf.extract(data, ocr=_ocr())
-    if fmt in ("xlsx", "xls"):
-        from .formats import sheet
-        return sheet.extract(data, fmt)
-    if fmt in ("doc",):
-        from .formats import office
-        return office.extract(data, fmt)
-    if fmt == "image":
-        ocr = _ocr()
-        if ocr is None:
-            raise ParseError("an image needs OCR, which is not installed (pip install '.[ocr]')")
-        return ocr.extract_image(data)
-    raise ParseError(f"unsupported format: {fmt}")
-
-
-def _ocr():
-    try:
-        from .formats import ocr
-    except ImportError:
-        return None
-    return ocr if ocr.available() else None
+    if fmt not in EXTRACTORS:
+        raise ParseError(f"unsupported format: {fmt}")
+    return extractor(fmt)(data, fmt)
 
 
 def parse_bytes(data: bytes, fmt: str | None = None) -> Report:

@@ -23,6 +23,7 @@ import pytest
 import generator as gen
 from conftest import cell_map
 from parsers import parse_bytes
+from parsers.formats import available_ocr
 
 GENERATOR_SOURCE = Path(gen.__file__).read_bytes()
 
@@ -70,9 +71,7 @@ def _needs_soffice() -> None:
 
 
 def _needs_ocr() -> None:
-    from parsers.formats import ocr
-
-    if not ocr.available():
+    if available_ocr() is None:
         pytest.skip("OCR (rapidocr, onnxruntime, OpenCV) is not installed")
 
 

@@ -20,6 +20,7 @@ import pytest
 import generator as gen
 from conftest import DATA, cell_map, load_truth
 from parsers import parse_bytes
+from parsers.formats import available_ocr
 from test_parse_generated import _diff, f1
 
 REAL = sorted((DATA / "real").glob("*.pdf"))
@@ -27,9 +28,7 @@ REAL = sorted((DATA / "real").glob("*.pdf"))
 
 @pytest.fixture(scope="module", autouse=True)
 def _needs_ocr():
-    from parsers.formats import ocr
-
-    if not ocr.available():
+    if available_ocr() is None:
         pytest.skip("OCR (rapidocr, onnxruntime, OpenCV) is not installed")
 
 

@@ -98,7 +98,7 @@ def _blocks(body):
                 yield from _blocks(content)
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, fmt: str = "docx") -> Extracted:
     check_zip(data, "DOCX")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         try:

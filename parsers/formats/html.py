@@ -109,7 +109,7 @@ def _text(root, seen: dict | None = None) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def extract(data: bytes, declared_charset: str | None = None) -> Extracted:
+def extract(data: bytes, fmt: str = "html", declared_charset: str | None = None) -> Extracted:
     text, _, warnings = decode(data, declared_charset)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"),

@@ -13,7 +13,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted, Row
 from ..numbers import is_numeric_cell
-from . import pdfgrid
+from . import available_ocr, pdfgrid
 
 MAX_PAGES = 200
 PICTURE_SHARE = 0.05  # of the page's area covered by pictures: a pasted-in table of four rows is 0.1
@@ -113,7 +113,7 @@ class _PerPage:
         return self.known[i]
 
 
-def extract(data: bytes, ocr=None) -> Extracted:
+def extract(data: bytes, fmt: str = "pdf") -> Extracted:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -154,6 +154,7 @@ def extract(data: bytes, ocr=None) -> Extracted:
         if not table_pages and _TABLE_SECTIONS.search("".join(texts).replace(" ", "")):
             picture_pages = [i for i in range(n) if i not in bad_pages
                              and images[i] >= PICTURE_SHARE][:MAX_PICTURE_PAGES]
+        ocr = available_ocr() if bad_pages or picture_pages else None
         gid = 0
         missing = []
         for i in range(n):

@@ -17,7 +17,7 @@ def _fmt(v) -> str:
     return str(v).strip()
 
 
-def extract(data: bytes, fmt: str) -> Extracted:
+def extract(data: bytes, fmt: str = "xlsx") -> Extracted:
     if fmt == "xlsx":
         from .docx import check_zip
 

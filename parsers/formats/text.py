@@ -6,7 +6,7 @@ from ..document import Extracted, text_rows
 from ..encoding import decode
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, fmt: str = "text") -> Extracted:
     text, _, warnings = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Extracted("text", text, text_rows(text), warnings=warnings)
