@@ -7,6 +7,7 @@ Chinese label a researcher sees, and the label patterns the mapper recognises in
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 TEMPLATES = ("2019", "2021", "pre2019")
 
@@ -16,60 +17,56 @@ TABLE_LABELS = {
     "appeals": "政府信息公开行政复议、行政诉讼情况",
 }
 
+
+class Keys(NamedTuple):
+    """The row or column keys of a table in document order, their labels, and the patterns
+    that recognise them in a document's text."""
+
+    labels: dict[str, str]
+    patterns: list[tuple[str, re.Pattern]]
+
+
+def _keys(table: str) -> Keys:
+    """Keys from a table of lines ``key  pattern  label`` (pattern ``-``: the key is never
+    recognised by its label). Where the patterns of several keys match a cell's text, the
+    mapper takes the one that starts last (a group heading and its first item share a row)."""
+    labels: dict[str, str] = {}
+    patterns: list[tuple[str, re.Pattern]] = []
+    for line in table.strip().splitlines():
+        key, pattern, label = line.split()
+        labels[key] = label
+        if pattern != "-":
+            patterns.append((key, re.compile(pattern)))
+    return Keys(labels, patterns)
+
+
 # --- active (表二) -------------------------------------------------------------------------
 
-ACTIVE_ROWS = {
-    "regulation": "规章",
-    "normative_doc": "行政规范性文件",
-    "license": "行政许可",
-    "other_service": "其他对外管理服务事项",
-    "penalty": "行政处罚",
-    "coercion": "行政强制",
-    "fee": "行政事业性收费",
-    "procurement": "政府集中采购",
-}
+ACTIVE_ROWS, ACTIVE_ROW_PATTERNS = _keys(r"""
+    regulation     规章          规章
+    normative_doc  规范性文件    行政规范性文件
+    license        行政许可      行政许可
+    other_service  对外管理服务  其他对外管理服务事项
+    penalty        行政处罚      行政处罚
+    coercion       行政强制      行政强制
+    fee            事业性收费    行政事业性收费
+    procurement    集中采购      政府集中采购
+""")
 
-# Order matters: the first pattern that matches a cell's text wins.
-ACTIVE_ROW_PATTERNS = [
-    ("other_service", re.compile(r"对外管理服务")),
-    ("normative_doc", re.compile(r"规范性文件")),
-    ("regulation", re.compile(r"规章")),
-    ("license", re.compile(r"行政许可")),
-    ("penalty", re.compile(r"行政处罚")),
-    ("coercion", re.compile(r"行政强制")),
-    ("fee", re.compile(r"事业性收费")),
-    ("procurement", re.compile(r"集中采购")),
-]
-
-ACTIVE_COLS = {
-    "issued": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-    "decisions": "本年处理决定数量",
-    "fee_amount": "本年收费金额（单位：万元）",
-    "made": "本年新制作数量",
-    "published": "本年新公开数量",
-    "total_published": "对外公开总数量",
-    "prev_items": "上一年项目数量",
-    "delta": "本年增/减",
-    "proc_items": "采购项目数量",
-    "proc_amount": "采购总金额",
-}
-
-ACTIVE_COL_PATTERNS = [
-    ("issued", re.compile(r"制发")),
-    ("repealed", re.compile(r"废止")),
-    ("in_force", re.compile(r"现行有效")),
-    ("decisions", re.compile(r"处理决定")),
-    ("fee_amount", re.compile(r"收费金额")),
-    ("made", re.compile(r"新制作")),
-    ("total_published", re.compile(r"公开总数")),
-    ("published", re.compile(r"新公开")),
-    ("prev_items", re.compile(r"上一?年.{0,2}项目")),
-    ("delta", re.compile(r"增\s*[/／、]?\s*减")),
-    ("proc_items", re.compile(r"采购项目")),
-    ("proc_amount", re.compile(r"采购.{0,2}金额")),
-]
+ACTIVE_COLS, ACTIVE_COL_PATTERNS = _keys(r"""
+    issued           制发                本年制发件数
+    repealed         废止                本年废止件数
+    in_force         现行有效            现行有效件数
+    decisions        处理决定            本年处理决定数量
+    fee_amount       收费金额            本年收费金额（单位：万元）
+    made             新制作              本年新制作数量
+    published        新公开              本年新公开数量
+    total_published  公开总数            对外公开总数量
+    prev_items       上一?年.{0,2}项目   上一年项目数量
+    delta            增\s*[/／、]?\s*减  本年增/减
+    proc_items       采购项目            采购项目数量
+    proc_amount      采购.{0,2}金额      采购总金额
+""")
 
 # Columns of each active row when the document's own header cannot be read.
 ACTIVE_DEFAULT_COLS = {
@@ -98,111 +95,70 @@ MONEY_COLS = {"fee_amount", "proc_amount"}
 
 # --- requests (表三) -----------------------------------------------------------------------
 
-APPLICANT_COLS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other"]
-REQUEST_COLS = APPLICANT_COLS + ["total"]
+# Column labels match a header cell whole.
+REQUEST_COL_LABELS, REQUEST_COL_PATTERNS = _keys(r"""
+    natural_person  ^自然人$           自然人
+    commercial      ^商业企业$         商业企业
+    research        ^科研机构$         科研机构
+    social_org      ^社会(公益)?组织$  社会公益组织
+    legal_service   ^法律服务机构$     法律服务机构
+    other           ^其他$             其他
+    total           ^总计$             总计
+""")
+REQUEST_COLS = list(REQUEST_COL_LABELS)
+APPLICANT_COLS = [c for c in REQUEST_COLS if c != "total"]
 
-REQUEST_COL_LABELS = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "social_org": "社会公益组织",
-    "legal_service": "法律服务机构",
-    "other": "其他",
-    "total": "总计",
-}
+# A numbered item (``2.``) whose label is damaged is still placed by its number in its group
+# (REQUEST_GROUPS); other.other (其他) is known by its number, or by coming after (六)1 and 2.
+REQUEST_ROWS, REQUEST_ROW_PATTERNS = _keys(r"""
+    new                    本年新收             一、本年新收政府信息公开申请数量
+    carried_in             上年结转             二、上年结转政府信息公开申请数量
+    granted                予以公开             （一）予以公开
+    partial                部分公开             （二）部分公开
+    denied.state_secret    国家秘密             （三）1.属于国家秘密
+    denied.law_forbids     其他法律|禁止公开    （三）2.其他法律行政法规禁止公开
+    denied.security        危及|三安全          （三）3.危及“三安全一稳定”
+    denied.third_party     第三方               （三）4.保护第三方合法权益
+    denied.internal        内部事务             （三）5.属于三类内部事务信息
+    denied.process         过程性               （三）6.属于四类过程性信息
+    denied.enforcement     执法案卷             （三）7.属于行政执法案卷
+    denied.query           查询事项             （三）8.属于行政查询事项
+    unable.not_held        不掌握               （四）1.本机关不掌握相关政府信息
+    unable.needs_creation  另行制作|没有现成    （四）2.没有现成信息需要另行制作
+    unable.unclear         仍不明确|补正后申请  （四）3.补正后申请内容仍不明确
+    rejected.petition      信访|举报投诉        （五）1.信访举报投诉类申请
+    rejected.repeat        重复申请             （五）2.重复申请
+    rejected.publication   出版物               （五）3.要求提供公开出版物
+    rejected.excessive     大量反复             （五）4.无正当理由大量反复申请
+    rejected.confirm       重新出具|确认或      （五）5.要求行政机关确认或重新出具已获取信息
+    other                  其他处理             （六）其他处理
+    other.no_correction    不补正               （六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请
+    other.no_fee           缴纳费用|收费通知    （六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请
+    other.other            -                    （六）3.其他
+    result_total           [（(]七[)）]|总计    （七）总计
+    carried_out            结转下年             四、结转下年度继续办理
+""")
 
-REQUEST_COL_PATTERNS = [
-    ("natural_person", re.compile(r"^自然人$")),
-    ("commercial", re.compile(r"^商业企业$")),
-    ("research", re.compile(r"^科研机构$")),
-    ("social_org", re.compile(r"^社会(公益)?组织$")),
-    ("legal_service", re.compile(r"^法律服务机构$")),
-    ("other", re.compile(r"^其他$")),
-    ("total", re.compile(r"^总计$")),
-]
 
-REQUEST_ROWS = {
-    "new": "一、本年新收政府信息公开申请数量",
-    "carried_in": "二、上年结转政府信息公开申请数量",
-    "granted": "（一）予以公开",
-    "partial": "（二）部分公开",
-    "denied.state_secret": "（三）1.属于国家秘密",
-    "denied.law_forbids": "（三）2.其他法律行政法规禁止公开",
-    "denied.security": "（三）3.危及“三安全一稳定”",
-    "denied.third_party": "（三）4.保护第三方合法权益",
-    "denied.internal": "（三）5.属于三类内部事务信息",
-    "denied.process": "（三）6.属于四类过程性信息",
-    "denied.enforcement": "（三）7.属于行政执法案卷",
-    "denied.query": "（三）8.属于行政查询事项",
-    "unable.not_held": "（四）1.本机关不掌握相关政府信息",
-    "unable.needs_creation": "（四）2.没有现成信息需要另行制作",
-    "unable.unclear": "（四）3.补正后申请内容仍不明确",
-    "rejected.petition": "（五）1.信访举报投诉类申请",
-    "rejected.repeat": "（五）2.重复申请",
-    "rejected.publication": "（五）3.要求提供公开出版物",
-    "rejected.excessive": "（五）4.无正当理由大量反复申请",
-    "rejected.confirm": "（五）5.要求行政机关确认或重新出具已获取信息",
-    "other": "（六）其他处理",
-    "other.no_correction": "（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other.no_fee": "（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other.other": "（六）3.其他",
-    "result_total": "（七）总计",
-    "carried_out": "四、结转下年度继续办理",
-}
+class Group(NamedTuple):
+    """A group heading of the result rows, and its numbered items (``1.`` … ``8.``)."""
 
-# Specific row labels. When a label holds several (a group heading and its first item share a
-# row), the one that starts last in the text is the row's own label.
-REQUEST_ROW_PATTERNS = [
-    ("new", re.compile(r"本年新收")),
-    ("carried_in", re.compile(r"上年结转")),
-    ("granted", re.compile(r"予以公开")),
-    ("partial", re.compile(r"部分公开")),
-    ("denied.state_secret", re.compile(r"国家秘密")),
-    ("denied.law_forbids", re.compile(r"其他法律|禁止公开")),
-    ("denied.security", re.compile(r"危及|三安全")),
-    ("denied.third_party", re.compile(r"第三方")),
-    ("denied.internal", re.compile(r"内部事务")),
-    ("denied.process", re.compile(r"过程性")),
-    ("denied.enforcement", re.compile(r"执法案卷")),
-    ("denied.query", re.compile(r"查询事项")),
-    ("unable.not_held", re.compile(r"不掌握")),
-    ("unable.needs_creation", re.compile(r"另行制作|没有现成")),
-    ("unable.unclear", re.compile(r"仍不明确|补正后申请")),
-    ("rejected.petition", re.compile(r"信访|举报投诉")),
-    ("rejected.repeat", re.compile(r"重复申请")),
-    ("rejected.publication", re.compile(r"出版物")),
-    ("rejected.excessive", re.compile(r"大量反复")),
-    ("rejected.confirm", re.compile(r"重新出具|确认或")),
-    ("other.no_correction", re.compile(r"不补正")),
-    ("other.no_fee", re.compile(r"缴纳费用|收费通知")),
-    ("other", re.compile(r"其他处理")),
-    ("result_total", re.compile(r"[（(]七[)）]|总计")),
-    ("carried_out", re.compile(r"结转下年")),
-]
+    name: str
+    pattern: re.Pattern
+    items: list[str]
 
-# Group headings of the result rows, and their numbered items (``1.`` … ``8.``).
-REQUEST_GROUPS = [
-    ("denied", re.compile(r"[（(]三[)）]|不予公开"),
-     ["denied.state_secret", "denied.law_forbids", "denied.security", "denied.third_party",
-      "denied.internal", "denied.process", "denied.enforcement", "denied.query"]),
-    ("unable", re.compile(r"[（(]四[)）]|无法提供"),
-     ["unable.not_held", "unable.needs_creation", "unable.unclear"]),
-    ("rejected", re.compile(r"[（(]五[)）]|不予处理"),
-     ["rejected.petition", "rejected.repeat", "rejected.publication", "rejected.excessive",
-      "rejected.confirm"]),
-    ("other", re.compile(r"[（(]六[)）]|其他处理"),
-     ["other.no_correction", "other.no_fee", "other.other"]),
-]
 
-RESULT_ROWS_COMMON = [
-    "granted", "partial",
-    "denied.state_secret", "denied.law_forbids", "denied.security", "denied.third_party",
-    "denied.internal", "denied.process", "denied.enforcement", "denied.query",
-    "unable.not_held", "unable.needs_creation", "unable.unclear",
-    "rejected.petition", "rejected.repeat", "rejected.publication", "rejected.excessive",
-    "rejected.confirm",
-]
-OTHER_DETAIL_ROWS = ["other.no_correction", "other.no_fee", "other.other"]
+REQUEST_GROUPS = [Group(name, re.compile(pattern), [k for k in REQUEST_ROWS
+                                                   if k.startswith(name + ".")])
+                  for name, pattern in [("denied", r"[（(]三[)）]|不予公开"),
+                                        ("unable", r"[（(]四[)）]|无法提供"),
+                                        ("rejected", r"[（(]五[)）]|不予处理"),
+                                        ("other", r"[（(]六[)）]|其他处理")]]
+
+# The result rows both templates share, (一) to (五); then (六) as one row or as its items.
+RESULT_ROWS_COMMON = list(REQUEST_ROWS)[list(REQUEST_ROWS).index("granted"):
+                                        list(REQUEST_ROWS).index("other")]
+OTHER_DETAIL_ROWS = REQUEST_GROUPS[-1].items
 
 
 def request_rows(template: str, split_other: bool) -> list[str]:
@@ -213,31 +169,19 @@ def request_rows(template: str, split_other: bool) -> list[str]:
 
 # --- appeals (表四) ------------------------------------------------------------------------
 
-APPEAL_ROWS = {
-    "review": "行政复议",
-    "suit_direct": "行政诉讼·未经复议直接起诉",
-    "suit_after_review": "行政诉讼·复议后起诉",
-}
-APPEAL_COLS = ["upheld", "corrected", "other", "pending", "total"]
-APPEAL_COL_LABELS = {
-    "upheld": "结果维持",
-    "corrected": "结果纠正",
-    "other": "其他结果",
-    "pending": "尚未审结",
-    "total": "总计",
-}
-APPEAL_ROW_PATTERNS = [
-    ("suit_direct", re.compile(r"直接起诉")),
-    ("suit_after_review", re.compile(r"复议后起诉")),
-    ("review", re.compile(r"行政复议")),
-]
-APPEAL_COL_PATTERNS = [
-    ("upheld", re.compile(r"维持")),
-    ("corrected", re.compile(r"纠正")),
-    ("other", re.compile(r"其他")),
-    ("pending", re.compile(r"尚未|审结")),
-    ("total", re.compile(r"总计")),
-]
+APPEAL_ROWS, APPEAL_ROW_PATTERNS = _keys(r"""
+    review             行政复议    行政复议
+    suit_direct        直接起诉    行政诉讼·未经复议直接起诉
+    suit_after_review  复议后起诉  行政诉讼·复议后起诉
+""")
+APPEAL_COL_LABELS, APPEAL_COL_PATTERNS = _keys(r"""
+    upheld     维持       结果维持
+    corrected  纠正       结果纠正
+    other      其他       其他结果
+    pending    尚未|审结  尚未审结
+    total      总计       总计
+""")
+APPEAL_COLS = list(APPEAL_COL_LABELS)
 
 
 def label_of(table: str, row: str, col: str) -> tuple[str, str]:
