@@ -9,6 +9,8 @@ from __future__ import annotations
 from . import schema
 
 Cells = dict[tuple[str, str, str], int | float]
+# 第一项加第二项之和，等于第三项加第四项之和: new + carried_in == result_total + carried_out.
+_BALANCE = ("new", "carried_in", "result_total", "carried_out")
 
 
 def _fmt(v) -> str:
@@ -17,71 +19,49 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _sum_detail(parts: list, total) -> str:
-    return f"{'+'.join(_fmt(p) for p in parts)} = {_fmt(sum(parts))} ≠ {_fmt(total)}"
+def _side(parts: list) -> str:
+    return f"{'+'.join(_fmt(p) for p in parts)} = {_fmt(sum(parts))}"
 
 
 def _equal(a, b) -> bool:
     return abs(a - b) < 1e-6
 
 
+def _compare(check: str, key: str, name: str, parts: list, totals: list) -> dict:
+    """One check result: do the parts add up to the totals? ``skipped`` if a cell is absent;
+    a failure names the numbers (one total is shown as it is, several with their sum)."""
+    res = {"check": check, key: name}
+    if any(p is None for p in parts + totals):
+        res["status"] = "skipped"
+    elif _equal(sum(parts), sum(totals)):
+        res["status"] = "pass"
+    else:
+        res["status"] = "fail"
+        right = _fmt(totals[0]) if len(totals) == 1 else _side(totals)
+        res["detail"] = f"{_side(parts)} ≠ {right}"
+    return res
+
+
 def run_checks(cells: Cells, template: str, split_other: bool) -> list[dict]:
     if template not in ("2019", "2021"):
         return []
     req = lambda row, col: cells.get(("requests", row, col))  # noqa: E731
+    appeal = lambda row, col: cells.get(("appeals", row, col))  # noqa: E731
     rows = schema.request_rows(template, split_other)
-    result_rows = [r for r in rows if r not in ("new", "carried_in", "result_total", "carried_out")]
+    result_rows = [r for r in rows if r not in _BALANCE]
     out: list[dict] = []
-
     for col in schema.REQUEST_COLS:
-        parts = [req(r, col) for r in ("new", "carried_in", "result_total", "carried_out")]
-        res = {"check": "requests.balance", "col": col}
-        if any(p is None for p in parts):
-            res["status"] = "skipped"
-        elif _equal(parts[0] + parts[1], parts[2] + parts[3]):
-            res["status"] = "pass"
-        else:
-            res["status"] = "fail"
-            res["detail"] = (f"{_fmt(parts[0])}+{_fmt(parts[1])} = {_fmt(parts[0] + parts[1])} ≠ "
-                             f"{_fmt(parts[2])}+{_fmt(parts[3])} = {_fmt(parts[2] + parts[3])}")
-        out.append(res)
-
+        new, carried_in, result_total, carried_out = (req(r, col) for r in _BALANCE)
+        out.append(_compare("requests.balance", "col", col, [new, carried_in],
+                            [result_total, carried_out]))
     for col in schema.REQUEST_COLS:
-        parts = [req(r, col) for r in result_rows]
-        total = req("result_total", col)
-        res = {"check": "requests.result_sum", "col": col}
-        if total is None or any(p is None for p in parts):
-            res["status"] = "skipped"
-        elif _equal(sum(parts), total):
-            res["status"] = "pass"
-        else:
-            res["status"] = "fail"
-            res["detail"] = _sum_detail(parts, total)
-        out.append(res)
-
+        out.append(_compare("requests.result_sum", "col", col, [req(r, col) for r in result_rows],
+                            [req("result_total", col)]))
     for row in rows:
-        parts = [req(row, c) for c in schema.APPLICANT_COLS]
-        total = req(row, "total")
-        res = {"check": "requests.row_sum", "row": row}
-        if total is None or any(p is None for p in parts):
-            res["status"] = "skipped"
-        elif _equal(sum(parts), total):
-            res["status"] = "pass"
-        else:
-            res["status"] = "fail"
-            res["detail"] = _sum_detail(parts, total)
-        out.append(res)
-
+        out.append(_compare("requests.row_sum", "row", row,
+                            [req(row, c) for c in schema.APPLICANT_COLS], [req(row, "total")]))
     for row in schema.APPEAL_ROWS:
-        parts = [cells.get(("appeals", row, c)) for c in schema.APPEAL_COLS[:4]]
-        total = cells.get(("appeals", row, "total"))
-        res = {"check": "appeals.row_sum", "row": row}
-        if total is None or any(p is None for p in parts):
-            res["status"] = "skipped"
-        elif _equal(sum(parts), total):
-            res["status"] = "pass"
-        else:
-            res["status"] = "fail"
-            res["detail"] = _sum_detail(parts, total)
-        out.append(res)
+        out.append(_compare("appeals.row_sum", "row", row,
+                            [appeal(row, c) for c in schema.APPEAL_COLS if c != "total"],
+                            [appeal(row, "total")]))
     return out
