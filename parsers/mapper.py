@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import schema
 from .document import Row
@@ -26,15 +27,25 @@ _TO_APPEALS = re.compile(r"行政复议")
 _ITEM_NUMBER = re.compile(r"(?:^|[)）\s])(\d{1,2})\s*[.、．]\s*([^\d.、．][^)）]*)$")
 _TO_ACTIVE = re.compile(r"第二十条|信息内容")
 PROSE_CHARS = 90
+_NOT_PLACED = "their places cannot be told, not placed"
+
+
+class CellText(NamedTuple):
+    """A label or a number, and the column it stands in."""
+
+    pos: int
+    text: str
 
 
 @dataclass
 class Line:
-    labels: list[tuple[int, str]]
-    values: list[tuple[int, str]]
+    """A row split into its labels and its numbers."""
+
+    labels: list[CellText]
+    values: list[CellText]
     width: int
     grid: int | None
-    positional: bool
+    positional: bool  # a grid's row whose numbers keep their columns
 
 
 @dataclass
@@ -42,10 +53,12 @@ class Segment:
     """A row label and the numbers that follow it."""
 
     label: str
-    values: list[tuple[int, str]]
+    values: list[CellText]
     width: int
     grid: int | None
     positional: bool
+    last_label: int = 0  # the column of the label's last cell
+    rel: list[int] | None = None  # each number's column counted from the label's
 
 
 @dataclass
@@ -57,8 +70,8 @@ class Mapped:
 
 
 def _split_line(row: Row) -> Line:
-    labels: list[tuple[int, str]] = []
-    values: list[tuple[int, str]] = []
+    labels: list[CellText] = []
+    values: list[CellText] = []
     positional = True
     prev = None
     for pos, cell in enumerate(row.cells):
@@ -68,7 +81,7 @@ def _split_line(row: Row) -> Line:
         if not text:
             continue
         if parse_number(text) is not None or is_placeholder(text):
-            values.append((pos, text))
+            values.append(CellText(pos, text))
             continue
         tokens = text.split()
         if len(tokens) > 1 and any(parse_number(t) is not None for t in tokens):
@@ -78,19 +91,17 @@ def _split_line(row: Row) -> Line:
             for t in tokens:
                 if parse_number(t) is not None or (is_placeholder(t) and label_parts == []):
                     if label_parts:
-                        labels.append((pos, " ".join(label_parts)))
+                        labels.append(CellText(pos, " ".join(label_parts)))
                         label_parts = []
-                    values.append((pos, t))
+                    values.append(CellText(pos, t))
                 else:
-                    if values and values[-1][0] == pos and labels and labels[-1][0] == pos:
-                        pass
                     label_parts.append(t)
             if label_parts:
-                labels.append((pos, " ".join(label_parts)))
+                labels.append(CellText(pos, " ".join(label_parts)))
             continue
         if text == prev:
             continue  # a merged label repeated over its span
-        labels.append((pos, text))
+        labels.append(CellText(pos, text))
         prev = text
     return Line(labels, values, len(row.cells), row.grid, positional and row.grid is not None)
 
@@ -213,18 +224,17 @@ class _Mapper:
             last_label = max(p for p, _ in ln.labels)
             label = " ".join(self.pending + [t for _, t in ln.labels])
             self.pending = []
-            values = [(p, v) for p, v in ln.values if p >= last_label or not ln.positional]
-            self.segment = Segment(label, values, ln.width, ln.grid, ln.positional)
-            rel = [p - last_label - 1 for p, _ in values] if ln.positional else None
-            self.segment.rel = rel  # type: ignore[attr-defined]
-            self.segment.last_label = last_label  # type: ignore[attr-defined]
+            values = [v for v in ln.values if v.pos >= last_label or not ln.positional]
+            rel = [v.pos - last_label - 1 for v in values] if ln.positional else None
+            self.segment = Segment(label, values, ln.width, ln.grid, ln.positional,
+                                   last_label=last_label, rel=rel)
             return
         # numbers only
         if self.pending:
             label = " ".join(self.pending)
             self.pending = []
-            self.segment = Segment(label, list(ln.values), ln.width, ln.grid, False)
-            self.segment.last_label = -1  # type: ignore[attr-defined]
+            self.segment = Segment(label, list(ln.values), ln.width, ln.grid, False,
+                                   last_label=-1)
         elif self.segment is not None:
             self.segment.values.extend(ln.values)
             self.segment.positional = False
@@ -300,46 +310,41 @@ class _Mapper:
                 return
         self._place_in_order("active", row, cols, values)
 
-    def _place_in_order(self, table: str, row: str, cols: list[str], values) -> None:
+    def _place_in_order(self, table: str, row: str, cols: list[str],
+                        values: list[CellText]) -> None:
+        """The row's numbers in the order of its columns; what does not fit is said."""
         n, m = len(values), len(cols)
-        if n == m:
-            for c, (_, v) in zip(cols, values):
-                self.put(table, row, c, v)
-        elif n > m:
-            for c, (_, v) in zip(cols, values):
-                self.put(table, row, c, v)
-            extra = " ".join(v for _, v in values[m:])
-            self.out.warnings.append(
-                f"{table}/{row}: {n} numbers where the template has {m}; the last "
-                f"({extra}) {'was' if n - m == 1 else 'were'} dropped")
-        else:
+        if n < m:
             self.out.warnings.append(
                 f"{table}/{row}: {n} numbers ({' '.join(v for _, v in values)}) for {m} "
-                f"columns; their places cannot be told, not placed")
+                f"columns; {_NOT_PLACED}")
+            return
+        for c, (_, v) in zip(cols, values):
+            self.put(table, row, c, v)
+        if n > m:
+            self.out.warnings.append(_dropped(f"{table}/{row}", n, m, [v for _, v in values[m:]]))
 
     # --- requests ------------------------------------------------------------------------
     def _request_row(self, label: str) -> str | None:
         text = compact(label)
-        key, kpos = _rightmost(text, schema.REQUEST_ROW_PATTERNS)
-        gkey, gpos, gitems = None, -1, None
-        for name, pat, items in schema.REQUEST_GROUPS:
-            for m in pat.finditer(text):
+        key, _ = _rightmost(text, schema.REQUEST_ROW_PATTERNS)
+        gkey, gpos = None, -1
+        for group in schema.REQUEST_GROUPS:
+            for m in group.pattern.finditer(text):
                 if m.start() >= gpos:
-                    gkey, gpos, gitems = name, m.start(), items
+                    gkey, gpos = group.name, m.start()
         if gkey:
             self.group = gkey
         tail = text[max(gpos, 0):] if gkey else text
         num = _ITEM_NUMBER.search(tail)
         if key == "other" and num:
             key = None
-        if key == "result_total" and self.group and "总计" not in text[kpos:]:
-            pass
         if key is not None and key != "other":
             if key in ("new", "carried_in", "result_total", "carried_out", "granted", "partial"):
                 self.group = None
             return key
         if num and self.group:
-            items = dict((n, pat_items) for n, _, pat_items in schema.REQUEST_GROUPS)[self.group]
+            items = next(g.items for g in schema.REQUEST_GROUPS if g.name == self.group)
             k = int(num.group(1))
             if 1 <= k <= len(items):
                 return items[k - 1]
@@ -369,29 +374,15 @@ class _Mapper:
                 for p, v in values:
                     self.put("requests", row, by_pos[p], v)
                 return
-        n = len(values)
-        if n == 7:
-            for c, (_, v) in zip(schema.REQUEST_COLS, values):
-                self.put("requests", row, c, v)
-        elif n == 1:
-            self.put("requests", row, "total", values[0][1])
-        elif n > 7:
-            for c, (_, v) in zip(schema.REQUEST_COLS, values):
-                self.put("requests", row, c, v)
-            extra = " ".join(v for _, v in values[7:])
-            self.out.warnings.append(
-                f"requests/{row}: {n} numbers where the template has 7; the last ({extra}) "
-                f"{'was' if n == 8 else 'were'} dropped")
+        if len(values) == 1:
+            self.put("requests", row, "total", values[0].text)
+        elif (len(values) < 7 and seg.rel is not None
+              and seg.width - seg.last_label - 1 == len(schema.REQUEST_COLS)):
+            # Fewer numbers than columns in a row as wide as the table: each in its column.
+            for r, (_, v) in zip(seg.rel, values):
+                self.put("requests", row, schema.REQUEST_COLS[r], v)
         else:
-            rel = getattr(seg, "rel", None)
-            width = seg.width - getattr(seg, "last_label", 0) - 1
-            if rel is not None and width == 7:
-                for r, (_, v) in zip(rel, values):
-                    self.put("requests", row, schema.REQUEST_COLS[r], v)
-                return
-            self.out.warnings.append(
-                f"requests/{row}: {n} numbers ({' '.join(v for _, v in values)}) for 7 "
-                f"columns; their places cannot be told, not placed")
+            self._place_in_order("requests", row, schema.REQUEST_COLS, values)
 
     # --- appeals -------------------------------------------------------------------------
     def _appeal_line(self, ln: Line, label_text: str) -> None:
@@ -434,18 +425,22 @@ class _Mapper:
                     r, c = by_pos[p]
                     self.put("appeals", r, c, v)
                 return
-        if n >= m:
-            for (r, c), (_, v, _) in zip(slots, values):
-                self.put("appeals", r, c, v)
-            if n > m:
-                extra = n - m
-                self.out.warnings.append(
-                    f"appeals: {n} numbers where the template has {m}; the last "
-                    f"{'was' if extra == 1 else f'{extra} were'} dropped")
-        else:
+        if n < m:
             self.out.warnings.append(
-                f"appeals: {n} numbers where the template has {m}; their places cannot be "
-                f"told, not placed")
+                f"appeals: {n} numbers where the template has {m}; {_NOT_PLACED}")
+            return
+        for (r, c), (_, v, _) in zip(slots, values):
+            self.put("appeals", r, c, v)
+        if n > m:
+            self.out.warnings.append(_dropped("appeals", n, m))
+
+
+def _dropped(where: str, n: int, m: int, extra: list[str] | None = None) -> str:
+    """The warning for numbers beyond the template's: the last ones, named if given."""
+    k = n - m
+    last = (f"the last ({' '.join(extra)}) {'was' if k == 1 else 'were'}" if extra is not None
+            else "the last was" if k == 1 else f"the last {k} were")
+    return f"{where}: {n} numbers where the template has {m}; {last} dropped"
 
 
 def map_rows(rows: list[Row], template: str) -> Mapped:
