@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import schema
 from .numbers import compact
 
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -24,9 +25,6 @@ _COUNTY_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|
                             r"(?=[\u4e00-\u9fff]{1,8}(?:乡|镇|街道|苏木))")
 _TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$")
 _NOISE = re.compile(r"^(?:关于|印发|公布|发布)")
-
-_T2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正|缴纳费用")
-_T2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|其他对外管理服务事项|政府集中采购")
 
 
 def _cn_year(text: str) -> str:
@@ -89,8 +87,10 @@ def find_year_and_organ(text: str, title: str | None = None) -> tuple[str | None
 
 
 def find_template(text: str, year: int | None, has_cells: bool) -> str:
-    t21 = len(set(_T2021.findall(text)))
-    t19 = len(set(_T2019.findall(text)))
+    """The template: told by the wording only one template prints, else by the year; a
+    document with neither is taken for 2021 if it has tables, else for a pre-2019 report."""
+    t21 = len(set(schema.TEMPLATE_WORDS["2021"].findall(text)))
+    t19 = len(set(schema.TEMPLATE_WORDS["2019"].findall(text)))
     if t21 or t19:
         return "2021" if t21 >= t19 else "2019"
     if year is not None:

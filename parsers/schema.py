@@ -17,6 +17,13 @@ TABLE_LABELS = {
     "appeals": "政府信息公开行政复议、行政诉讼情况",
 }
 
+# Wording only one template prints: a document's template is told by it before its year.
+TEMPLATE_WORDS = {
+    "2021": re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正|缴纳费用"),
+    "2019": re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|其他对外管理服务事项|"
+                       r"政府集中采购"),
+}
+
 
 class Keys(NamedTuple):
     """The row or column keys of a table in document order, their labels, and the patterns
