@@ -53,7 +53,3 @@ def is_placeholder(text: str | None) -> bool:
     if text is None:
         return False
     return compact(text) in PLACEHOLDERS
-
-
-def is_numeric_cell(text: str | None) -> bool:
-    return parse_number(text) is not None or is_placeholder(text)

@@ -12,7 +12,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted, Row
-from ..numbers import is_numeric_cell
 from . import available_ocr, pdfgrid
 
 MAX_PAGES = 200
@@ -55,8 +54,8 @@ def _image_share(page: pdfium.PdfPage) -> float:
     return area / (w * h)
 
 
-def _table_rows(pdf: pdfium.PdfDocument, data: bytes, i: int, gid: int) -> tuple[list[Row], int]:
-    """Rows of the ruled tables on page i; pdfplumber reads pages pdfgrid cannot."""
+def _page_tables(pdf: pdfium.PdfDocument, data: bytes, i: int) -> list[list[list[str | None]]]:
+    """The ruled data tables on page i, as grids; pdfplumber reads pages pdfgrid cannot."""
     page = pdf[i]
     textpage = page.get_textpage()
     try:
@@ -67,34 +66,8 @@ def _table_rows(pdf: pdfium.PdfDocument, data: bytes, i: int, gid: int) -> tuple
     finally:
         textpage.close()
         page.close()
-    rows = []
-    for t in tables:
-        if max((len(r) for r in t), default=0) < 2:
-            continue  # a ruled text box around prose, not a data table
-        rows.extend(Row(list(r), gid) for r in t)
-        gid += 1
-    return rows, gid
-
-
-_ITEM_START = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）.．、]|总计)")
-
-
-def _join_split_row(rows: list[Row], page_rows: list[Row]) -> list[Row]:
-    """A row broken by a page break: its tail opens the next page's table as a row of label
-    text over the empty cells where the previous row has its numbers. Join it back, so the
-    label is read whole and not taken for the next row's."""
-    if not rows or not page_rows:
-        return page_rows
-    prev, head = rows[-1], page_rows[0]
-    if len(prev.cells) != len(head.cells):
-        return page_rows
-    number_slots = [j for j, c in enumerate(prev.cells) if is_numeric_cell(c)]
-    texts = [c for c in head.cells if c]
-    if (not number_slots or not texts or any(is_numeric_cell(c) for c in texts)
-            or any(head.cells[j] != "" for j in number_slots) or _ITEM_START.match(texts[0])):
-        return page_rows
-    prev.cells = [p if not h else (p or "") + "\n" + h for p, h in zip(prev.cells, head.cells)]
-    return page_rows[1:]
+    # A table of one column is a ruled text box around prose, not a data table.
+    return [t for t in tables if max((len(r) for r in t), default=0) >= 2]
 
 
 class _PerPage:
@@ -181,7 +154,9 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
                 # Only a page that draws lines holds a ruled table; others are read as text lines.
                 page_rows: list[Row] = []
                 if paths[i] >= 10:
-                    page_rows, gid = _table_rows(pdf, data, i, gid)
+                    for table in _page_tables(pdf, data, i):
+                        page_rows.extend(Row(list(r), gid) for r in table)
+                        gid += 1
                 if not page_rows:
                     page_rows = [Row([ln]) for ln in texts[i].splitlines()]
                 rows.extend(page_rows)
