@@ -7,16 +7,11 @@ when a cell it needs is absent.
 from __future__ import annotations
 
 from . import schema
+from .numbers import format_number as _fmt
 
 Cells = dict[tuple[str, str, str], int | float]
 # 第一项加第二项之和，等于第三项加第四项之和: new + carried_in == result_total + carried_out.
 _BALANCE = ("new", "carried_in", "result_total", "carried_out")
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
 
 
 def _side(parts: list) -> str:

@@ -48,6 +48,13 @@ def parse_number(text: str | None) -> int | float | None:
     return int(s)
 
 
+def format_number(value: int | float) -> str:
+    """A cell's number as a person writes it: 12, 0.5, 96171.6 (no trailing .0)."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def is_placeholder(text: str | None) -> bool:
     """True for ``—``, ``/``, ``无`` and the like: a cell that says there is no number."""
     if text is None:
