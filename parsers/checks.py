@@ -1,4 +1,4 @@
-"""The template's consistency checks (勾稽关系), as ``SCHEMA.md`` states them.
+"""The template's consistency checks (勾稽关系), as ``docs/schema.md`` states them.
 
 Every check result is kept: ``pass``, ``fail`` with the numbers that disagree, or ``skipped``
 when a cell it needs is absent.

@@ -14,7 +14,7 @@ from .summary import render
 
 @click.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (SCHEMA.md).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (docs/schema.md).")
 @click.option("--text", "with_text", is_flag=True, help="With --json, include the full text.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds allowed for one file.")

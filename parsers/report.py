@@ -1,4 +1,4 @@
-"""From an extracted document to the SCHEMA's report object."""
+"""From an extracted document to the report object of ``docs/schema.md``."""
 
 from __future__ import annotations
 

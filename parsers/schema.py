@@ -1,6 +1,6 @@
 """The report template: tables, row and column keys, and the labels that name them.
 
-Keys follow ``SCHEMA.md`` (the data contract shared with the archive). Each key carries the
+Keys follow ``docs/schema.md`` (the data contract shared with the archive). Each key carries the
 Chinese label a researcher sees, and the label patterns the mapper recognises in documents.
 """
 
