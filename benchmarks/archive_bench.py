@@ -38,8 +38,8 @@ from archive.ingest import ingest_file  # noqa: E402
 from archive.store import Archive, FetchRecord  # noqa: E402
 from archive.views import TOTALS  # noqa: E402
 
-SEEDS = sorted((ROOT / "tests/data/seeds").glob("*.txt"))
-PDFS = sorted((ROOT / "tests/data/real").glob("*.pdf"))
+SEEDS = sorted((ROOT.parent / "shared/corpus/seeds").glob("*.txt"))
+PDFS = sorted((ROOT.parent / "shared/corpus/real").glob("*/*.pdf"), key=lambda p: p.name)
 
 
 def du(path: Path) -> int:

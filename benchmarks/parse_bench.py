@@ -4,8 +4,9 @@ text-extraction call of the library underneath (the floor).
     .venv/bin/python benchmarks/parse_bench.py [--docs 20] [--ocr-docs 3]
 
 Inputs are reports rendered by tests/generator.py (known cells, so accuracy is printed too),
-built once before timing, and the real reports of tests/data/real (5 and 6 pages). The process is pinned to one core, except the OCR row, which uses
-both (the goal there is seconds per table page on the whole machine).
+built once before timing, and the real reports of the shared corpus (../shared/corpus/real, 5 and
+6 pages; their cells in tests/data/real). The process is pinned to one core, except the OCR row,
+which uses both (the goal there is seconds per table page on the whole machine).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+REAL_DIR = ROOT.parent / "shared" / "corpus" / "real"  # files from other repositories
+REAL_TRUTH = ROOT / "tests" / "data" / "real"  # their cells, ours
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import generator as gen  # noqa: E402
@@ -98,6 +101,9 @@ def main():
     ap.add_argument("--ocr-docs", type=int, default=3,
                     help="generated reports to scan and OCR (the real reports are scanned too)")
     args = ap.parse_args()
+    real = sorted(REAL_DIR.glob("*/*.pdf"), key=lambda p: p.name)
+    if not real:
+        sys.exit(f"{REAL_DIR}: no real reports (the shared corpus is not beside the project)")
 
     reps = [gen.generate(seed) for seed in range(args.docs)]
     truths = [r.truth() for r in reps]
@@ -126,12 +132,11 @@ def main():
     plumber = rate(floor_pdfplumber, formats["pdf"][0][:5])
     print(f"| pdf (pdfplumber extract_tables on every page, for comparison) | | | {plumber:.1f} | "
           f"pdfplumber | |")
-    # The real reports (tests/data/real): 5 and 6 pages, real fonts and layouts.
+    # The real reports: 5 and 6 pages, real fonts and layouts.
     import json
 
-    real = sorted((ROOT / "tests" / "data" / "real").glob("*.pdf"))
     real_docs = [p.read_bytes() for p in real]
-    real_truths = [json.loads(p.with_suffix(".truth.json").read_text()) for p in real]
+    real_truths = [json.loads((REAL_TRUTH / f"{p.stem}.truth.json").read_text()) for p in real]
     real_pages = [len(pdfium.PdfDocument(d)) for d in real_docs]
     ours = rate(parse_bytes, real_docs, repeat=3)
     isolated = rate(parse_isolated, real_docs, repeat=3)
@@ -146,9 +151,10 @@ def main():
 
     # OCR: both cores, seconds per scanned page, table pages apart from text-only pages.
     os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
-    from parsers.formats import ocr
+    from parsers.formats import available_ocr
 
-    if not ocr.available():
+    ocr = available_ocr()
+    if ocr is None:
         print("OCR not available")
         return
     scans = [(gen.to_scanned_pdf(gen.to_pdf(r), noise=10, rotate=0.5), t)

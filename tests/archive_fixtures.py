@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-SEEDS = sorted((DATA / "seeds").glob("*.txt"))
-REAL_PDFS = sorted((DATA / "real").glob("*.pdf"))
+from conftest import REAL_PDFS, SEEDS  # noqa: E402 - report files of the shared corpus
 ROOT = Path(__file__).parent.parent
 
 # Words placed in the sample texts for the search tests: 1, 2, 3 and 5 characters long, chosen

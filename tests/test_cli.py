@@ -8,9 +8,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from conftest import DATA
+from conftest import SEEDS, needs_corpus, real_pdf, seed
 
 XXGK = shutil.which("xxgk") or str(Path(__file__).parents[1] / ".venv" / "bin" / "xxgk")
 
@@ -19,18 +17,18 @@ def run(*args, timeout=300):
     return subprocess.run([XXGK, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+@needs_corpus
 def test_json_one_object_per_file():
-    seeds = sorted((DATA / "seeds").glob("*.txt"))
-    res = run("parse", "--json", *seeds)
+    res = run("parse", "--json", *SEEDS)
     assert res.returncode == 0, res.stderr
     objs = [json.loads(line) for line in res.stdout.splitlines()]
-    assert [o["file"] for o in objs] == [str(s) for s in seeds]
+    assert [o["file"] for o in objs] == [str(s) for s in SEEDS]
     for o in objs:
         assert {"organ", "year", "template", "cells", "checks", "warnings"} <= set(o)
 
 
 def test_summary_lays_out_tables_and_failed_checks():
-    res = run("parse", DATA / "real" / "hzq2023_working.pdf")
+    res = run("parse", real_pdf("hzq2023_working"))
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "organ: 洪泽区人民政府" in out and "year: 2023" in out and "template: 2021" in out
@@ -52,7 +50,7 @@ def test_bad_files_fail_alone(tmp_path):
         z.writestr("word/document.xml", b"<a>" + b" " * (300 * 1024 * 1024) + b"</a>")
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
-    good = DATA / "seeds" / "000_ecda25cc131b5bcc.txt"
+    good = seed("000_ecda25cc131b5bcc")
     res = run("parse", "--json", broken, truncated, bomb, empty, good, tmp_path / "missing.pdf")
     assert res.returncode == 1
     errors = [line for line in res.stderr.splitlines() if ": error: " in line]

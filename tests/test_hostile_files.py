@@ -2,13 +2,13 @@
 
 import io
 import socket
-import subprocess
 import time
 import zipfile
 
 import pytest
 
 from parsers import ParseError, parse_bytes
+from conftest import real_pdf
 from test_cli import run
 
 DOCX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -71,8 +71,8 @@ def test_encrypted_pdf_says_so():
         parse_bytes(buf.getvalue())
 
 
-def test_truncated_pdf_is_one_line_error(data_dir):
-    data = (data_dir / "real" / "szfgs2024.pdf").read_bytes()
+def test_truncated_pdf_is_one_line_error():
+    data = real_pdf("szfgs2024").read_bytes()
     try:
         report = parse_bytes(data[: len(data) // 3])
     except ParseError as exc:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import ctypes
 import io
-from pathlib import Path
 
 import pytest
 
 import generator as gen
-from conftest import DATA, cell_map, load_truth
+from conftest import REAL_NAMES, cell_map, real_pdf, real_truth
 from parsers import parse_bytes
 from parsers.formats import available_ocr
 from test_parse_generated import _diff, f1
-
-REAL = sorted((DATA / "real").glob("*.pdf"))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,10 +29,10 @@ def _needs_ocr():
         pytest.skip("OCR (rapidocr, onnxruntime, OpenCV) is not installed")
 
 
-@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
-def test_scanned_real_report_cells_exact(path: Path):
-    truth = load_truth(path.with_suffix(".truth.json"))
-    scan = gen.to_scanned_pdf(path.read_bytes(), dpi=200, noise=12, rotate=0.7)
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_scanned_real_report_cells_exact(name: str):
+    truth = real_truth(name)
+    scan = gen.to_scanned_pdf(real_pdf(name).read_bytes(), dpi=200, noise=12, rotate=0.7)
     report = parse_bytes(scan).to_json()
 
     assert report["ocr_pages"], "the scan has no text layer: every page must go through OCR"
@@ -86,9 +83,9 @@ def _with_junk_text_layer(pdf_bytes: bytes) -> bytes:
 
 
 def test_garbled_text_layer_is_read_by_ocr():
-    path = DATA / "real" / "hzq2024_working.pdf"
-    truth = load_truth(path.with_suffix(".truth.json"))
-    scan = _with_junk_text_layer(gen.to_scanned_pdf(path.read_bytes(), noise=8, rotate=-0.3))
+    truth = real_truth("hzq2024_working")
+    scan = _with_junk_text_layer(gen.to_scanned_pdf(real_pdf("hzq2024_working").read_bytes(),
+                                                    noise=8, rotate=-0.3))
     import pypdfium2 as pdfium
 
     from parsers.formats.pdf import garbled
