@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
@@ -12,6 +13,12 @@ _GB = {"gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "gb_2312", "euc-cn", "hz
        "windows-936", "csgb2312", "chinese", "iso-ir-58"}
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
+
+
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    warnings: list[str]
 
 
 def _canonical(name: str | None) -> str | None:
@@ -26,13 +33,13 @@ def _canonical(name: str | None) -> str | None:
         return None
 
 
-def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Text, the encoding used, and warnings."""
     warnings: list[str] = []
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                      (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace"), enc, warnings
+            return Decoded(data[len(bom):].decode(enc, errors="replace"), enc, warnings)
     candidates = []
     if declared:
         candidates.append(_canonical(declared))
@@ -43,16 +50,16 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str
         if not enc:
             continue
         try:
-            return data.decode(enc), enc, warnings
+            return Decoded(data.decode(enc), enc, warnings)
         except UnicodeDecodeError:
             continue  # a declaration that lies: fall through to detection
     try:
-        return data.decode("utf-8"), "utf-8", warnings
+        return Decoded(data.decode("utf-8"), "utf-8", warnings)
     except UnicodeDecodeError:
         pass
     # Chinese government pages are UTF-8 or GB; GB18030 decodes any GB page strictly.
     try:
-        return data.decode("gb18030"), "gb18030", warnings
+        return Decoded(data.decode("gb18030"), "gb18030", warnings)
     except UnicodeDecodeError:
         pass
     best = from_bytes(data[:200_000]).best()
@@ -60,4 +67,4 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str
     text = data.decode(enc, errors="replace")
     if "\ufffd" in text:
         warnings.append(f"text: {text.count(chr(0xfffd))} bytes could not be decoded as {enc}")
-    return text, enc, warnings
+    return Decoded(text, enc, warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from . import schema
 from .numbers import compact
@@ -27,6 +28,11 @@ _TOWNSHIP = re.compile(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?
 _NOISE = re.compile(r"^(?:关于|印发|公布|发布)")
 
 
+class Issuer(NamedTuple):
+    organ: str | None
+    year: int | None  # the year the statistics cover
+
+
 def _cn_year(text: str) -> str:
     return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS.get(c, c) for c in m.group(0)), text)
 
@@ -45,7 +51,7 @@ def _clean_organ(organ: str) -> str:
     return organ
 
 
-def find_year_and_organ(text: str, title: str | None = None) -> tuple[str | None, int | None]:
+def find_year_and_organ(text: str, title: str | None = None) -> Issuer:
     """Organ and statistics year from the title (or the document's first lines), then the body."""
     head_lines = [ln for ln in text.splitlines()[:15] if ln.strip()]
     candidates = []
@@ -83,7 +89,7 @@ def find_year_and_organ(text: str, title: str | None = None) -> tuple[str | None
                     organ_raw = organ_raw.split(pre)[-1]
             if organ_raw and _ORGAN_END.search(organ_raw):
                 organ = _clean_organ(organ_raw)
-    return organ, year
+    return Issuer(organ, year)
 
 
 def find_template(text: str, year: int | None, has_cells: bool) -> str:

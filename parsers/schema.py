@@ -191,10 +191,15 @@ APPEAL_COL_LABELS, APPEAL_COL_PATTERNS = _keys(r"""
 APPEAL_COLS = list(APPEAL_COL_LABELS)
 
 
-def label_of(table: str, row: str, col: str) -> tuple[str, str]:
+class Labels(NamedTuple):
+    row: str
+    col: str
+
+
+def label_of(table: str, row: str, col: str) -> Labels:
     """The Chinese labels of a cell's row and column."""
     if table == "active":
-        return ACTIVE_ROWS.get(row, row), ACTIVE_COLS.get(col, col)
+        return Labels(ACTIVE_ROWS.get(row, row), ACTIVE_COLS.get(col, col))
     if table == "requests":
-        return REQUEST_ROWS.get(row, row), REQUEST_COL_LABELS.get(col, col)
-    return APPEAL_ROWS.get(row, row), APPEAL_COL_LABELS.get(col, col)
+        return Labels(REQUEST_ROWS.get(row, row), REQUEST_COL_LABELS.get(col, col))
+    return Labels(APPEAL_ROWS.get(row, row), APPEAL_COL_LABELS.get(col, col))
