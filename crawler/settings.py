@@ -55,18 +55,18 @@ COOKIES_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
     # engine side
-    "crawler.middlewares.ResumeSkipMiddleware": 60,
+    "crawler.middlewares.resume.ResumeSkipMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.ChallengeMiddleware": 560,
-    "crawler.middlewares.EncodingMiddleware": 570,
-    "crawler.middlewares.ConditionalRequestMiddleware": 585,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 560,
+    "crawler.middlewares.encoding.EncodingMiddleware": 570,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 585,
     # 590 HttpCompressionMiddleware, 600 RedirectMiddleware
-    "crawler.middlewares.RawCaptureMiddleware": 650,
+    "crawler.middlewares.capture.RawCaptureMiddleware": 650,
     # 700 CookiesMiddleware; downloader side
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.JournalSpiderMiddleware": 100,
+    "crawler.journal.JournalSpiderMiddleware": 100,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -108,7 +108,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
-PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_browser_request"
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

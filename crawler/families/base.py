@@ -17,7 +17,8 @@ from scrapy.http import TextResponse
 from .. import classify as C
 from ..bridge import get_bridge
 from ..items import fetch_item_from_failure, fetch_item_from_raw, fetch_item_from_response
-from ..middlewares import request_from_journal
+from ..journal import resumed_requests
+from ..meta import xmeta
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,6 @@ CLICK_PAGE_JS = """(n) => {
   el.click();
   return true;
 }"""
-
-
-def xmeta(obj) -> dict:
-    return obj.meta.get("xxgk") or {}
 
 
 def url_dir(url: str) -> str:
@@ -190,17 +187,9 @@ class XxgkSpider(scrapy.Spider):
             if "#" in url:
                 x["fragment"] = url.split("#", 1)[1]
             yield self.make_request(url, x, self.parse_listing)
-        resumed = 0
-        for e in bridge.journal_entries:
-            role = (e.get("xxgk") or {}).get("role")
-            if role == "listing" or e.get("url") in bridge.done:
-                continue
-            req = request_from_journal(self, e)
-            if req is not None:
-                resumed += 1
+        if bridge.journal is not None:
+            for req in resumed_requests(self, bridge.journal.entries, bridge.done):
                 yield req
-        if resumed:
-            logger.info("resume: %d journalled request(s) not yet recorded scheduled again", resumed)
 
     def recheck_known(self):
         """Once the lists are walked: fetch every report the archive knows for this portal that
