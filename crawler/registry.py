@@ -36,7 +36,7 @@ def load(file: str | os.PathLike | None = None) -> list[dict]:
 
 
 def validate(portals: list[dict]) -> None:
-    from .families import FAMILIES
+    from .families import NAMES
 
     seen = set()
     for p in portals:
@@ -48,8 +48,8 @@ def validate(portals: list[dict]) -> None:
         if p["id"] in seen or p["id"] == "discover":
             raise ValueError(f"portal id {p['id']!r} is used twice (or reserved)")
         seen.add(p["id"])
-        if p["family"] not in FAMILIES:
-            raise ValueError(f"portal {p['id']}: family {p['family']!r} is not one of {FAMILIES}")
+        if p["family"] not in NAMES:
+            raise ValueError(f"portal {p['id']}: family {p['family']!r} is not one of {NAMES}")
         if p.get("level") and p["level"] not in LEVELS:
             raise ValueError(f"portal {p['id']}: level {p['level']!r} is not one of {LEVELS}")
         for s in p["start_urls"]:
