@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import generator as gen  # noqa: E402
+from crawler.demo import generator as gen  # noqa: E402
 from parsers import parse_bytes  # noqa: E402
 from parsers.sandbox import parse_isolated  # noqa: E402
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import generator as gen
+from crawler.demo import generator as gen
 from conftest import cell_map
 from parsers import parse_bytes
 

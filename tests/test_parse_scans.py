@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import generator as gen
+from crawler.demo import generator as gen
 from conftest import DATA, cell_map, load_truth
 from parsers import parse_bytes
 from test_parse_generated import _diff, f1

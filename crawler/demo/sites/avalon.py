@@ -18,6 +18,7 @@ import hashlib
 import json
 
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
+from ..generator import html_body
 from .base import Portal
 
 CHNL = "200210"
@@ -142,8 +143,7 @@ class Avalon(Portal):
         path = item.url
         files = ""
         if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
+            body = html_body(self.built(item.spec).report)
         elif item.mode == "attach":
             body = "<p>　　全文见附件。</p>"
             files = "".join(f'<p>附件：<a href="{rel(path, a.url)}">{esc(a.name)}</a></p>' for a in item.attachments)

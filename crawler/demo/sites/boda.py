@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from ..content import CONTENT_TYPE
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
+from ..generator import html_body
 from .base import Portal
 
 TREE = 1941
@@ -115,8 +116,7 @@ class Boda(Portal):
         exports = [a for a in item.attachments if "export" in a.flags]
         others = [a for a in item.attachments if "export" not in a.flags]
         if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
+            body = html_body(self.built(item.spec).report)
         elif item.mode == "attach":
             body = "<p>　　详见附件。</p>"
         else:

@@ -17,6 +17,7 @@ import json
 import re
 
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links
+from ..generator import html_body
 from .base import Portal
 
 SID = "755001"
@@ -140,8 +141,7 @@ window._CONFIG = {{
         if item.status == "soft_deleted":
             return self.soft_deleted_page(f"/gkmlpt/index#{CAT_NB}")
         if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
+            body = html_body(self.built(item.spec).report)
         elif item.mode == "attach":
             body = "<p>　　详见附件。</p>"
         else:

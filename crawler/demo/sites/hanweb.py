@@ -19,6 +19,7 @@ from html import escape
 from urllib.parse import quote
 
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, redirect
+from ..generator import html_body
 from .base import Portal
 
 COL = 1234
@@ -203,10 +204,9 @@ class Hanweb(Portal):
 <tr><td>文 号</td><td></td><td>有 效 性</td><td>有效</td></tr></table>"""
         title = esc(item.title)
         if item.mode == "inline":
-            from ..content import generator
             rep = self.built(item.spec).report
             title = "<br>".join(esc(t) for t in rep.title_lines())
-            body = generator().html_body(rep)
+            body = html_body(rep)
         elif item.mode == "attach":
             body = '<p>　　全文详见附件。</p>' + "".join(
                 f'<p><a href="{escape(a.aliases[0])}" target="_blank">{esc(a.name)}</a></p>'

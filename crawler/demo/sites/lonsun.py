@@ -27,6 +27,7 @@ import re
 from urllib.parse import quote
 
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links
+from ..generator import html_body
 from .base import Portal
 
 SITE_ID = 6788
@@ -259,10 +260,9 @@ loadPage(1);
         title = esc(item.title)
         files = ""
         if item.mode == "inline":
-            from ..content import generator
             rep = self.built(item.spec).report
             title = "<br/>".join(esc(t) for t in rep.title_lines())
-            body = generator().html_body(rep)
+            body = html_body(rep)
         elif item.mode == "attach":
             body = '<p style="text-indent:2em">详见附件。</p>'
             files = '<div class="fjxz"><p>附件下载：</p><ul>' + "".join(

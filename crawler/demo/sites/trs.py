@@ -19,6 +19,7 @@ import hashlib
 import re
 
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
+from ..generator import html_body
 from .base import Portal
 
 NB = "/trs/zfxxgk/zfxxgknb/"
@@ -275,8 +276,7 @@ createPageHTML({pages}, {n}, "index", "html");
         if item.mode == "inline":
             rep = self.built(item.spec).report
             h1 = "<br/>".join(esc(t) for t in rep.title_lines())
-            from ..content import generator
-            body = generator().html_body(rep)
+            body = html_body(rep)
         elif item.mode == "attach":
             names = "、".join(f"《{esc(a.name.rsplit('.', 1)[0])}》" for a in item.attachments)
             body = (f'<p style="text-indent:2em">根据《中华人民共和国政府信息公开条例》规定，现将{names}予以公布，'
