@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from ..browser import BROWSER_CONTEXT
 from .capture import RAW
+from .switched import SwitchedMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +33,20 @@ def challenge_kind(status: int, body: bytes) -> str | None:
     return None
 
 
-class ChallengeMiddleware:
+class ChallengeMiddleware(SwitchedMiddleware):
     """A 412 (瑞数) or 521 (加速乐) page that sets a cookie with JavaScript: load the URL once in
     Chromium (scrapy-playwright), take the cookies the page earned, and fetch the URL again as a
     plain request carrying them; later requests to the host carry them through Scrapy's jar.
     The challenge responses travel in ``meta['xxgk_challenges']`` so the spider archives them."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.host_cookies: dict[str, list[dict]] = {}
         self.browser_passes: dict[str, int] = {}
         self.locks: dict[str, asyncio.Lock] = {}
         self.generation: dict[str, int] = {}     # how many times a host's cookies were earned
         self.max_passes = crawler.settings.getint("XXGK_CHALLENGE_MAX_PASSES", 4)
         self.wait = crawler.settings.getfloat("XXGK_CHALLENGE_WAIT", 20.0)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     async def process_response(self, request, response):
         host = urlsplit(response.url).netloc

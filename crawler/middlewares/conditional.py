@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from scrapy.exceptions import NotConfigured
 from scrapy.responsetypes import responsetypes
 
 from ..bridge import get_bridge
+from .switched import SwitchedMiddleware
 
 
-class ConditionalRequestMiddleware:
+class ConditionalRequestMiddleware(SwitchedMiddleware):
     """Send the archive's validators; answer a 304 with the body stored last time.
 
     The spider then walks the old body as if it had been sent again (a listing's links, a report
@@ -16,15 +16,7 @@ class ConditionalRequestMiddleware:
     when ``XXGK_CONDITIONAL`` or ``XXGK_ARCHIVE_ENABLED`` is false.
     """
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not (s.getbool("XXGK_CONDITIONAL", True) and s.getbool("XXGK_ARCHIVE_ENABLED", True)):
-            raise NotConfigured
-        return cls(crawler)
+    requires = ("XXGK_CONDITIONAL", "XXGK_ARCHIVE_ENABLED")
 
     async def process_request(self, request):
         bridge = get_bridge(self.crawler)

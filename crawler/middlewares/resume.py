@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 
 from ..bridge import get_bridge
 from ..meta import xmeta
+from .switched import SwitchedMiddleware
 
 
-class ResumeSkipMiddleware:
+class ResumeSkipMiddleware(SwitchedMiddleware):
     """In a resumed crawl, report pages, pages and attachments already recorded are not fetched
     again (listings are: they are walked again to find what was not fetched yet). Off when
     ``XXGK_RESUME`` or ``XXGK_ARCHIVE_ENABLED`` is false."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not (s.getbool("XXGK_RESUME", True) and s.getbool("XXGK_ARCHIVE_ENABLED", True)):
-            raise NotConfigured
-        return cls(crawler)
+    requires = ("XXGK_RESUME", "XXGK_ARCHIVE_ENABLED")
 
     def process_request(self, request):
         bridge = get_bridge(self.crawler)
