@@ -15,6 +15,8 @@ _PAGE = re.compile(r"/(\d+)\.htm$")
 
 
 class Boda(Family):
+    """Static .htm lists whose pages sit in a directory named like the first."""
+
     name = "boda"
     markers = re.compile(r"/system/_content/|wbtreeid|wbnewsid|downloadattachurl|_sitegray|"
                          r"/info/\d+/\d+\.htm|vsb\w*\.js|vsbres")

@@ -15,6 +15,8 @@ from .base import Family
 
 
 class Fujian(Family):
+    """TRS pages behind a browser-built front end."""
+
     name = "fujian"
     markers = re.compile(r"ms-repeat|avalon|qzbfile|fjdzapp")
 

@@ -64,6 +64,8 @@ def article_links(data: dict, response) -> tuple[list, list[C.Link]]:
 
 
 class Gkmlpt(Family):
+    """A shell page whose list is a JSON API, one category at a time."""
+
     name = "gkmlpt"
     markers = re.compile(r"/gkmlpt/|sid(?<!\wsid)\s*[:=]\s*['\"]\w+|_config\s*\.\s*(tree|detail)")
 

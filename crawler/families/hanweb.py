@@ -98,6 +98,8 @@ def record_groups(have: int, total: int, perpage: int) -> list[tuple[int, int]]:
 
 
 class Hanweb(Family):
+    """A list in an embedded datastore, the rest of it fetched as XML from dataproxy.jsp."""
+
     name = "hanweb"
     markers = re.compile(r"<datastore>|dataproxy\.jsp|/col/col\d+/|/art/\d{4}/\d{1,2}/\d{1,2}/art_|"
                          r"hanweb|jcms")

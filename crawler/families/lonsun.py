@@ -62,6 +62,8 @@ def annual_column(url: str) -> str | None:
 
 
 class Lonsun(Family):
+    """Organ columns: each organ's 年报 list, paged by Ls.pagination; static twins of dynamic pages."""
+
     name = "lonsun"
     markers = re.compile(r"ls\.pagination|/public/column/\d+|xxgkmnbox|excms|lonsun|"
                          r"/site/label/8888")

@@ -54,14 +54,14 @@ def trs_pages(html: str, url: str) -> list[str]:
 
 
 class Trs(Family):
+    """Static pages, paged by a script: the other pages follow from the script's count."""
+
     name = "trs"
-    markers = re.compile(r"createpagehtml|countpage\s*=|createpage\s*\(|trs_editor|"
-                         r"/t\d{8}_\d+\.s?html?|trs_ueditor")
+    markers = re.compile(r"createpagehtml|countpage\s*=|createpage\s*\(|trs_editor|trs_ueditor|/t\d{8}_\d+\.s?html?")
 
     def list_links(self, spider, response, x):
-        if x.get("zone") != "nb":
-            return FamilyLinks()
-        return FamilyLinks(requests=spider.paging_requests(response, trs_pages(response.text, response.url), x))
+        pages = trs_pages(response.text, response.url) if x.get("zone") == "nb" else []
+        return FamilyLinks(requests=spider.paging_requests(response, pages, x))
 
 
 FAMILY = Trs()
