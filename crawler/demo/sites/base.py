@@ -85,6 +85,18 @@ class Portal:
         """An article's page (a report, or a distractor's text)."""
         raise NotImplementedError
 
+    def flaky_paths(self) -> dict[str, int]:
+        """Paths that answer 503 this many times before they succeed."""
+        return {}
+
+    def slow_paths(self) -> list[str]:
+        """Paths that answer only after ``Behaviour.slow_seconds``."""
+        return []
+
+    def traps(self) -> list[dict]:
+        """Endless pages a crawler must not walk (manifest rows)."""
+        return []
+
     def new_file(self, spec: ReportSpec) -> Attachment:
         """The attachment of a report published as a file."""
         return Attachment(spec, self.file_title(spec))
