@@ -305,7 +305,3 @@ def _prune(files_dir: Path, keep: set, max_age: float = 86400) -> None:
                 path.unlink()
         except OSError:
             pass
-
-
-def cached_files(out_dir: str | os.PathLike) -> list[Path]:
-    return sorted((Path(out_dir) / "files").glob("*"))
