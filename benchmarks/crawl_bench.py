@@ -36,10 +36,9 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from crawler.demo import generator as gen
 
-import generator as gen  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PER_PAGE = 20
 PREFIX = "/big/"

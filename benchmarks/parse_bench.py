@@ -3,7 +3,7 @@ text-extraction call of the library underneath (the floor).
 
     .venv/bin/python benchmarks/parse_bench.py [--docs 20] [--ocr-docs 3]
 
-Inputs are reports rendered by tests/generator.py (known cells, so accuracy is printed too),
+Inputs are reports rendered by crawler/demo/generator.py (known cells, so accuracy is printed too),
 built once before timing, and the real reports of the shared corpus (../shared/corpus/real, 5 and
 6 pages; their cells in tests/data/real). The process is pinned to one core, except the OCR row,
 which uses both (the goal there is seconds per table page on the whole machine).
@@ -23,7 +23,7 @@ REAL_DIR = ROOT.parent / "shared" / "corpus" / "real"  # files from other reposi
 REAL_TRUTH = ROOT / "tests" / "data" / "real"  # their cells, ours
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import generator as gen  # noqa: E402
+from crawler.demo import generator as gen  # noqa: E402
 from parsers import parse_bytes  # noqa: E402
 from parsers.sandbox import parse_isolated  # noqa: E402
 

@@ -1,25 +1,17 @@
 """The crawler's side of the archive: one per Scrapy crawler, shared by the spider, the
 middlewares and the pipelines.
 
-It opens the portal's crawl (resuming a killed one), runs every archive call on a worker thread so
-that SQLite, blob writes, WARC fsyncs and parsing never block the reactor, and keeps the frontier
-journal that lets a crawl killed with SIGKILL pick up the requests it had discovered.
-
-The journal (``DATA/crawler/<crawl id>.frontier.jsonl``) holds one line per request the spider
-scheduled, written before the response that produced it is committed to the archive. On resume,
-every journalled request whose URL the archive has not recorded in this crawl is scheduled again;
-listings are walked again from the start URLs anyway.
+It opens the portal's crawl (resuming a killed one) and its frontier journal
+(``crawler/journal.py``), and runs every archive call on a worker thread so that SQLite, blob
+writes, WARC fsyncs and parsing never block the reactor.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from scrapy import signals
 
@@ -46,9 +38,7 @@ class ArchiveBridge:
         self.crawl_id: str | None = None
         self.done: set[str] = set()         # URLs the archive holds for this crawl
         self.resumed = False
-        self.journal_entries: list[dict] = []
-        self._journal_fd: int | None = None
-        self._journal_seen: set[str] = set()
+        self.journal = None                 # the crawl's Journal, once it is open
         self._open_lock = asyncio.Lock() if self._loop_ok() else None
         self._opened = False
         self._closed = False
@@ -146,18 +136,13 @@ class ArchiveBridge:
                 self.arc.register_portal(portal, **facts)
             except Exception as exc:  # noqa: BLE001
                 logger.warning("could not register portal %s: %s", portal, exc)
-        state_dir = self.arc.layout.root / "crawler"
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path = state_dir / f"{self.crawl_id}.frontier.jsonl"
-        self.resumed = bool(self.done) or path.exists()
-        if path.exists():
-            self.journal_entries = _read_journal(path)
-            for e in self.journal_entries:
-                self._journal_seen.add(_jkey(e))
-        self._journal_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        from .journal import Journal   # here: journal.py's middleware finds the journal through us
+
+        self.journal = Journal(self.arc.layout.root / "crawler" / f"{self.crawl_id}.frontier.jsonl")
+        self.resumed = bool(self.done) or self.journal.existed
         logger.info("crawl %s %s (%d fetches already recorded, %d journalled requests)",
                     self.crawl_id, "resumed" if self.resumed else "started", len(self.done),
-                    len(self.journal_entries))
+                    len(self.journal.entries))
         self.stats.set_value("xxgk/crawl_id", self.crawl_id)
         self.stats.set_value("xxgk/resumed", self.resumed)
 
@@ -189,19 +174,6 @@ class ArchiveBridge:
             "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id", (portal,))
         return [(u, (a or "").split("\n") if a else []) for u, a in rows]
 
-    def journal(self, entry: dict) -> None:
-        """Append one discovered request; a killed process loses nothing already written."""
-        if self._journal_fd is None:
-            return
-        key = _jkey(entry)
-        if key in self._journal_seen:
-            return
-        self._journal_seen.add(key)
-        data = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._journal_fd, view):]
-
     async def spider_closed(self, spider, reason) -> None:
         if self._closed:
             return
@@ -229,24 +201,13 @@ class ArchiveBridge:
                                                   "closespider_timeout") else "failed"
                 await self.call(self.arc.end_crawl, self.crawl_id, status, stats)
             await self.call(self.arc.close)
-        if self._journal_fd is not None:
-            os.close(self._journal_fd)
-            self._journal_fd = None
+        if self.journal is not None:
+            self.journal.close()
         self.io.shutdown(wait=False)
         self.parser.shutdown(wait=False, cancel_futures=True)
 
+    def read_blob(self, sha256: str) -> bytes:
+        return self.arc.blobs.read(sha256)
 
-def _jkey(e: dict) -> str:
-    return f"{e.get('method', 'GET')} {e.get('url')} {json.dumps(e.get('form'), sort_keys=True)}"
-
-
-def _read_journal(path: Path) -> list[dict]:
-    out = []
-    with open(path, "rb") as fh:
-        for line in fh:
-            try:
-                out.append(json.loads(line))
-            except ValueError:  # a torn last line
-                continue
-    return out
-
+    def validators(self, url: str) -> dict | None:
+        return self.arc.validators(url)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # --- titles ------------------------------------------------------------------------------------
@@ -57,10 +57,6 @@ def title_kind(title: str | None) -> str:
             return "other"
         return "report"
     return "unknown"
-
-
-def is_report_title(title: str | None) -> bool:
-    return title_kind(title) == "report"
 
 
 def report_year(title: str | None) -> int | None:
@@ -312,36 +308,6 @@ def meta_refresh(html: str) -> tuple[float, str] | None:
     return float(m.group(1)), m.group(2)
 
 
-# --- CMS families --------------------------------------------------------------------------------
-
-FAMILY_MARKERS: list[tuple[str, re.Pattern]] = [
-    ("gkmlpt", re.compile(r"/gkmlpt/|\bSID\s*[:=]\s*['\"]\w+|_CONFIG\s*\.\s*(TREE|DETAIL)", re.I)),
-    ("hanweb", re.compile(r"<datastore>|dataproxy\.jsp|/col/col\d+/|/art/\d{4}/\d{1,2}/\d{1,2}/art_|"
-                          r"hanweb|jcms", re.I)),
-    ("lonsun", re.compile(r"Ls\.pagination|/public/column/\d+|xxgkmnbox|excms|lonsun|"
-                          r"/site/label/8888", re.I)),
-    ("fujian", re.compile(r"ms-repeat|avalon|qzbFile|fjdzapp", re.I)),
-    ("boda", re.compile(r"/system/_content/|wbtreeid|wbnewsid|DownloadAttachUrl|_sitegray|"
-                        r"/info/\d+/\d+\.htm|vsb\w*\.js|VsbRes", re.I)),
-    ("trs", re.compile(r"createPageHTML|countPage\s*=|createPage\s*\(|TRS_Editor|trs_editor|"
-                       r"/t\d{8}_\d+\.s?html?|TRS_UEDITOR", re.I)),
-]
-
-
-def detect_family(html: str, url: str = "") -> str | None:
-    """The CMS family a page's markers point at (most specific first); None if none matches."""
-    hay = html[:400_000] + "\n" + url
-    for name, rx in FAMILY_MARKERS:
-        if rx.search(hay):
-            return name
-    return None
-
-
-def detect_families(html: str, url: str = "") -> list[str]:
-    hay = html[:400_000] + "\n" + url
-    return [name for name, rx in FAMILY_MARKERS if rx.search(hay)]
-
-
 # --- detail pages --------------------------------------------------------------------------------
 
 DETAIL_URL = re.compile(
@@ -360,13 +326,19 @@ LIST_URL = re.compile(r"/(index|list|default)(_\d+)?\.s?html?$|/$|/col/col\d+/|[
                       r"page_\d+\.html$|-\d+\.html$", re.I)
 
 
+def _path_query(url: str) -> str:
+    p = urlsplit(url)
+    return p.path + ("?" + p.query if p.query else "")
+
+
 def looks_like_detail(url: str) -> bool:
-    return bool(DETAIL_URL.search(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")))
+    """An article's URL, by the shapes CMSs give them (TRS, Hanweb, Lonsun, gkmlpt, Boda…)."""
+    return bool(DETAIL_URL.search(_path_query(url)))
 
 
 def looks_like_list(url: str) -> bool:
-    p = urlsplit(url)
-    return bool(LIST_URL.search(p.path + ("?" + p.query if p.query else "")))
+    """A list page's URL (index_N.html, /col/colN/, ?pageIndex=, Boda's N.htm…)."""
+    return bool(LIST_URL.search(_path_query(url)))
 
 
 def join(base: str, href: str) -> str | None:
@@ -387,7 +359,6 @@ class Link:
     source: str = "a"          # a | onclick | iframe | embed | script | img | record | api
     kind: str = ""             # attachment | detail | column | paging | other (set by classify_link)
     ext: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def label(self) -> str:

@@ -1,4 +1,5 @@
-"""The portal registry: ``crawler/portals.json`` (or another file named by ``$XXGK_PORTALS``).
+"""The portal registry: ``crawler/portals.json`` (or another file named by ``$XXGK_PORTALS``), and
+the demo portal's sites in ``crawler/demo/portals.json``, flagged ``"demo": true``.
 
 Each entry (see docs/crawler.md)::
 
@@ -19,6 +20,7 @@ import re
 from pathlib import Path
 
 DEFAULT = Path(__file__).with_name("portals.json")
+DEMO = Path(__file__).parent / "demo" / "portals.json"
 ID = re.compile(r"^[a-z][a-z0-9\-]{1,60}$")
 REQUIRED = ("id", "name", "family", "start_urls")
 LEVELS = ("国家级", "省级", "市级", "县级", "乡级")
@@ -28,15 +30,20 @@ def path() -> Path:
     return Path(os.environ.get("XXGK_PORTALS") or DEFAULT)
 
 
+def _entries(file: str | os.PathLike) -> list[dict]:
+    data = json.loads(Path(file).read_text(encoding="utf-8"))
+    return data["portals"] if isinstance(data, dict) else data
+
+
 def load(file: str | os.PathLike | None = None) -> list[dict]:
-    data = json.loads(Path(file or path()).read_text(encoding="utf-8"))
-    portals = data["portals"] if isinstance(data, dict) else data
+    """The portals of the registry file, then the demo portals, validated together."""
+    portals = _entries(file or path()) + [{**p, "demo": True} for p in _entries(DEMO)]
     validate(portals)
     return portals
 
 
 def validate(portals: list[dict]) -> None:
-    from .families import FAMILIES
+    from .families import NAMES
 
     seen = set()
     for p in portals:
@@ -48,8 +55,8 @@ def validate(portals: list[dict]) -> None:
         if p["id"] in seen or p["id"] == "discover":
             raise ValueError(f"portal id {p['id']!r} is used twice (or reserved)")
         seen.add(p["id"])
-        if p["family"] not in FAMILIES:
-            raise ValueError(f"portal {p['id']}: family {p['family']!r} is not one of {FAMILIES}")
+        if p["family"] not in NAMES:
+            raise ValueError(f"portal {p['id']}: family {p['family']!r} is not one of {NAMES}")
         if p.get("level") and p["level"] not in LEVELS:
             raise ValueError(f"portal {p['id']}: level {p['level']!r} is not one of {LEVELS}")
         for s in p["start_urls"]:

@@ -55,18 +55,18 @@ COOKIES_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
     # engine side
-    "crawler.middlewares.ResumeSkipMiddleware": 60,
+    "crawler.middlewares.resume.ResumeSkipMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.ChallengeMiddleware": 560,
-    "crawler.middlewares.EncodingMiddleware": 570,
-    "crawler.middlewares.ConditionalRequestMiddleware": 585,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 560,
+    "crawler.middlewares.encoding.EncodingMiddleware": 570,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 585,
     # 590 HttpCompressionMiddleware, 600 RedirectMiddleware
-    "crawler.middlewares.RawCaptureMiddleware": 650,
+    "crawler.middlewares.capture.RawCaptureMiddleware": 650,
     # 700 CookiesMiddleware; downloader side
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.JournalSpiderMiddleware": 100,
+    "crawler.journal.JournalSpiderMiddleware": 100,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -91,6 +91,8 @@ XXGK_DEMO_URL = os.environ.get("XXGK_DEMO_URL", "http://127.0.0.1:8765")
 XXGK_XXGK_HOPS = 3              # pages walked inside 政府信息公开 before a 年报 column is found
 XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
 XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links is rendered in Chromium once
+XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challenge in one crawl
+XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
 
 # --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
 DOWNLOAD_HANDLERS = {
@@ -108,7 +110,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
-PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_browser_request"
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from test_crawl_support import FAST, ROOT, demo_cache_dir, rows
+from crawl_fixtures import FAST, ROOT, demo_cache_dir, rows
 
 SITES = ["trs", "hanweb", "lonsun"]
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_crawl_support import (archived_report_urls, demo_server, live_reports,  # noqa: F401
-                                report_doc_shas, rows, run_crawl, stats_of)
+from crawl_fixtures import (archived_report_urls, demo_server, live_reports,  # noqa: F401
+                            report_doc_shas, rows, run_crawl, stats_of)
 
 SITES = ["trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda"]
 PARSED_SITE = "boda"        # parsed while crawling (the others only archive, to keep this fast)

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from test_crawl_support import (archived_report_urls, demo_server, live_reports,  # noqa: F401
-                                report_doc_shas, rows, run_crawl, stats_of)
+from crawl_fixtures import (archived_report_urls, demo_server, live_reports,  # noqa: F401
+                            report_doc_shas, rows, run_crawl, stats_of)
 
 # The CMS family each demo site imitates (see crawler/demo/sites/); avalon is the Fujian
 # intensive platform.

@@ -9,7 +9,7 @@ import io
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from test_crawl_support import ConditionalServer, demo_cache_dir, live_reports, rows, run_crawl
+from crawl_fixtures import ConditionalServer, demo_cache_dir, live_reports, rows, run_crawl
 
 
 @pytest.fixture(scope="module")

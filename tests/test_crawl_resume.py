@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from test_crawl_support import (archived_report_urls, demo_server, kill9, live_reports,  # noqa: F401
-                                report_doc_shas, rows, run_crawl, start_crawl)
+from crawl_fixtures import (archived_report_urls, demo_server, kill9, live_reports,  # noqa: F401
+                            report_doc_shas, rows, run_crawl, start_crawl)
 
 
 def _recorded(data, roles=("report", "attachment")) -> int:

@@ -1,6 +1,6 @@
 """Generated reports, rendered into every format, parse to exactly their known cells.
 
-Each case is a report built by ``tests/generator.py`` with known cells (``Report.truth()``):
+Each case is a report built by ``crawler/demo/generator.py`` with known cells (``Report.truth()``):
 both templates and the printing variations a real report shows. Each case is rendered into
 every format a portal publishes, and the parser's output on those bytes must give the truth's
 organ, year, template and cells, and check statuses (勾稽关系) that follow from the truth's
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import generator as gen
+from crawler.demo import generator as gen
 from conftest import cell_map
 from parsers import parse_bytes
 from parsers.formats import available_ocr

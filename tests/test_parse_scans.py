@@ -16,8 +16,8 @@ import io
 
 import pytest
 
-import generator as gen
 from conftest import REAL_NAMES, cell_map, real_pdf, real_truth
+from crawler.demo import generator as gen
 from parsers import parse_bytes
 from parsers.formats import available_ocr
 from test_parse_generated import _diff, f1

@@ -1,6 +1,6 @@
 """The demo portal's report files: synthetic reports with known cells, built once into a cache.
 
-The reports come from the test-report generator (``tests/generator.py``): it renders a report
+The reports come from the report generator (``generator.py``): it renders a report
 with known cells as HTML, DOCX, XLSX and, through LibreOffice, PDF, DOC and XLS. LibreOffice is
 slow (a second or two per process start), so files are built in batches, one ``soffice`` process
 per target format, and kept in ``<root>/files/`` under a name that hashes everything they are
@@ -22,7 +22,6 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
-import importlib.util
 import inspect
 import json
 import multiprocessing
@@ -30,18 +29,16 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import generator as g
+
 # Bump when the way files are made changes, so old caches are not reused.
 CONTENT_VERSION = 1
-
-ROOT = Path(__file__).resolve().parents[2]
-GENERATOR_PATH = Path(os.environ.get("XXGK_GENERATOR", ROOT / "tests" / "generator.py"))
 
 FORMATS = ("html", "pdf", "scan", "doc", "wps", "docx", "xls", "xlsx")
 EXTENSION = {"html": "html", "pdf": "pdf", "scan": "pdf", "doc": "doc", "wps": "wps",
@@ -57,23 +54,6 @@ CONTENT_TYPE = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-_generator = None
-
-
-def generator():
-    """The test-report generator module, loaded from its file (``tests/`` is not a package)."""
-    global _generator
-    if _generator is None:
-        if not GENERATOR_PATH.exists():
-            raise RuntimeError(f"the report generator is missing: {GENERATOR_PATH}")
-        spec = importlib.util.spec_from_file_location("xxgk_demo_generator", GENERATOR_PATH)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        _generator = module
-    return _generator
-
-
 # The generator's functions each format's bytes depend on (besides the report's content, which
 # the HTML rendering and the truth stand for): a change elsewhere in the generator keeps the cache.
 RENDERERS = {
@@ -86,7 +66,6 @@ RENDERERS = {
 
 def render_digest(spec: "ReportSpec", rep) -> str:
     """What a spec's file is made from: the spec, the report as rendered, the renderers' code."""
-    g = generator()
     parts = [json.dumps([CONTENT_VERSION, dataclasses.astuple(spec)], ensure_ascii=False, default=list),
              g.to_html(rep, chrome=False).decode("utf-8"),
              json.dumps(truth_of(rep), sort_keys=True, ensure_ascii=False, default=str)]
@@ -100,11 +79,7 @@ def render_digest(spec: "ReportSpec", rep) -> str:
         kinds.append("scan")
     for kind in kinds:
         for name in RENDERERS[kind]:
-            fn = getattr(g, name, None)
-            try:
-                parts.append(inspect.getsource(fn) if fn is not None else f"<no {name}>")
-            except (OSError, TypeError):
-                parts.append(repr(fn))
+            parts.append(inspect.getsource(getattr(g, name)))
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
@@ -161,21 +136,18 @@ def short_name(organ: str) -> str:
 
 
 def _printed(rep, value) -> str:
-    g = generator()
     text = f"{value:,}" if rep.opts.thousands else str(value)
     return text.translate(g.FULLWIDTH) if rep.opts.fullwidth else text
 
 
 def make_report(spec: ReportSpec):
     """The generator's report for a spec: its numbers from the seed, the organ as planned."""
-    g = generator()
     rep = g.generate(spec.seed, year=spec.year, **dict(spec.options))
     rep.organ_printed = spec.organ
     rep.organ = spec.organ_truth or spec.organ
     rep.short = spec.short or short_name(rep.organ)
-    prose = getattr(g, "_prose", None)
-    if prose is not None:  # the prose names the organ ("我镇"): write it again for the new one
-        rep.prose = prose(rep, random.Random(spec.seed * 7 + 1))
+    # The prose names the organ ("我镇"): write it again for the new one.
+    rep.prose = g._prose(rep, random.Random(spec.seed * 7 + 1))
     for (table, row, col), value in spec.edits:
         rep.values[(table, row, col)] = value
         rep.printed[(table, row, col)] = _printed(rep, value)
@@ -202,7 +174,6 @@ def truth_of(rep) -> dict:
 
 def _source_bytes(spec: ReportSpec) -> tuple[str, bytes]:
     """The file LibreOffice starts from (or the final file, for docx and xlsx)."""
-    g = generator()
     rep = make_report(spec)
     if spec.fmt in ("xls", "xlsx"):
         return "xlsx", g.to_xlsx(rep, one_sheet=spec.seed % 3 != 0)
@@ -273,7 +244,6 @@ def build_reports(out_dir: str | os.PathLike, specs: list[ReportSpec], workers: 
                   log=None, prune: bool = False) -> dict[str, Built]:
     """Every spec's file under ``out_dir/files/``, built if missing; {key: Built}. ``prune``
     (the full set of specs was given): drop day-old files no spec names."""
-    g = generator()
     out_dir = Path(out_dir)
     files_dir = out_dir / "files"
     files_dir.mkdir(parents=True, exist_ok=True)
@@ -335,7 +305,3 @@ def _prune(files_dir: Path, keep: set, max_age: float = 86400) -> None:
                 path.unlink()
         except OSError:
             pass
-
-
-def cached_files(out_dir: str | os.PathLike) -> list[Path]:
-    return sorted((Path(out_dir) / "files").glob("*"))

@@ -32,11 +32,18 @@ log = logging.getLogger("crawler.demo")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class DemoHandler(BaseHTTPRequestHandler):
+    """HTTP in front of ``DemoSite.handle``; ``answer`` is what a variant of the server changes."""
+
     protocol_version = "HTTP/1.1"
 
     def version_string(self) -> str:
         return "nginx/1.20.1"
+
+    def answer(self, req: Request) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) for a request."""
+        resp = self.server.site.handle(req)
+        return resp.status, resp.all_headers(), resp.payload()
 
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -44,11 +51,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         req = Request(method if method != "HEAD" else "GET", self.path, headers, body, self.client_address[0])
         started = time.monotonic()
-        resp = self.server.site.handle(req)
-        payload = resp.payload()
+        status, out_headers, payload = self.answer(req)
         try:
-            self.send_response(resp.status)
-            for name, value in resp.all_headers():
+            self.send_response(status)
+            for name, value in out_headers:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -56,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout on the slow path)
-        log.info('%s "%s %s" %d %d %.0fms%s', self.client_address[0], method, self.path, resp.status,
+        log.info('%s "%s %s" %d %d %.0fms%s', self.client_address[0], method, self.path, status,
                  len(payload), (time.monotonic() - started) * 1000,
                  f' referer="{headers["referer"]}"' if "referer" in headers else "")
 
@@ -76,12 +82,13 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    handler = DemoHandler
 
     def __init__(self, site: DemoSite, host: str = "127.0.0.1", port: int = 0):
         if host not in LOOPBACK:
             raise ValueError("the demo portal binds the loopback interface only")
         self.site = site
-        super().__init__((host, port), _Handler)
+        super().__init__((host, port), self.handler)
         self.thread: threading.Thread | None = None
 
     @property

@@ -120,8 +120,7 @@ class DemoSite:
             self._flaky = {}
             if self.behaviour.flaky:
                 for p in self.portals:
-                    if hasattr(p, "flaky_paths"):
-                        self._flaky.update(p.flaky_paths())
+                    self._flaky.update(p.flaky_paths())
 
     # --- chrome (the page frame around content) -------------------------------------------------
     def today(self) -> dt.date:
@@ -185,7 +184,7 @@ class DemoSite:
 
     def _is_slow(self, path: str) -> bool:
         return any(path in (slow, slow.rsplit("/", 1)[0] + "/") for p in self.portals
-                   for slow in getattr(p, "slow_paths", lambda: [])())
+                   for slow in p.slow_paths())
 
     def hub(self) -> Response:
         lis = "".join(f'<li><a href="{p.start_urls()[0]}">{esc(p.organ)}</a>（{esc(p.cms)}）</li>'
@@ -281,7 +280,7 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
             for p in self.portals:
                 reports += p.documents()
                 distractors += p.distractors()
-                traps += getattr(p, "traps", lambda: [])()
+                traps += p.traps()
             out = {
                 "seed": self.seed,
                 "generation": self.generation,
@@ -304,8 +303,7 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
     def _flaky_all(self) -> set:
         out = set()
         for p in self.portals:
-            if hasattr(p, "flaky_paths"):
-                out |= set(p.flaky_paths())
+            out |= set(p.flaky_paths())
         return out
 
     def reports(self, status: str | None = "live") -> list[dict]:

@@ -119,6 +119,13 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month:02d}月{day.day:02d}日 星期{WEEKDAYS[day.weekday()]}"
 
 
+def article_meta(item: "Item", source: str, hour: int, end: str = ">") -> str:
+    """The meta tags a CMS writes into an article's head (title, publication time, source)."""
+    return (f'<meta name="ArticleTitle" content="{esc(item.title)}"{end}\n'
+            f'<meta name="PubDate" content="{item.date:%Y-%m-%d} {hour:02d}:{item.art_id % 60:02d}"{end}\n'
+            f'<meta name="ContentSource" content="{esc(source)}"{end}\n')
+
+
 def offsite_links() -> str:
     return "".join(f'<a href="{esc(u)}" target="_blank">{esc(t)}</a> ' for t, u in OFFSITE)
 

@@ -1,97 +1,66 @@
-"""One base spider per CMS family, and the mixed spider the portals and ``discover`` run.
+"""The CMS families the crawler knows: the family registry.
 
-A portal names its family in the registry; the spider generated for it applies that family's
-rules to every page and, because real portals mix platforms (a TRS home page in front of a Lonsun
-信息公开 platform), also the rules of any other family whose markers a page shows.
+Each family is one module holding its markers and its hooks as a ``Family`` object
+(``base.py``). A portal's registry entry names its family, or ``auto``; the spider consults that
+family on every page. Real portals mix platforms (a TRS home page in front of a Lonsun 信息公开
+platform), so a page that shows another family's markers is handled by that family too, for
+that page only. ``in_play`` states the order: the portal's own family first, then the families
+whose markers the page shows, in the order of ``FAMILIES``.
+
+To add a family: write its module (``FAMILY = MyFamily()``) and add it to ``FAMILIES`` below.
 """
 
 from __future__ import annotations
 
-from .. import classify as C
-from .base import XxgkSpider
-from .boda import BodaSpider
-from .gkmlpt import GkmlptSpider
-from .hanweb import HanwebSpider
-from .lonsun import LonsunSpider
-from .trs import TrsSpider
+from . import boda, fujian, gkmlpt, hanweb, lonsun, trs
+from .base import Family, FamilyLinks
+
+# The order markers are tried in, the most specific first: a gkmlpt or Hanweb page may also
+# carry TRS-like detail URLs, a Fujian page is TRS behind avalon.js.
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    gkmlpt.FAMILY, hanweb.FAMILY, lonsun.FAMILY, fujian.FAMILY, boda.FAMILY, trs.FAMILY)}
+NAMES = ("auto", *FAMILIES)
+
+# How much of a page is searched for markers (they sit in its head, scripts and links).
+MARKER_WINDOW = 400_000
+
+__all__ = ["FAMILIES", "NAMES", "Detection", "Family", "FamilyLinks", "get", "in_play"]
 
 
-class FujianSpider(TrsSpider):
-    """Fujian's intensive platform: TRS pages behind avalon.js; the 全真版 PDF is ``qzbFile``."""
-
-    family = "fujian"
-
-
-FAMILY_CLASSES: dict[str, type[XxgkSpider]] = {
-    "trs": TrsSpider,
-    "hanweb": HanwebSpider,
-    "lonsun": LonsunSpider,
-    "gkmlpt": GkmlptSpider,
-    "boda": BodaSpider,
-    "fujian": FujianSpider,
-}
-FAMILIES = ("auto", *FAMILY_CLASSES)
-
-
-class MixedSpider(TrsSpider, HanwebSpider, LonsunSpider, GkmlptSpider, BodaSpider):
-    """Applies the portal's own family, plus every family a page's markers reveal."""
-
-    family = "auto"
-
-    def families_of(self, response) -> list[str]:
-        found = C.detect_families(response.text, response.url)
-        fams = ([self.family] if self.family in FAMILY_CLASSES else []) + found
-        out = []
-        for f in fams:
-            f = "trs" if f == "fujian" else f
-            if f not in out:
-                out.append(f)
-        for f in found:
-            self.crawler.stats.inc_value(f"xxgk/family/{f}")
-        return out
-
-    def family_links(self, response, x):
-        links, reqs = [], []
-        for f in self.families_of(response):
-            cls = FAMILY_CLASSES[f]
-            if "family_links" not in cls.__dict__:
-                continue
-            more_links, more_reqs = cls.__dict__["family_links"](self, response, x)
-            links += more_links
-            reqs += more_reqs
-        return links, reqs
-
-    def twin_key(self, url):
-        for cls in FAMILY_CLASSES.values():
-            fn = cls.__dict__.get("twin_key")
-            if fn is not None:
-                key = fn(self, url)
-                if key is not None:
-                    return key
+def get(name: str) -> Family | None:
+    """The family a registry entry names; None for ``auto``."""
+    if name == "auto":
         return None
-
-    def column_ok(self, url, zone):
-        for cls in FAMILY_CLASSES.values():
-            fn = cls.__dict__.get("column_ok")
-            if fn is not None and not fn(self, url, zone):
-                return False
-        return True
-
-    def same_column(self, url, page_url, root):
-        if XxgkSpider.same_column(self, url, page_url, root):
-            return True
-        for cls in FAMILY_CLASSES.values():
-            fn = cls.__dict__.get("same_column")
-            if fn is not None and fn(self, url, page_url, root):
-                return True
-        return False
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise KeyError(f"unknown CMS family {name!r}; one of {NAMES}") from None
 
 
-def spider_class(name: str, family: str, portal: dict, settings: dict | None = None,
-                 module: str | None = None) -> type[MixedSpider]:
-    attrs = {"name": name, "family": family, "portal": portal,
-             "custom_settings": dict(settings or {}),
-             "__doc__": f"{portal.get('name', name)} ({family})"}
-    if module:
-        attrs["__module__"] = module
-    return type(f"Spider_{name.replace('-', '_')}", (MixedSpider,), attrs)
+class Detection:
+    """Which families a page (its HTML and URL) shows: each family's markers are searched once,
+    when first asked."""
+
+    def __init__(self, html: str, url: str = ""):
+        self.text = (html[:MARKER_WINDOW] + "\n" + url).lower()
+        self._shown: dict[str, bool] = {}
+
+    def shows(self, family: Family) -> bool:
+        if family.name not in self._shown:
+            self._shown[family.name] = family.shown_by(self.text)
+        return self._shown[family.name]
+
+    def families(self) -> list[Family]:
+        """Every family the page shows, in ``FAMILIES`` order."""
+        return [f for f in FAMILIES.values() if self.shows(f)]
+
+
+def in_play(own: Family | None, detection: Detection, hook: str | None = None) -> list[Family]:
+    """The families consulted on a page, in order: the portal's own, then those whose markers
+    the page shows, in ``FAMILIES`` order. Given a ``hook``, the families that do not implement
+    it are left out unsearched (they would answer with the hook's default)."""
+    out = [own] if own is not None else []
+    for f in FAMILIES.values():
+        if f is not own and (hook is None or f.implements(hook)) and detection.shows(f):
+            out.append(f)
+    return out

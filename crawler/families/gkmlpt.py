@@ -1,8 +1,8 @@
 """Guangdong gkmlpt: the column page ``/<site>/gkmlpt/index#<catId>`` is a shell; the list is JSON
 from ``GET /gkmlpt/api/all/{catId}?page=N&sid={SID}`` (``{total, articles:[{title, url, …}]}``;
-some sites 404 past page 1). The site id is ``SID: '…'`` in the page, the column tree is
-``window._CONFIG.TREE``. Details ``/gkmlpt/content/0/963/post_963149.html`` carry
-``window._CONFIG.DETAIL`` (attachments among its strings)."""
+some sites give everything on page 1 and 404 after it). The site id is ``SID: '…'`` in the page,
+the column tree is ``window._CONFIG.TREE``. Details ``/gkmlpt/content/0/963/post_963149.html``
+carry ``window._CONFIG.DETAIL`` (attachments among its strings)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import classify as C
-from .base import XxgkSpider, xmeta
+from ..spiders.exchanges import item
+from .base import Family, FamilyLinks
 
 _SID = re.compile(r"""\bSID\s*[:=]\s*['"](\w+)['"]""")
 _NODE = re.compile(r"""['"]?id['"]?\s*:\s*['"]?(\d+)['"]?\s*,\s*['"]?(?:name|title|text)['"]?\s*:\s*['"]([^'"]+)['"]"""
@@ -37,14 +38,41 @@ def report_categories(html: str) -> list[tuple[str, str]]:
     return out
 
 
-class GkmlptSpider(XxgkSpider):
-    family = "gkmlpt"
+def api_url(base: str, cat: str, page: int, sid: str) -> str:
+    return f"{base}/gkmlpt/api/all/{cat}?page={page}&sid={sid}"
 
-    def family_links(self, response, x):
-        text = response.text
-        m = _SID.search(text)
+
+def article_links(data: dict, response) -> tuple[list, list[C.Link]]:
+    """The articles of an API answer and the links they give (the page, its attachments)."""
+    arts = data.get("articles") or data.get("data") or []
+    if isinstance(arts, dict):
+        arts = arts.get("articles") or arts.get("list") or []
+    links = []
+    for a in arts:
+        if not isinstance(a, dict):
+            continue
+        href = a.get("url") or a.get("post_url") or a.get("link")
+        if not href:
+            continue
+        links.append(C.Link(response.urljoin(href), a.get("title") or "", a.get("title") or "", "api"))
+        for f in a.get("attachments") or a.get("files") or []:
+            fu = f.get("url") if isinstance(f, dict) else f
+            if fu:
+                links.append(C.Link(response.urljoin(fu), (f.get("name") if isinstance(f, dict) else "")
+                                    or a.get("title") or "", "", "api"))
+    return arts, links
+
+
+class Gkmlpt(Family):
+    """A shell page whose list is a JSON API, one category at a time."""
+
+    name = "gkmlpt"
+    markers = re.compile(r"/gkmlpt/|sid(?<!\wsid)\s*[:=]\s*['\"]\w+|_config\s*\.\s*(tree|detail)")
+
+    def list_links(self, spider, response, x):
+        m = _SID.search(response.text)
         if not m or "/gkmlpt" not in response.url:
-            return [], []
+            return FamilyLinks()
         sid = m.group(1)
         cats = []
         frag = x.get("fragment") or (response.request.url.split("#", 1)[1]
@@ -52,56 +80,35 @@ class GkmlptSpider(XxgkSpider):
         if frag and frag.isdigit():
             cats.append((frag, x.get("link_text") or ""))
         if not cats or x.get("zone") != "nb":
-            cats += [c for c in report_categories(text) if c[0] not in {k for k, _ in cats}]
-        reqs = []
+            cats += [c for c in report_categories(response.text) if c[0] not in {k for k, _ in cats}]
+        found = FamilyLinks()
         base = gk_base(response.url)
         for cid, name in cats:
-            url = f"{base}/gkmlpt/api/all/{cid}?page=1&sid={sid}"
             nx = {**x, "zone": "nb", "cat": cid, "sid": sid, "page": 1, "gk_base": base,
-                  "root": urlsplit(base).path + "/gkmlpt/", "link_text": name or None}
-            req = self.paging_request(response, url, nx, None, callback=self.parse_api)
+                  "root": urlsplit(base).path + "/gkmlpt/", "link_text": name or None, "family": self.name}
+            req = spider.paging_request(response, api_url(base, cid, 1, sid), nx,
+                                        callback=spider.parse_list_data)
             if req is not None:
-                reqs.append(req)
-        return [], reqs
+                found.requests.append(req)
+        return found
 
-    def parse_api(self, response):
-        x = xmeta(response)
-        yield from self.side_items(response)
-        if self.failed_status(response):
-            # Some sites give everything on page 1 and 404 after it.
-            yield self.item(response, "listing", error=f"HTTP {response.status}")
-            return
+    def parse_list_data(self, spider, response, x):
+        """A page of the JSON API: its articles, and the next page while the total says so."""
         try:
             data = json.loads(response.text)
         except ValueError:
-            yield self.item(response, "listing", error="not JSON")
+            yield item(response, "listing", error="not JSON")
             return
-        arts = data.get("articles") or data.get("data") or []
-        if isinstance(arts, dict):
-            arts = arts.get("articles") or arts.get("list") or []
-        links = []
-        for a in arts:
-            if not isinstance(a, dict):
-                continue
-            href = a.get("url") or a.get("post_url") or a.get("link")
-            if not href:
-                continue
-            url = response.urljoin(href)
-            links.append(C.Link(url, a.get("title") or "", a.get("title") or "", "api"))
-            for f in a.get("attachments") or a.get("files") or []:
-                fu = f.get("url") if isinstance(f, dict) else f
-                if fu:
-                    links.append(C.Link(response.urljoin(fu), (f.get("name") if isinstance(f, dict) else "")
-                                        or a.get("title") or "", "", "api"))
-        yield from self.follow(response, links, x)
+        arts, links = article_links(data, response)
+        yield from spider.follow(response, links, x)
         total = data.get("total") or (data.get("classify") or {}).get("post_count") or 0
         page = int(x.get("page", 1))
-        per = len(arts)
-        if arts and total and page * max(per, 1) < int(total):
-            nxt = page + 1
-            url = f"{x['gk_base']}/gkmlpt/api/all/{x['cat']}?page={nxt}&sid={x['sid']}"
-            req = self.paging_request(response, url, {**x, "page": nxt}, None,
-                                      callback=self.parse_api)
+        if arts and total and page * max(len(arts), 1) < int(total):
+            req = spider.paging_request(response, api_url(x["gk_base"], x["cat"], page + 1, x["sid"]),
+                                        {**x, "page": page + 1}, callback=spider.parse_list_data)
             if req is not None:
                 yield req
-        yield self.item(response, "listing")
+        yield item(response, "listing")
+
+
+FAMILY = Gkmlpt()

@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from scrapy import Selector
 
 from .. import classify as C
-from .base import XxgkSpider, xmeta
+from ..spiders.exchanges import item
+from .base import Family, FamilyLinks
 
 _DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
 _RECORD = re.compile(r"<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
@@ -25,6 +26,7 @@ FORM_KEYS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "
 
 
 def records(text: str) -> list[str]:
+    """The HTML fragments of a datastore's ``<record>`` elements."""
     return [(a or b or "") for a, b in _RECORD.findall(text)]
 
 
@@ -42,13 +44,15 @@ def record_links(text: str, base: str) -> list[C.Link]:
 
 
 def site_prefix(url: str) -> str:
+    """The path a Hanweb site lives under on a shared host (before ``/col/``)."""
     path = urlsplit(url).path
     i = path.find("/col/")
     return path[:i] if i > 0 else ""
 
 
 def dataproxy_form(text: str, page_url: str) -> tuple[str, dict]:
-    """The dataproxy endpoint and form fields of a Hanweb column page."""
+    """The dataproxy endpoint and form fields of a Hanweb column page: from its ``<nextgroup>``
+    link, else from the page's script variables and its ``/col/col<id>/`` URL."""
     form: dict[str, str] = {}
     endpoint = None
     m = _NEXTGROUP.search(text)
@@ -81,43 +85,53 @@ def dataproxy_form(text: str, page_url: str) -> tuple[str, dict]:
     return endpoint, {k: v for k, v in form.items() if k in FORM_KEYS or k in ("webname",)}
 
 
-class HanwebSpider(XxgkSpider):
-    family = "hanweb"
+def record_groups(have: int, total: int, perpage: int) -> list[tuple[int, int]]:
+    """(startrecord, endrecord) of the dataproxy requests for the records after the first
+    ``have``, three pages a request as the JCMS pager asks for them."""
+    group = perpage * 3
+    out, start = [], have + 1
+    while start <= total:
+        end = min(total, start + group - 1)
+        out.append((start, end))
+        start = end + 1
+    return out
 
-    def family_links(self, response, x):
+
+class Hanweb(Family):
+    """A list in an embedded datastore, the rest of it fetched as XML from dataproxy.jsp."""
+
+    name = "hanweb"
+    markers = re.compile(r"<datastore>|dataproxy\.jsp|/col/col\d+/|/art/\d{4}/\d{1,2}/\d{1,2}/art_|"
+                         r"hanweb|jcms")
+
+    def list_links(self, spider, response, x):
         text = response.text
         ds = _DATASTORE.search(text)
         if not ds:
-            return [], []
+            return FamilyLinks()
         block = ds.group(1)
-        links = record_links(block, response.url)
-        reqs = []
+        found = FamilyLinks(links=record_links(block, response.url))
         tm = _TOTALRECORD.search(block)
         total = int(tm.group(1)) if tm else 0
         have = len(records(block))
         if x.get("zone") == "nb" and total > have:
             pm = _PERPAGE.search(text)
             perpage = int(pm.group(1)) if pm else max(1, min(have, 20) or 15)
-            group = perpage * 3
             endpoint, form = dataproxy_form(text, response.url)
-            start = have + 1
-            while start <= total:
-                end = min(total, start + group - 1)
+            nx = {**x, "column_url": response.url, "family": self.name}
+            for start, end in record_groups(have, total, perpage):
                 url = f"{endpoint}?startrecord={start}&endrecord={end}&perpage={perpage}"
-                req = self.paging_request(response, url, {**x, "column_url": response.url}, None,
-                                          formdata=form, callback=self.parse_dataproxy)
+                req = spider.paging_request(response, url, nx, formdata=form,
+                                            callback=spider.parse_list_data)
                 if req is not None:
-                    reqs.append(req)
-                start = end + 1
-        return links, reqs
+                    found.requests.append(req)
+        return found
 
-    def parse_dataproxy(self, response):
-        x = xmeta(response)
-        yield from self.side_items(response)
-        if self.failed_status(response):
-            yield self.item(response, "listing", error=f"HTTP {response.status}")
-            return
-        base = x.get("column_url") or response.url
-        links = record_links(response.text, base)
-        yield from self.follow(response, links, x)
-        yield self.item(response, "listing")
+    def parse_list_data(self, spider, response, x):
+        """A dataproxy answer: a datastore of the next records."""
+        links = record_links(response.text, x.get("column_url") or response.url)
+        yield from spider.follow(response, links, x)
+        yield item(response, "listing")
+
+
+FAMILY = Hanweb()

@@ -11,16 +11,18 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from .. import classify as C
-from .base import XxgkSpider
+from .base import Family, FamilyLinks
 
 _PAGINATION = re.compile(r"Ls\.pagination\s*\(", re.I)
 _PAGECOUNT = re.compile(r"""pageCount\s*[:=]\s*['"]?(\d+)""")
 _LINKPREFIX = re.compile(r"""linkPrefix\s*[:=]\s*['"]([^'"]+)['"]""")
 _COLUMN = re.compile(r"(/public/column/)(\d+)")
 _TWIN = re.compile(r"/public/(?:\d+/|content/)(\d+)(?:\.html?)?$|/content/article/(\d+)(?:\.html?)?$")
+_DYNAMIC = re.compile(r"(?:/wap)?/(?:public/content|content/article)/(\d+)(?:\.html?)?$")
 
 
 def set_query(url: str, **params) -> str:
+    """``url`` with these query parameters set (and ``activeId``, a highlighted tab, dropped)."""
     p = urlsplit(url)
     q = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
          if k not in params and k.lower() != "activeid"]
@@ -29,9 +31,11 @@ def set_query(url: str, **params) -> str:
 
 
 def lonsun_pages(html: str, url: str) -> list[str]:
-    if not _PAGINATION.search(html):
+    """Pages 2…N of a list that pages with ``Ls.pagination``; [] if it does not."""
+    pagination = _PAGINATION.search(html)
+    if not pagination:
         return []
-    m = _PAGECOUNT.search(html[_PAGINATION.search(html).start():]) or _PAGECOUNT.search(html)
+    m = _PAGECOUNT.search(html[pagination.start():]) or _PAGECOUNT.search(html)
     if not m:
         return []
     total = int(m.group(1))
@@ -57,8 +61,12 @@ def annual_column(url: str) -> str | None:
     return urlunsplit((p.scheme, p.netloc, path, "type=3&action=list", ""))
 
 
-class LonsunSpider(XxgkSpider):
-    family = "lonsun"
+class Lonsun(Family):
+    """Organ columns: each organ's 年报 list, paged by Ls.pagination; static twins of dynamic pages."""
+
+    name = "lonsun"
+    markers = re.compile(r"ls\.pagination|/public/column/\d+|xxgkmnbox|excms|lonsun|"
+                         r"/site/label/8888")
 
     def twin_key(self, url):
         m = _TWIN.search(urlsplit(url).path)
@@ -69,8 +77,7 @@ class LonsunSpider(XxgkSpider):
     def preferred_url(self, url, page_url):
         """A list that links ``/public/content/{id}`` (or its /wap/ mirror) of organ N's column
         has the static page ``…/public/N/{id}.html``: fetch that, keep the dynamic one as alias."""
-        p = urlsplit(url)
-        m = re.search(r"(?:/wap)?/(?:public/content|content/article)/(\d+)(?:\.html?)?$", p.path)
+        m = _DYNAMIC.search(urlsplit(url).path)
         if not m:
             return None
         lp = urlsplit(page_url)
@@ -89,17 +96,15 @@ class LonsunSpider(XxgkSpider):
             return q.get("type") == "3" or q.get("action") == "rel"
         return True
 
-    def family_links(self, response, x):
-        links, reqs = [], []
-        zone = x.get("zone")
+    def list_links(self, spider, response, x):
+        found = FamilyLinks()
         # Every organ column seen leads to that organ's 年报 list.
         seen = set()
         for a in response.xpath("//a[@href]"):
             href = a.attrib.get("href", "")
             if "/public/column/" not in href:
                 continue
-            url = response.urljoin(href)
-            target = annual_column(url)
+            target = annual_column(response.urljoin(href))
             if not target or target in seen or target == C.canonical_url(response.url):
                 continue
             seen.add(target)
@@ -107,20 +112,14 @@ class LonsunSpider(XxgkSpider):
             # The organ's name is the first link of its row in the directory.
             row = a.xpath("ancestor::li[1]")
             organ = C.clean(" ".join(row.xpath("./a[1]//text()").getall())) if row else label
-            if not self.in_scope(target):
+            if not spider.in_scope(target):
                 continue
             nx = {"role": "listing", "zone": "nb", "root": urlsplit(target).path,
                   "link_text": label or None, "organ": organ or None, "hops": 0}
-            reqs.append(self.make_request(target, nx, self.parse_listing, response, priority=5))
-        if zone == "nb":
-            for u in lonsun_pages(response.text, response.url):
-                if self.in_scope(u):
-                    req = self.paging_request(response, u, x)
-                    if req is not None:
-                        reqs.append(req)
-        return links, reqs
+            found.requests.append(spider.make_request(target, nx, spider.parse_listing, response, priority=5))
+        if x.get("zone") == "nb":
+            found.requests += spider.paging_requests(response, lonsun_pages(response.text, response.url), x)
+        return found
 
-    def same_column(self, url, page_url, root):
-        if _COLUMN.search(urlsplit(url).path):
-            return urlsplit(url).path == urlsplit(page_url).path
-        return super().same_column(url, page_url, root)
+
+FAMILY = Lonsun()

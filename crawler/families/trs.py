@@ -3,9 +3,7 @@
 List ``…/index.html`` then ``index_1.html`` … ``index_{N-1}.html`` where N is announced in
 ``createPageHTML(N, cur, "index", "html")``, ``var countPage = N`` or Chongqing's
 ``createPage(N, …)``; Ningxia's platform names them ``list.html``/``list_N.html``. Details are
-``./YYYYMM/tYYYYMMDD_<id>.html``; files ``P0YYYYMMDD….pdf`` in the same month directory. The
-Fujian variant (avalon.js) sets the PDF of a page only in JS (``qzbFile``), which the base
-spider's script-link extraction reads.
+``./YYYYMM/tYYYYMMDD_<id>.html``; files ``P0YYYYMMDD….pdf`` in the same month directory.
 """
 
 from __future__ import annotations
@@ -14,18 +12,17 @@ import posixpath
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import XxgkSpider
+from .base import Family, FamilyLinks
 
 _CREATE = re.compile(r"""createPageHTML\s*\(\s*['"]?(\d+)['"]?\s*,\s*['"]?(\d+)['"]?\s*,\s*"""
                      r"""['"]([\w\-]*)['"]\s*,\s*['"](\w+)['"]""")
 _CREATE_SHORT = re.compile(r"""create(?:Page|PageHTML)\s*\(\s*['"]?(\d+)['"]?""")
 _COUNT = re.compile(r"""(?:countPage|totalPage|pageCount|page_count)\s*[=:]\s*['"]?(\d+)""")
-_CURRENT = re.compile(r"""(?:currentPage|curPage|cur_page)\s*[=:]\s*['"]?(\d+)""")
 _NAME = re.compile(r"/(index|list|default)(?:_(\d+))?\.(s?html?)$")
 
 
 def trs_pages(html: str, url: str) -> list[str]:
-    """The other pages of a TRS list, from its paging script; [] if it has none."""
+    """Every page of a TRS list (the first included), from its paging script; [] if it has none."""
     m = _CREATE.search(html)
     name = ext = None
     if m:
@@ -56,16 +53,15 @@ def trs_pages(html: str, url: str) -> list[str]:
     return out
 
 
-class TrsSpider(XxgkSpider):
-    family = "trs"
+class Trs(Family):
+    """Static pages, paged by a script: the other pages follow from the script's count."""
 
-    def family_links(self, response, x):
-        if x.get("zone") != "nb":
-            return [], []
-        reqs = []
-        for u in trs_pages(response.text, response.url):
-            if u != response.url and self.in_scope(u):
-                req = self.paging_request(response, u, x)
-                if req is not None:
-                    reqs.append(req)
-        return [], reqs
+    name = "trs"
+    markers = re.compile(r"createpagehtml|countpage\s*=|createpage\s*\(|trs_editor|trs_ueditor|/t\d{8}_\d+\.s?html?")
+
+    def list_links(self, spider, response, x):
+        pages = trs_pages(response.text, response.url) if x.get("zone") == "nb" else []
+        return FamilyLinks(requests=spider.paging_requests(response, pages, x))
+
+
+FAMILY = Trs()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..families import MixedSpider
+from .base import XxgkSpider
 
 
-class DiscoverSpider(MixedSpider):
+class DiscoverSpider(XxgkSpider):
     name = "discover"
     family = "auto"
     portal: dict = {}
@@ -20,8 +20,9 @@ class DiscoverSpider(MixedSpider):
         if not self.arg_url:
             raise ValueError("discover needs a start URL: scrapy crawl discover -a url=...")
         super().setup(settings)
+        start = self.plan.start_urls[0].url
         if not self.arg_portal:
-            parts = urlsplit(self.start_specs[0]["url"])
-            slug = re.sub(r"[^a-z0-9]+", "-", (parts.netloc + "-".join(self.allow)).lower()).strip("-")
+            parts = urlsplit(start)
+            slug = re.sub(r"[^a-z0-9]+", "-", (parts.netloc + "-".join(self.plan.allow)).lower()).strip("-")
             self.portal_id = f"discover-{slug}"
-        self.portal_facts = {"url": self.start_specs[0]["url"]}
+        self.portal_facts = {"url": start}

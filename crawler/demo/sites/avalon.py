@@ -14,11 +14,11 @@ holds them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
-from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
+from ..web import Item, Request, Response, esc, html_page, offsite_links, rel
 from .base import Portal
+from .trs import file_url
 
 CHNL = "200210"
 SITE_ID = "350125"
@@ -65,17 +65,17 @@ def token(page: int) -> str:
 
 
 class Avalon(Portal):
+    """Fujian intensive platform (TRS back end, avalon.js front end; browser-built list)
+
+    Behind a 412 瑞数-like challenge; the column page has no list, only a script that computes the
+    endpoint name and a token, POSTs and renders the JSON. A real browser is needed
+    (scrapy-playwright).
+    """
+
     name = "avalon"
-    prefix = "/avalon/"
-    cms = "Fujian intensive platform (TRS back end, avalon.js front end; browser-built list)"
     organ = "永泰县人民政府"
     needs = ("browser",)
-    notes = ("Behind a 412 瑞数-like challenge; the column page has no list, only a script that "
-             "computes the endpoint name and a token, POSTs and renders the JSON. A real browser is "
-             "needed (scrapy-playwright).")
-
-    def first_article_id(self) -> int:
-        return 97700
+    first_article = 97700
 
     def plan(self) -> None:
         o = self.organ
@@ -83,19 +83,16 @@ class Avalon(Portal):
         ri("nb", sp(2024, o, "html"))
         dis("nb", "interpretation", 2024, date=self.pubdate(2024, 0) + dt.timedelta(days=4))
         ri("nb", sp(2023, o, "pdf"), "pdfonly")
-        s = sp(2022, o, "doc")
-        ri("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))])
+        self.attach_item("nb", sp(2022, o, "doc"))
         dis("nb", "notice", 2022, date=dt.date(2022, 12, 2))
         ri("nb", sp(2021, o, "html"))
-        s = sp(2024, "永泰县城峰镇人民政府", "pdf", organ_truth="城峰镇人民政府")
-        ri("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))])
+        self.attach_item("nb", sp(2024, "永泰县城峰镇人民政府", "pdf", organ_truth="城峰镇人民政府"))
 
     def place(self, item: Item) -> None:
         month = f"{BASE}{item.date:%Y%m}/"
         item.url = f"{month}t{item.date:%Y%m%d}_{item.art_id}.htm"
         for i, att in enumerate(item.attachments):
-            digits = int(hashlib.sha1(f"{item.key}:{i}".encode()).hexdigest()[:12], 16) % 10**12
-            att.url = f"{month}P0{item.date:%Y%m%d}{digits:012d}.{att.spec.ext}"
+            att.url = file_url(month, item, i, att.spec.ext)
 
     def start_urls(self) -> list[str]:
         return ["/avalon/index.html"]
@@ -136,28 +133,24 @@ class Avalon(Portal):
         body = {"code": 0, "data": {"total": len(items), "page": page, "pageSize": size, "list": rows}}
         return Response(200, json.dumps(body, ensure_ascii=False), "application/json")
 
-    def detail(self, item: Item) -> Response:
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page("./")
+    def parent(self, item: Item) -> str:
+        return "./"
+
+    def article(self, item: Item) -> Response:
         path = item.url
+        body = self.body_html(item, "全文见附件。")
         files = ""
-        if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
-        elif item.mode == "attach":
-            body = "<p>　　全文见附件。</p>"
+        if item.mode == "attach":
             files = "".join(f'<p>附件：<a href="{rel(path, a.url)}">{esc(a.name)}</a></p>' for a in item.attachments)
         elif item.mode == "pdfonly":
             name = item.attachments[0].url.rsplit("/", 1)[1]
             parts = [name[:8], name[8:16], name[16:]]
-            body = "<p>　　（全真版）</p>"
+            body = self.paragraph.format("（全真版）")
             files = f"""<div class="qzb"><a id="qzbLink" ms-attr-href="qzbFile" target="_blank">文件下载</a>
 <iframe id="qzbFrame" ms-attr-src="/generic2/web/viewer.html?file={{{{qzbFile}}}}" width="100%" height="760"></iframe></div>
 <script>(function () {{ var qzbFile = ["./"].concat({json.dumps(parts)}).join("");
 document.getElementById("qzbLink").href = qzbFile;
 document.getElementById("qzbFrame").src = qzbFile; }})();</script>"""
-        else:
-            body = f"<p>　　{esc(item.text)}</p>"
         content = f"""<div class="article"><div class="article_title">{esc(item.title)}</div>
 <div class="article_info"><span class="article_source">来源：{self.organ}办公室</span>
 <span class="article_time">时间：{item.date:%Y-%m-%d}</span></div>
@@ -165,38 +158,17 @@ document.getElementById("qzbFrame").src = qzbFile; }})();</script>"""
         meta = f'<meta name="ArticleTitle" content="{esc(item.title)}"><meta name="PubDate" content="{item.date:%Y-%m-%d}">'
         return self.frame(path, item.title, content, meta)
 
-    def routes(self) -> dict:
-        r = {"/avalon/index.html": lambda req: self.frame(
-                 "/avalon/index.html", "首页",
-                 '<div class="box"><a href="zfxxgk/zfxxgknb/index.html">政府信息公开年报</a></div>'),
-             BASE + "index.html": lambda req: self.column(),
-             "/avalon/js/list.js": lambda req: Response(200, LIST_JS, "application/javascript")}
-        for item in self.items:
-            if item.status == "removed":
-                continue
-            r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
-                for att in item.attachments:
-                    r[att.url] = (lambda a: lambda req: self.file_response(a.spec, a))(att)
-        return r
+    def page_routes(self) -> dict:
+        return {"/avalon/index.html": lambda req: self.frame(
+                    "/avalon/index.html", "首页",
+                    '<div class="box"><a href="zfxxgk/zfxxgknb/index.html">政府信息公开年报</a></div>'),
+                BASE + "index.html": lambda req: self.column(),
+                "/avalon/js/list.js": lambda req: Response(200, LIST_JS, "application/javascript")}
 
     def handle(self, req: Request) -> Response | None:
         if req.path == ENDPOINT:
             return self.api(req)
         return None
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
-        n = [i.key for i in self.live("nb")].index(item.key) // PAGE_SIZE + 1
-        return [f"POST {ENDPOINT} page={n}"]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or self.organ, fmt, key=f"avalon-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("nb", s, date=date)
-        else:
-            item = self.report_item("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))], date=date)
-        self.place(item)
-        return item
+    def listing(self, item: Item) -> list[str]:
+        return [f"POST {ENDPOINT} page={self.page_number(item, self.live('nb'), PAGE_SIZE)}"]

@@ -1,46 +1,69 @@
-"""What every demo portal shares: its plan of items, report specs, file routes, manifest rows."""
+"""What every demo site shares: its plan of items, report specs, the routes of its pages and
+files, the body of an article page, the manifest rows. A site module adds its URL scheme, its page
+templates and its CMS's quirks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 from typing import Callable
 
 from ..content import CONTENT_TYPE, ReportSpec
+from ..generator import html_body
 from ..web import (Attachment, Item, Request, Response, distractor_text, distractor_title,
-                   html_page)
+                   esc, html_page)
 
 Route = Callable[[Request], Response]
 
 
+def stable_number(key: str, digits: int) -> int:
+    """A number of ``digits`` digits that a key always gives (file names, ids)."""
+    return int(hashlib.sha1(key.encode()).hexdigest()[:12], 16) % 10 ** digits
+
+
 class Portal:
-    name = "base"
-    prefix = "/base/"
-    cms = ""
+    """A site's docstring says what it imitates: its first line the CMS, the rest what a crawler
+    meets there (the manifest's ``cms`` and ``notes``)."""
+
+    name = "base"                 # also the path prefix: /<name>/
     organ = ""                    # the site's own government
-    notes = ""
+    report_organ = ""             # who its own reports name, when not ``organ``
     needs: tuple = ()             # what a crawler needs: "js", "browser", "cookies", "referer", "post"
+    first_article = 100000        # the article ids this site's CMS gives count on from here
+    report_column = "nb"          # the column a new report is added to
+    paragraph = "<p>　　{}</p>"    # a paragraph of an article, as the CMS's editor writes it
 
     def __init__(self, demo):
         self.demo = demo
         self.items: list[Item] = []
         self._n = 0
-        self._art = self.first_article_id()
+        self._art = self.first_article
         self.plan()
         for item in self.items:
             self.place(item)
 
-    # --- to override ----------------------------------------------------------------------------
-    def first_article_id(self) -> int:
-        return 100000
+    @property
+    def prefix(self) -> str:
+        return f"/{self.name}/"
 
+    @property
+    def cms(self) -> str:
+        return " ".join(inspect.cleandoc(type(self).__doc__).partition("\n\n")[0].split())
+
+    @property
+    def notes(self) -> str:
+        return " ".join(inspect.cleandoc(type(self).__doc__).partition("\n\n")[2].split())
+
+    # --- to override ----------------------------------------------------------------------------
     def plan(self) -> None:
         """Fill ``self.items``."""
 
     def place(self, item: Item) -> None:
         """Give an item (and its attachments) their URLs."""
 
-    def routes(self) -> dict[str, Route]:
+    def page_routes(self) -> dict[str, Route]:
+        """The site's own pages (home, columns, scripts): everything but articles and files."""
         return {}
 
     def handle(self, req: Request) -> Response | None:
@@ -50,11 +73,71 @@ class Portal:
     def start_urls(self) -> list[str]:
         return [self.prefix]
 
-    def listed_on(self, item: Item) -> list[str]:
+    def listing(self, item: Item) -> list[str]:
+        """The list page(s) a listed item is on."""
         return []
 
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
+    def parent(self, item: Item) -> str:
+        """Where an article's page refreshes to once it is soft-deleted (its column)."""
+        return self.prefix
+
+    def article(self, item: Item, **kw) -> Response:
+        """An article's page (a report, or a distractor's text)."""
         raise NotImplementedError
+
+    def flaky_paths(self) -> dict[str, int]:
+        """Paths that answer 503 this many times before they succeed."""
+        return {}
+
+    def slow_paths(self) -> list[str]:
+        """Paths that answer only after ``Behaviour.slow_seconds``."""
+        return []
+
+    def traps(self) -> list[dict]:
+        """Endless pages a crawler must not walk (manifest rows)."""
+        return []
+
+    def new_file(self, spec: ReportSpec) -> Attachment:
+        """The attachment of a report published as a file."""
+        return Attachment(spec, self.file_title(spec))
+
+    # --- what every site does the same way ------------------------------------------------------
+    def routes(self) -> dict[str, Route]:
+        """Every page: the site's own, each article's (until removed) and, while the article is
+        live, its files. Files at a dynamic URL (Boda's download.jsp) are answered by handle()."""
+        r = dict(self.page_routes())
+        for item in self.items:
+            if item.status == "removed" or item.mode == "offsite":
+                continue
+            if item.mode != "file":
+                r[item.url] = (lambda it: lambda req: self.detail(it))(item)
+            if item.status == "live":
+                for att in item.attachments:
+                    if "?" not in att.url:
+                        r[att.url] = (lambda a: lambda req: self.file(a, req))(att)
+        return r
+
+    def detail(self, item: Item, **kw) -> Response:
+        if item.status == "soft_deleted":
+            return self.soft_deleted_page(self.parent(item))
+        return self.article(item, **kw)
+
+    def file(self, att: Attachment, req: Request) -> Response:
+        return self.file_response(att.spec, att)
+
+    def listed_on(self, item: Item) -> list[str]:
+        return self.listing(item) if item.listed else []
+
+    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
+        """A new report at the top of the site's report column (a page, or a page and its file)."""
+        s = self.spec(year, organ or self.report_organ or self.organ, fmt,
+                      key=f"{self.name}-new{len(self.items):02d}")
+        if fmt == "html":
+            item = self.report_item(self.report_column, s, date=self.demo.today())
+        else:
+            item = self.attach_item(self.report_column, s, date=self.demo.today())
+        self.place(item)
+        return item
 
     # --- helpers --------------------------------------------------------------------------------
     def next_art(self, step: int = 1) -> int:
@@ -98,6 +181,26 @@ class Portal:
         self.items.append(item)
         return item
 
+    def attach_item(self, column: str, spec: ReportSpec, **kw) -> Item:
+        """A report page whose report is its attached file."""
+        return self.report_item(column, spec, "attach", attachments=[self.new_file(spec)], **kw)
+
+    def page_number(self, item: Item, items: list[Item], per_page: int) -> int:
+        """The page (1 = first) of a list of ``per_page`` items that ``item`` is on."""
+        return [i.key for i in items].index(item.key) // per_page + 1
+
+    def title_html(self, item: Item, br: str = "<br/>") -> str:
+        """An article's heading: an inline report's title lines, else its title."""
+        if item.mode == "inline":
+            return br.join(esc(t) for t in self.built(item.spec).report.title_lines())
+        return esc(item.title)
+
+    def body_html(self, item: Item, see_files: str = "详见附件。") -> str:
+        """An article's text: an inline report's, a pointer to its files, or a distractor's."""
+        if item.mode == "inline":
+            return html_body(self.built(item.spec).report)
+        return self.paragraph.format(see_files if item.mode == "attach" else esc(item.text))
+
     def file_title(self, spec: ReportSpec) -> str:
         return f"{spec.organ}{spec.year}年政府信息公开工作年度报告.{spec.ext}"
 
@@ -114,12 +217,6 @@ class Portal:
     def live(self, column: str | None = None) -> list[Item]:
         items = [i for i in self.items if i.listed and (column is None or i.column == column)]
         return sorted(items, key=lambda i: (i.date, i.art_id), reverse=True)
-
-    def item_by_url(self, url: str) -> Item | None:
-        for item in self.items:
-            if item.url == url:
-                return item
-        return None
 
     def soft_deleted_page(self, parent: str) -> Response:
         return html_page(f'<html><head><meta http-equiv="refresh" content="0;url={parent}">'

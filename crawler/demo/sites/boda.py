@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 from urllib.parse import quote, urlsplit
 
-from ..content import CONTENT_TYPE
 from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
 from .base import Portal
 
@@ -26,20 +25,20 @@ DOWNLOAD = "/boda/system/_content/download.jsp"
 
 
 class Boda(Portal):
+    """Boda VSB (static .htm lists; download.jsp needs a Referer)
+
+    Lists page with real links, numbered downward (1941.htm, 1941/N-1.htm … 1941/1.htm).
+    download.jsp returns an HTML error page unless the Referer is a page of this site.
+    """
+
     name = "boda"
-    prefix = "/boda/"
-    cms = "Boda VSB (static .htm lists; download.jsp needs a Referer)"
     organ = "天水市麦积区人民政府"
     needs = ("referer",)
-    notes = ("Lists page with real links, numbered downward (1941.htm, 1941/N-1.htm … 1941/1.htm). "
-             "download.jsp returns an HTML error page unless the Referer is a page of this site.")
-
-    def first_article_id(self) -> int:
-        return 590700
+    first_article = 590700
+    report_organ = "麦积区人民政府"
 
     def plan(self) -> None:
-        o = "麦积区人民政府"
-        sp, ri, dis = self.spec, self.report_item, self.distractor
+        o, sp, ri, dis = self.report_organ, self.spec, self.report_item, self.distractor
 
         for year, organ in ((2024, o), (2023, o), (2024, "马跑泉镇人民政府")):
             s = sp(year, organ, "html")
@@ -53,8 +52,7 @@ class Boda(Portal):
         dis("nb", "interpretation", 2024, organ=o, date=self.pubdate(2024, 0) + dt.timedelta(days=5))
         for organ, year, fmt in (("麦积区教育局", 2024, "xlsx"), ("麦积区财政局", 2023, "xls"),
                                  ("麦积区卫生健康局", 2024, "wps")):
-            s = sp(year, organ, fmt)
-            ri("nb", s, "attach", attachments=[Attachment(s, f"{organ}{year}年政府信息公开工作年度报告.{s.ext}")])
+            self.attach_item("nb", sp(year, organ, fmt))
         dis("nb", "notice", 2023, date=dt.date(2023, 12, 18))
         dis("nb", "points", 2024, organ=o)
 
@@ -107,20 +105,15 @@ class Boda(Portal):
 <table class="pb_sys_common pb_sys_normal pb_sys_style1"><tr><td>{" ".join(nav)}</td></tr></table></div>"""
         return self.frame(path, "政府信息公开年报", content)
 
-    def detail(self, item: Item) -> Response:
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page(f"../../{TREE}.htm")
+    def parent(self, item: Item) -> str:
+        return f"../../{TREE}.htm"
+
+    def article(self, item: Item) -> Response:
         path = item.url
         organ = next((s.organ for s in item.report_specs()), self.organ)
         exports = [a for a in item.attachments if "export" in a.flags]
         others = [a for a in item.attachments if "export" not in a.flags]
-        if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
-        elif item.mode == "attach":
-            body = "<p>　　详见附件。</p>"
-        else:
-            body = f"<p>　　{esc(item.text)}</p>"
+        body = self.body_html(item)
         word = next((a for a in exports if a.variant == "下载Word"), None)
         pdf = next((a for a in exports if a.variant == "下载PDF"), None)
         down = ""
@@ -153,11 +146,10 @@ class Boda(Portal):
         same_site = parts.netloc == req.host and parts.path.startswith("/boda/")
         if target is None or not same_site or req.query.get("owner") != str(OWNER):
             return html_page(_error_page())
-        data = self.built(target.spec).data()
-        return Response(200, data, CONTENT_TYPE[target.spec.fmt],
-                        headers=[("Content-Disposition", f"attachment; filename*=UTF-8''{quote(target.name)}")])
+        return self.file_response(target.spec, target, headers=[
+            ("Content-Disposition", f"attachment; filename*=UTF-8''{quote(target.name)}")])
 
-    def routes(self) -> dict:
+    def page_routes(self) -> dict:
         r = {"/boda/index.htm": lambda req: self.frame(
                  "/boda/index.htm", "首页",
                  f'<div class="box"><a href="zfxxgk.htm">政府信息公开</a> <a href="{TREE}.htm">政府信息公开年报</a></div>'),
@@ -170,9 +162,6 @@ class Boda(Portal):
                  200, "function _showDynClicks(){document.write('0');}", "application/javascript")}
         for k in range(1, self.pages() + 1):
             r[self.page_path(k)] = (lambda k: lambda req: self.list_page(k))(k)
-        for item in self.items:
-            if item.status != "removed":
-                r[item.url] = (lambda it: lambda req: self.detail(it))(item)
         return r
 
     def handle(self, req: Request) -> Response | None:
@@ -180,21 +169,8 @@ class Boda(Portal):
             return self.download(req)
         return None
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
-        k = [i.key for i in self.live("nb")].index(item.key) // PER_PAGE + 1
-        return [self.page_path(k)]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or "麦积区人民政府", fmt, key=f"boda-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("nb", s, date=date)
-        else:
-            item = self.report_item("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))], date=date)
-        self.place(item)
-        return item
+    def listing(self, item: Item) -> list[str]:
+        return [self.page_path(self.page_number(item, self.live("nb"), PER_PAGE))]
 
 
 def _error_page() -> str:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 
-from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links
+from ..web import Item, Request, Response, esc, html_page, offsite_links
 from .base import Portal
 
 SID = "755001"
@@ -51,32 +51,27 @@ APP_JS = r"""/* chunk-common: the column list of gkmlpt */
 
 
 class Gkmlpt(Portal):
+    """Guangdong gkmlpt (JSON API list; category in the URL fragment)
+
+    The list exists only as JSON from /gkmlpt/api/all/{cat}?page=N&sid=SID; the shell carries SID
+    and the category is in #fragment. The prefix is behind a 521 jsl-like cookie challenge.
+    """
+
     name = "gkmlpt"
-    prefix = "/gkmlpt/"
-    cms = "Guangdong gkmlpt (JSON API list; category in the URL fragment)"
     organ = "和平县人民政府"
     needs = ("js_or_api", "cookies")
-    notes = ("The list exists only as JSON from /gkmlpt/api/all/{cat}?page=N&sid=SID; the shell carries "
-             "SID and the category is in #fragment. The prefix is behind a 521 jsl-like cookie challenge.")
-
-    def first_article_id(self) -> int:
-        return 963100
+    first_article = 963100
 
     def plan(self) -> None:
-        o = self.organ
-        sp, ri, dis = self.spec, self.report_item, self.distractor
-
-        def attach(spec, **kw):
-            return ri("nb", spec, "attach", attachments=[Attachment(spec, self.file_title(spec))], **kw)
-
-        ri("nb", sp(2024, o, "html"))
+        o, sp, dis, attach = self.organ, self.spec, self.distractor, self.attach_item
+        self.report_item("nb", sp(2024, o, "html"))
         dis("nb", "interpretation", 2024, date=self.pubdate(2024, 0) + dt.timedelta(days=1))
-        attach(sp(2023, o, "pdf"))
-        attach(sp(2022, o, "docx"))
+        attach("nb", sp(2023, o, "pdf"))
+        attach("nb", sp(2022, o, "docx"))
         dis("nb", "notice", 2024, date=dt.date(2024, 12, 20))
-        attach(sp(2021, o, "pdf"))
-        attach(sp(2024, "和平县阳明镇人民政府", "pdf", organ_truth="阳明镇人民政府"))
-        attach(sp(2024, "和平县教育局", "xlsx"))
+        attach("nb", sp(2021, o, "pdf"))
+        attach("nb", sp(2024, "和平县阳明镇人民政府", "pdf", organ_truth="阳明镇人民政府"))
+        attach("nb", sp(2024, "和平县教育局", "xlsx"))
         dis("news", "news", 2024, date=dt.date(2025, 3, 1))
         dis("news", "points", 2024, date=dt.date(2025, 2, 14))
 
@@ -136,16 +131,11 @@ window._CONFIG = {{
         body = {"total": len(items), "classify": {"id": cat, "post_count": len(items)}, "articles": articles}
         return Response(200, json.dumps(body, ensure_ascii=False), "application/json")
 
-    def detail(self, item: Item) -> Response:
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page(f"/gkmlpt/index#{CAT_NB}")
-        if item.mode == "inline":
-            from ..content import generator
-            body = generator().html_body(self.built(item.spec).report)
-        elif item.mode == "attach":
-            body = "<p>　　详见附件。</p>"
-        else:
-            body = f"<p>　　{esc(item.text)}</p>"
+    def parent(self, item: Item) -> str:
+        return f"/gkmlpt/index#{CAT_NB}"
+
+    def article(self, item: Item) -> Response:
+        body = self.body_html(item)
         files = [{"name": a.name, "url": a.url} for a in item.attachments]
         detail = {"id": item.art_id, "title": item.title, "publisher": self.organ,
                   "date": f"{item.date:%Y-%m-%d}", "identifier": f"007244213/{item.date.year}-{item.art_id % 10000:05d}",
@@ -159,18 +149,10 @@ window._CONFIG = {{
 <div class="attachment">{links}</div></div>"""
         return self.frame(item.title, content, head)
 
-    def routes(self) -> dict:
-        r = {"/gkmlpt/index.html": lambda req: self.home(),
-             "/gkmlpt/index": lambda req: self.shell(),
-             "/gkmlpt/static/js/chunk-common.js": lambda req: Response(200, APP_JS, "application/javascript")}
-        for item in self.items:
-            if item.status == "removed":
-                continue
-            r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
-                for att in item.attachments:
-                    r[att.url] = (lambda a: lambda req: self.file_response(a.spec, a))(att)
-        return r
+    def page_routes(self) -> dict:
+        return {"/gkmlpt/index.html": lambda req: self.home(),
+                "/gkmlpt/index": lambda req: self.shell(),
+                "/gkmlpt/static/js/chunk-common.js": lambda req: Response(200, APP_JS, "application/javascript")}
 
     def handle(self, req: Request) -> Response | None:
         m = API.match(req.path)
@@ -178,19 +160,6 @@ window._CONFIG = {{
             return self.api(req, int(m.group(1)))
         return None
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
+    def listing(self, item: Item) -> list[str]:
         cat = CAT_NB if item.column == "nb" else CAT_NEWS
-        n = [i.key for i in self.cat_items(cat)].index(item.key) // PAGE_SIZE + 1
-        return [f"/gkmlpt/api/all/{cat}?page={n}&sid={SID}"]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or self.organ, fmt, key=f"gkmlpt-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("nb", s, date=date)
-        else:
-            item = self.report_item("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))], date=date)
-        self.place(item)
-        return item
+        return [f"/gkmlpt/api/all/{cat}?page={self.page_number(item, self.cat_items(cat), PAGE_SIZE)}&sid={SID}"]

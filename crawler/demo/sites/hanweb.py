@@ -18,7 +18,7 @@ import hashlib
 from html import escape
 from urllib.parse import quote
 
-from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, redirect
+from ..web import Item, Request, Response, article_meta, esc, html_page, offsite_links, redirect
 from .base import Portal
 
 COL = 1234
@@ -68,24 +68,23 @@ function Jpage(opts) {
 
 
 class Hanweb(Portal):
+    """Hanweb JCMS (datastore list, POST dataproxy.jsp paging)
+
+    The column page holds the first records inside <script type=text/xml><datastore>; the rest
+    only from POST dataproxy.jsp with the nextgroup's form fields. Attachments go through
+    downfile.jsp (302). One attachment answers 503 once. cal.jsp is an endless trap.
+    """
+
     name = "hanweb"
-    prefix = "/hanweb/"
-    cms = "Hanweb JCMS (datastore list, POST dataproxy.jsp paging)"
     organ = "濉溪县人民政府"
     needs = ("post",)
-    notes = ("The column page holds the first records inside <script type=text/xml><datastore>; the "
-             "rest only from POST dataproxy.jsp with the nextgroup's form fields. Attachments go "
-             "through downfile.jsp (302). One attachment answers 503 once. cal.jsp is an endless trap.")
-
-    def first_article_id(self) -> int:
-        return 88300
+    first_article = 88300
 
     def plan(self) -> None:
-        o = self.organ
-        sp, ri, dis = self.spec, self.report_item, self.distractor
+        o, sp, ri, dis = self.organ, self.spec, self.report_item, self.distractor
 
         def attach(spec, **kw):
-            return ri("nb", spec, "attach", attachments=[Attachment(spec, self.file_title(spec))], **kw)
+            return self.attach_item("nb", spec, **kw)
 
         ri("nb", sp(2024, o, "html"))
         dis("nb", "interpretation", 2024, date=self.pubdate(2024, 0) + dt.timedelta(days=2))
@@ -190,9 +189,10 @@ class Hanweb(Portal):
         body = '<?xml version="1.0" encoding="UTF-8"?>\n' + self.datastore(recs[start - 1:end], len(recs))
         return Response(200, body, "text/xml")
 
-    def detail(self, item: Item) -> Response:
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page(LIST)
+    def parent(self, item: Item) -> str:
+        return LIST
+
+    def article(self, item: Item) -> Response:
         organ = self.organ + "办公室"
         for s in item.report_specs():
             organ = s.organ
@@ -201,21 +201,11 @@ class Hanweb(Portal):
 <tr><td>索 引 号</td><td>{index_no}</td><td>分 类</td><td>政府信息公开年报</td></tr>
 <tr><td>发布机构</td><td>{esc(organ)}</td><td>发文日期</td><td>{item.date:%Y-%m-%d}</td></tr>
 <tr><td>文 号</td><td></td><td>有 效 性</td><td>有效</td></tr></table>"""
-        title = esc(item.title)
-        if item.mode == "inline":
-            from ..content import generator
-            rep = self.built(item.spec).report
-            title = "<br>".join(esc(t) for t in rep.title_lines())
-            body = generator().html_body(rep)
-        elif item.mode == "attach":
-            body = '<p>　　全文详见附件。</p>' + "".join(
-                f'<p><a href="{escape(a.aliases[0])}" target="_blank">{esc(a.name)}</a></p>'
-                for a in item.attachments)
-        else:
-            body = f"<p>　　{esc(item.text)}</p>"
-        meta = (f'<meta name="ArticleTitle" content="{esc(item.title)}">\n'
-                f'<meta name="PubDate" content="{item.date:%Y-%m-%d} 10:{item.art_id % 60:02d}">\n'
-                f'<meta name="ContentSource" content="{esc(organ)}">\n')
+        title = self.title_html(item, "<br>")
+        body = self.body_html(item, "全文详见附件。") + "".join(
+            f'<p><a href="{escape(a.aliases[0])}" target="_blank">{esc(a.name)}</a></p>'
+            for a in item.attachments)
+        meta = article_meta(item, organ, 10)
         content = f"""<div class="position">当前位置：<a href="/hanweb/index.html">首页</a> &gt; <a href="/hanweb/col/col1229/index.html">政府信息公开</a> &gt; <a href="{LIST}">政府信息公开年报</a></div>
 {table}
 <div class="article"><div class="title">{title}</div>
@@ -248,20 +238,13 @@ class Hanweb(Portal):
         return self.frame("政务日历", f'<div class="cal"><a href="cal.jsp?y={prev[0]}&m={prev[1]}">&lt;</a> {y}年{m}月 '
                           f'<a href="cal.jsp?y={nxt[0]}&m={nxt[1]}">&gt;</a><div>{days}</div></div>')
 
-    def routes(self) -> dict:
+    def page_routes(self) -> dict:
         r = {"/hanweb/index.html": lambda req: self.home(),
              "/hanweb/module/web/jpage/jpage.js": lambda req: Response(200, JPAGE_JS, "application/javascript"),
              "/hanweb/script/jquery.min.js": lambda req: Response(200, "/* jQuery placeholder */", "application/javascript")}
         for c in COLUMNS:
             if c != COL:
                 r[f"/hanweb/col/col{c}/index.html"] = (lambda c: lambda req: self.column(c))(c)
-        for item in self.items:
-            if item.status == "removed":
-                continue
-            r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
-                for att in item.attachments:
-                    r[att.url] = (lambda a: lambda req: self.file_response(a.spec, a))(att)
         return r
 
     def handle(self, req: Request) -> Response | None:
@@ -280,18 +263,5 @@ class Hanweb(Portal):
             return self.calendar(req)
         return None
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
-        idx = [i.key for i in self.live("nb")].index(item.key)
-        return [LIST] if idx < EMBEDDED else [f"POST {PROXY}"]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or self.organ, fmt, key=f"hanweb-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("nb", s, date=date)
-        else:
-            item = self.report_item("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))], date=date)
-        self.place(item)
-        return item
+    def listing(self, item: Item) -> list[str]:
+        return [LIST] if self.page_number(item, self.live("nb"), EMBEDDED) == 1 else [f"POST {PROXY}"]

@@ -26,7 +26,8 @@ import hashlib
 import re
 from urllib.parse import quote
 
-from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links
+from ..content import ReportSpec
+from ..web import Attachment, Item, Request, Response, article_meta, esc, html_page, offsite_links
 from .base import Portal
 
 SITE_ID = 6788
@@ -61,23 +62,29 @@ Ls.pagination = function (selector, callback, opts) {
 
 
 class Lonsun(Portal):
+    """Lonsun EX (Anhui /public/column; organ directory; Ls.pagination)
+
+    Organ directory grouped by <h2>; each organ's 年报 list pages only through Ls.pagination
+    (&pageIndex=n). Details have a dynamic twin and a /wap/ mirror; activeId is ignored. The 目录
+    (type=4) rows come from /site/label/8888 by AJAX.
+    """
+
     name = "lonsun"
-    prefix = "/lonsun/"
-    cms = "Lonsun EX (Anhui /public/column; organ directory; Ls.pagination)"
     organ = "相山区人民政府"
     needs = ("js_paging",)
-    notes = ("Organ directory grouped by <h2>; each organ's 年报 list pages only through "
-             "Ls.pagination (&pageIndex=n). Details have a dynamic twin and a /wap/ mirror; activeId "
-             "is ignored. The 目录 (type=4) rows come from /site/label/8888 by AJAX.")
+    first_article = 62800300
+    report_column = "33"
+    paragraph = '<p style="text-indent:2em">{}</p>'
 
-    def first_article_id(self) -> int:
-        return 62800300
+    def new_file(self, spec: ReportSpec, store: str = "fastdfs") -> Attachment:
+        """A report's file, in FastDFS (``group1/M00/…``) or MongoDB GridFS (``mongo/download``)."""
+        return Attachment(spec, self.file_title(spec), flags={store})
 
     def plan(self) -> None:
         sp, ri, dis = self.spec, self.report_item, self.distractor
 
-        def attach(col, spec, store="fastdfs", **kw):
-            return ri(col, spec, "attach", attachments=[Attachment(spec, self.file_title(spec), flags={store})], **kw)
+        def attach(col, spec, store="fastdfs"):
+            return ri(col, spec, "attach", attachments=[self.new_file(spec, store)])
 
         o = ORGANS[33][0]
         ri("33", sp(2024, o, "html"))
@@ -252,27 +259,19 @@ loadPage(1);
         return Response(200, f'<div class="xxgk_list" data-pagecount="{pages}">' + "".join(rows) + "</div>",
                         "text/html")
 
-    def detail(self, item: Item, mobile: bool = False) -> Response:
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page(f"/lonsun/zwgk/public/column/{item.column}?type=3&action=list")
+    def parent(self, item: Item) -> str:
+        return f"/lonsun/zwgk/public/column/{item.column}?type=3&action=list"
+
+    def article(self, item: Item, mobile: bool = False) -> Response:
         organ = ORGANS[int(item.column)][0]
-        title = esc(item.title)
+        title = self.title_html(item)
+        body = self.body_html(item)
         files = ""
-        if item.mode == "inline":
-            from ..content import generator
-            rep = self.built(item.spec).report
-            title = "<br/>".join(esc(t) for t in rep.title_lines())
-            body = generator().html_body(rep)
-        elif item.mode == "attach":
-            body = '<p style="text-indent:2em">详见附件。</p>'
+        if item.mode == "attach":
             files = '<div class="fjxz"><p>附件下载：</p><ul>' + "".join(
                 f'<li><a href="{a.url}" target="_blank">{esc(a.name)}</a></li>' for a in item.attachments) + \
                 "</ul></div>"
-        else:
-            body = f'<p style="text-indent:2em">{esc(item.text)}</p>'
-        meta = (f'<meta name="ArticleTitle" content="{esc(item.title)}">\n'
-                f'<meta name="PubDate" content="{item.date:%Y-%m-%d} 16:{item.art_id % 60:02d}">\n'
-                f'<meta name="ContentSource" content="{esc(organ)}">\n'
+        meta = (article_meta(item, organ, 16) +
                 f'<meta name="HtmlGenerateTime" content="{self.demo.today():%Y-%m-%d} 08:00:00">\n')
         code = ORGANS[int(item.column)][2]
         if mobile:
@@ -312,18 +311,10 @@ loadPage(1);
                           f'<p>未找到相关结果。</p><a href="/lonsun/site/search/?keywords={quote(kw)}&page={page + 1}">下一页</a>'
                           f' <a href="/lonsun/site/search/?keywords={quote(kw)}&page={page + 1}&sort=date">按日期</a></div>')
 
-    def routes(self) -> dict:
-        r = {"/lonsun/index.html": lambda req: self.home(),
-             "/lonsun/zwgk/index.html": lambda req: self.directory(),
-             "/lonsun/assets/js/ls.js": lambda req: Response(200, LS_JS, "application/javascript")}
-        for item in self.items:
-            if item.status == "removed":
-                continue
-            r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
-                for att in item.attachments:
-                    r[att.url] = (lambda a: lambda req: self.file(a, req))(att)
-        return r
+    def page_routes(self) -> dict:
+        return {"/lonsun/index.html": lambda req: self.home(),
+                "/lonsun/zwgk/index.html": lambda req: self.directory(),
+                "/lonsun/assets/js/ls.js": lambda req: Response(200, LS_JS, "application/javascript")}
 
     def home(self) -> Response:
         return self.frame("首页", """<div class="box"><h3>政务公开</h3><ul>
@@ -370,24 +361,10 @@ loadPage(1);
             return self.search(req)
         return None
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
+    def listing(self, item: Item) -> list[str]:
         organ = item.column
         if "catalog_only" in item.flags:
             return [f"/lonsun/site/label/8888?labelName=publicInfoList&organId={organ}&type=4"]
-        items = [i for i in self.live(organ) if "catalog_only" not in i.flags]
-        n = [i.key for i in items].index(item.key) // PER_PAGE + 1
+        n = self.page_number(item, [i for i in self.live(organ) if "catalog_only" not in i.flags], PER_PAGE)
         base = f"/lonsun/zwgk/public/column/{organ}?type=3&action=list"
         return [base if n == 1 else f"{base}&pageIndex={n}"]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or self.organ, fmt, key=f"lonsun-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("33", s, date=date)
-        else:
-            item = self.report_item("33", s, "attach", attachments=[Attachment(s, self.file_title(s), flags={"fastdfs"})],
-                                    date=date)
-        self.place(item)
-        return item

@@ -15,11 +15,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
-from ..web import Attachment, Item, Request, Response, esc, html_page, offsite_links, rel
-from .base import Portal
+from ..web import Item, Request, Response, article_meta, esc, html_page, offsite_links, rel
+from .base import Portal, stable_number
 
 NB = "/trs/zfxxgk/zfxxgknb/"
 COLUMNS = {
@@ -70,17 +69,23 @@ if (file) {
 CSS = "body{font:14px/1.6 SimSun,serif;margin:0}.nav li{display:inline;margin:0 8px}.TRS_Editor td{border:1px solid #999}\n"
 
 
-class TRS(Portal):
-    name = "trs"
-    prefix = "/trs/"
-    cms = "TRS WCM (static pages; countPage/createPageHTML paging)"
-    organ = "盐池县人民政府"
-    notes = ("Lists page only through JS createPageHTML (index_N.html); township pages are GBK; "
-             "one PDF-only detail sets its link from JS (qzbFile) and embeds viewer.html?file=; "
-             "/trs/hdjl/zxft/ is slow; /trs/calendar/ is an endless trap that robots.txt disallows.")
+def file_url(directory: str, item: Item, i: int, ext: str) -> str:
+    """Where TRS publishes an article's i-th file: P0, the date, twelve digits, in its month."""
+    return f"{directory}P0{item.date:%Y%m%d}{stable_number(f'{item.key}:{i}', 12):012d}.{ext}"
 
-    def first_article_id(self) -> int:
-        return 3995000
+
+class TRS(Portal):
+    """TRS WCM (static pages; countPage/createPageHTML paging)
+
+    Lists page only through JS createPageHTML (index_N.html); township pages are GBK; one PDF-only
+    detail sets its link from JS (qzbFile) and embeds viewer.html?file=; /trs/hdjl/zxft/ is slow;
+    /trs/calendar/ is an endless trap that robots.txt disallows.
+    """
+
+    name = "trs"
+    organ = "盐池县人民政府"
+    first_article = 3995000
+    paragraph = '<p style="text-indent:2em">{}</p>'
 
     # --- plan -----------------------------------------------------------------------------------
     def plan(self) -> None:
@@ -114,7 +119,7 @@ class TRS(Portal):
                 if fmt == "html":
                     ri(col, s)
                 else:
-                    ri(col, s, "attach", attachments=[Attachment(s, self.file_title(s))])
+                    self.attach_item(col, s)
         dis("nb2024", "points", 2024, organ="盐池县教育局")
 
         towns = {
@@ -131,7 +136,7 @@ class TRS(Portal):
                 elif fmt == "pdf":
                     ri(col, s, "file", flags=flags)
                 else:
-                    ri(col, s, "attach", attachments=[Attachment(s, self.file_title(s))], flags=flags)
+                    self.attach_item(col, s, flags=flags)
         dis("gswz", "interpretation", 2024, organ="盐池县高沙窝镇人民政府", flags={"gbk"})
         dis("zn", "guide", 2024)
         dis("gzdt", "news", 2024, date=dt.date(2025, 2, 11))
@@ -141,9 +146,7 @@ class TRS(Portal):
         base = COLUMNS[item.column][0]
         month = f"{base}{item.date:%Y%m}/"
         for i, att in enumerate(item.attachments):
-            digits = int(hashlib.sha1(f"{item.key}:{i}".encode()).hexdigest()[:12], 16) % 10**12
-            ext = att.spec.ext if att.spec else "pdf"
-            att.url = f"{month}P0{item.date:%Y%m%d}{digits:012d}.{ext}"
+            att.url = file_url(month, item, i, att.spec.ext if att.spec else "pdf")
         if item.mode == "file":
             item.url = item.attachments[0].url
         elif item.mode != "offsite":
@@ -257,30 +260,24 @@ createPageHTML({pages}, {n}, "index", "html");
 </script></div></div>"""
         return self.frame(path, name, content, enc, column=name)
 
-    def detail(self, item: Item) -> Response:
+    def parent(self, item: Item) -> str:
+        return "../"
+
+    def article(self, item: Item) -> Response:
         base, colname, _, enc = COLUMNS[item.column]
         path = item.url
-        if item.status == "soft_deleted":
-            return self.soft_deleted_page("../")
         source = "盐池县人民政府办公室" if item.column in ("nb", "zn", "gzdt") else \
             (item.spec.organ if item.spec else (item.attachments[0].spec.organ if item.attachments
                                                  and item.attachments[0].spec else self.organ))
-        meta = (f'<meta name="ArticleTitle" content="{esc(item.title)}" />\n'
-                f'<meta name="PubDate" content="{item.date:%Y-%m-%d} 09:{item.art_id % 60:02d}" />\n'
-                f'<meta name="ContentSource" content="{esc(source)}" />\n'
-                f'<meta name="Keywords" content="政府信息公开,年度报告" />\n'
+        meta = (article_meta(item, source, 9, " />") +
+                '<meta name="Keywords" content="政府信息公开,年度报告" />\n'
                 f'<meta name="Description" content="{esc(item.title)}" />\n')
-        h1 = esc(item.title)
+        h1 = self.title_html(item)
+        body = self.body_html(item)
         files = ""
-        if item.mode == "inline":
-            rep = self.built(item.spec).report
-            h1 = "<br/>".join(esc(t) for t in rep.title_lines())
-            from ..content import generator
-            body = generator().html_body(rep)
-        elif item.mode == "attach":
+        if item.mode == "attach":
             names = "、".join(f"《{esc(a.name.rsplit('.', 1)[0])}》" for a in item.attachments)
-            body = (f'<p style="text-indent:2em">根据《中华人民共和国政府信息公开条例》规定，现将{names}予以公布，'
-                    f'全文详见附件。</p>')
+            body = self.paragraph.format(f"根据《中华人民共和国政府信息公开条例》规定，现将{names}予以公布，全文详见附件。")
             files = '<div class="fj"><p>附件：</p>' + "".join(
                 f'<p><a href="{rel(path, a.url)}" target="_blank">{esc(a.name)}</a></p>'
                 for a in item.attachments) + "</div>"
@@ -288,14 +285,12 @@ createPageHTML({pages}, {n}, "index", "html");
             att = item.attachments[0]
             fname = att.url.rsplit("/", 1)[1]
             head, tail = fname[:10], fname[10:-4]
-            body = '<p style="text-indent:2em">（本报告为PDF格式，请在线阅读或下载全真版。）</p>'
+            body = self.paragraph.format("（本报告为PDF格式，请在线阅读或下载全真版。）")
             files = (f'<div class="qzb"><a id="qzbDown" href="javascript:void(0);" target="_blank">全真版下载</a></div>'
                      f'<iframe id="qzbView" src="{rel(path, "/trs/generic2/web/viewer.html")}?file={att.url}" '
                      f'width="100%" height="800" frameborder="0"></iframe>'
                      f'<script type="text/javascript">var qzbFile = "./" + "{head}" + "{tail}" + ".pdf";'
                      f'document.getElementById("qzbDown").href = qzbFile;</script>')
-        else:
-            body = f'<p style="text-indent:2em">{esc(item.text)}</p>'
         content = f"""<div class="position">{self.crumb(path, item.column)}</div>
 <div class="detail"><h1 class="title">{h1}</h1>
 <div class="info">发布时间：{item.date:%Y-%m-%d}　来源：{esc(source)}　浏览次数：<span id="hits">{self.demo.visits(path) % 997}</span>
@@ -349,7 +344,7 @@ createPageHTML({pages}, {n}, "index", "html");
                    f'<div class="days">{days}</div><p>当日暂无活动安排。</p></div>')
         return self.frame(path, "活动日历", content)
 
-    def routes(self) -> dict:
+    def page_routes(self) -> dict:
         r = {"/trs/index.html": lambda req: self.home(),
              "/trs/zfxxgk/index.html": lambda req: self.xxgk(),
              "/trs/js/page.js": lambda req: Response(200, PAGE_JS, "application/javascript"),
@@ -362,22 +357,12 @@ createPageHTML({pages}, {n}, "index", "html");
             for n in range(self.pages_of(col)):
                 r[base + ("index.html" if n == 0 else f"index_{n}.html")] = \
                     (lambda c, n: lambda req: self.list_page(c, n))(col, n)
-        for item in self.items:
-            if item.status == "removed" or item.mode == "offsite":
-                continue
-            if item.mode != "file":
-                r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
-                for att in item.attachments:
-                    r[att.url] = (lambda a: lambda req: self.file_response(a.spec, a))(att)
         return r
 
     def handle(self, req: Request) -> Response | None:
         return self.calendar(req)
 
-    def listed_on(self, item: Item) -> list[str]:
-        if not item.listed:
-            return []
+    def listing(self, item: Item) -> list[str]:
         base, _, per, _ = COLUMNS[item.column]
         entries = self.list_items(item.column)
         for i, e in enumerate(entries):
@@ -390,14 +375,3 @@ createPageHTML({pages}, {n}, "index", "html");
         return [{"url": f"/trs/calendar/{self.demo.chrome_month()}.html", "kind": "calendar",
                  "robots_disallowed": True},
                 {"url": SLOW, "kind": "slow", "robots_disallowed": False}]
-
-    def add_report(self, fmt: str, year: int, organ: str | None) -> Item:
-        s = self.spec(year, organ or self.organ, fmt, key=f"trs-new{len(self.items):02d}")
-        date = self.demo.today()
-        if fmt == "html":
-            item = self.report_item("nb", s, date=date)
-        else:
-            item = self.report_item("nb", s, "attach", attachments=[Attachment(s, self.file_title(s))],
-                                    date=date)
-        self.place(item)
-        return item

@@ -15,10 +15,10 @@ import sys
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from crawler.demo import LOCAL_SETTINGS
+from crawler.demo.server import DemoHandler, DemoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,24 +33,16 @@ def demo_cache_dir(config) -> Path:
     return Path(config.cache.mkdir("xxgk-demo-site"))
 
 
-class ConditionalHandler(BaseHTTPRequestHandler):
+class ConditionalHandler(DemoHandler):
     """The demo site as nginx would serve it: ETag and Last-Modified on every 200, 304 for a
     matching If-None-Match / If-Modified-Since, gzip for text when the client accepts it."""
 
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self, method):
-        from crawler.demo.web import Request
-
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.log.append((method, self.path, headers))
-        resp = self.server.site.handle(Request(method, self.path, headers, body, self.client_address[0]))
-        payload = resp.payload()
-        out_headers = list(resp.all_headers())
-        status = resp.status
-        if status == 200 and method == "GET":
+    def answer(self, req):
+        headers = req.headers
+        self.server.log.append((req.method, self.path, headers))
+        status, out_headers, payload = super().answer(req)
+        out_headers = list(out_headers)
+        if status == 200 and req.method == "GET":
             etag = '"' + hashlib.sha1(payload).hexdigest()[:16] + '"'
             with self.server.lock:
                 first = self.server.first_seen.setdefault(etag, time.time() - 3600)
@@ -66,49 +58,18 @@ class ConditionalHandler(BaseHTTPRequestHandler):
             payload = gzip.compress(payload)
             out_headers.append(("Content-Encoding", "gzip"))
             out_headers.append(("Vary", "Accept-Encoding"))
-        try:
-            self.send_response(status)
-            for k, v in out_headers:
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if method != "HEAD":
-                self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def do_GET(self):  # noqa: N802
-        self._serve("GET")
-
-    def do_POST(self):  # noqa: N802
-        self._serve("POST")
-
-    def log_message(self, *args):
-        pass
+        return status, out_headers, payload
 
 
-class ConditionalServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class ConditionalServer(DemoServer):
+    handler = ConditionalHandler
 
     def __init__(self, site):
-        self.site = site
         self.log: list = []
         self.lock = threading.Lock()
         self.first_seen: dict[str, float] = {}
-        super().__init__(("127.0.0.1", 0), ConditionalHandler)
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def stop(self):
-        self.site.stopping.set()
-        self.shutdown()
-        self.server_close()
-        self.site.stopping.clear()
+        super().__init__(site)
+        self.start()
 
 
 def scrapy_cmd(spider: str, *args: str, settings: dict | None = None) -> list[str]:

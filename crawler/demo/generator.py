@@ -2,8 +2,8 @@
 
 ``generate(seed, **options)`` builds one report: an organ, a statistics year, the template that
 year uses, prose sections 一…六 and the three tables in the template's real merged layout, with
-numbers that obey the template's checks (勾稽关系). ``Report.truth()`` is the SCHEMA's JSON object
-a parser must return for it. The renderers turn a report into the bytes of a file:
+numbers that obey the template's checks (勾稽关系). ``Report.truth()`` is the JSON object
+(docs/schema.md) a parser must return for it. The renderers turn a report into the bytes of a file:
 
     to_text, to_html, to_docx, to_xlsx                     built here
     to_pdf, to_doc, to_xls                                 LibreOffice headless
@@ -843,9 +843,11 @@ def to_xls(rep: Report, one_sheet: bool = True) -> bytes:
 def page_images(pdf: bytes, dpi: int = 200, noise: float = 0.0, rotate: float = 0.0,
                 seed: int = 0) -> list:
     """Grey page images of a PDF, optionally with sensor noise and a slight skew."""
-    import numpy as np
     import pypdfium2 as pdfium
     from PIL import Image
+
+    if noise:
+        import numpy as np   # from the OCR extra; the demo's scans are noiseless
 
     doc = pdfium.PdfDocument(pdf)
     images = []

@@ -1,0 +1,145 @@
+"""Pages loaded in Chromium (scrapy-playwright): a list built by JavaScript, whose pager is clicked
+through page by page, or a report page whose file link only a script sets. The XHR/fetch
+exchanges such a page makes are captured and archived too. Chromium is slow: it is used only
+when a page needs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from scrapy.http import TextResponse
+
+from .. import classify as C
+from ..browser import BROWSER_CONTEXT
+from ..items import FetchItem, now_iso
+from .links import content_scope
+
+logger = logging.getLogger(__name__)
+
+# Click the pager of a JS-built list to page n (a numbered link, else 下一页); true if clicked.
+CLICK_PAGE_JS = """(n) => {
+  const norm = (s) => (s || '').replace(/\\s+/g, '');
+  const clickable = (e) => e.tagName === 'A' || e.tagName === 'BUTTON' || e.onclick ||
+      e.hasAttribute('onclick') || e.hasAttribute('data-p') || e.hasAttribute('data-page');
+  const all = Array.from(document.querySelectorAll('a, button, li, span, [data-p], [data-page]'));
+  let el = all.find((e) => clickable(e) && norm(e.textContent) === String(n));
+  if (!el) {
+    el = all.find((e) => clickable(e) && /^(下一页|下页|next|>|›|»)$/i.test(norm(e.textContent)));
+  }
+  if (!el) { return false; }
+  el.click();
+  return true;
+}"""
+
+
+class Rendering:
+    """Which pages a crawl renders (each once), and the requests that render them."""
+
+    def __init__(self, hosts: set[str], patterns: list[re.Pattern], empty_lists: bool):
+        self.hosts = hosts
+        self.patterns = patterns           # the portal's ``render`` URL patterns
+        self.empty_lists = empty_lists     # XXGK_RENDER_EMPTY_LISTS
+        self.rendered: set[str] = set()
+
+    def _done(self, response) -> bool:
+        return bool(response.meta.get("playwright")) or response.url in self.rendered
+
+    def wanted_for_list(self, response, x: dict, n_found: int) -> bool:
+        """A list the portal says to render, or a 年报 list with scripts and no links at all."""
+        if self._done(response):
+            return False
+        if any(p.search(response.url) for p in self.patterns):
+            return True
+        return bool(self.empty_lists and x.get("zone") == "nb" and n_found == 0
+                    and "<script" in response.text.lower())
+
+    def wanted_for_files(self, response) -> bool:
+        """A report page with neither tables nor much text nor a file: a script sets its file."""
+        if self._done(response):
+            return False
+        scope = content_scope(response)
+        if scope is not None and scope.xpath(".//table"):
+            return False
+        if scope is not None and len(C.clean(" ".join(scope.xpath(".//text()").getall()))) > 1500:
+            return False
+        low = response.text.lower()
+        return "<script" in low and bool(re.search(r"qzb|ms-attr|\{\{|\.href\s*=|\.src\s*=|pdf", low))
+
+    def request(self, spider, response, x: dict):
+        """The page again, in Chromium, to ``spider.parse_rendered``."""
+        from scrapy_playwright.page import PageMethod
+
+        self.rendered.add(response.url)
+        captured: list = []
+        hosts = self.hosts
+
+        async def on_response(pw_response):
+            try:
+                rtype = pw_response.request.resource_type
+                if rtype not in ("xhr", "fetch") or not C.same_site(pw_response.url, hosts):
+                    return
+                body = await pw_response.body()
+                headers = await pw_response.headers_array()
+                captured.append({"url": pw_response.url, "status": pw_response.status,
+                                 "headers": [(h["name"], h["value"]) for h in headers],
+                                 "body": body, "method": pw_response.request.method,
+                                 "post": pw_response.request.post_data})
+            except Exception:  # noqa: BLE001 - the page went away
+                pass
+
+        logger.info("rendering %s in Chromium", response.url)
+        spider.crawler.stats.inc_value("xxgk/rendered")
+        return spider.make_request(
+            response.url, x, spider.parse_rendered, priority=5, dont_filter=True,
+            meta={"playwright": True, "playwright_include_page": True,
+                  "playwright_context": BROWSER_CONTEXT,
+                  "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+                  "playwright_page_event_handlers": {"response": on_response},
+                  "xxgk_captured": captured})
+
+
+async def rendered_pages(response, click_through: bool, max_pages: int) -> list[TextResponse]:
+    """The page as Chromium built it; with ``click_through``, each page its pager leads to."""
+    from scrapy.http import HtmlResponse
+
+    page = response.meta.pop("playwright_page", None)
+    htmls = [response.text]
+    try:
+        if page is not None and click_through:
+            for n in range(2, max_pages + 1):
+                try:
+                    clicked = await page.evaluate(CLICK_PAGE_JS, n)
+                except Exception:  # noqa: BLE001 - navigation in progress
+                    clicked = False
+                if not clicked:
+                    break
+                try:
+                    await page.wait_for_load_state("networkidle", timeout=15000)
+                except Exception:  # noqa: BLE001
+                    pass
+                await asyncio.sleep(0.3)
+                html = await page.content()
+                if html == htmls[-1]:
+                    break
+                htmls.append(html)
+    finally:
+        if page is not None:
+            try:
+                await page.close()
+            except Exception:  # noqa: BLE001
+                pass
+    return [HtmlResponse(url=response.url, body=html.encode("utf-8"), encoding="utf-8",
+                         request=response.request) for html in htmls]
+
+
+def captured_exchanges(response):
+    """The XHR/fetch responses a rendered page loaded: real exchanges, archived as listings."""
+    for c in response.meta.get("xxgk_captured", []) or []:
+        yield FetchItem(url=c["url"], method=c["method"], form=(c["post"] or "").encode() or None
+                        if c["method"] != "GET" else None,
+                        status=c["status"], http_version="HTTP/1.1",
+                        request_headers=[], response_headers=c["headers"], raw_body=None,
+                        body=c["body"], fetched_at=now_iso(), referer=response.url,
+                        role="listing", error=None)

@@ -1,0 +1,91 @@
+"""What a page or file says about itself: its title and whether it names a report, its date of
+publication, whether it is a soft delete, whether a "file" is the file it should be. Pure
+functions of a response."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from parsers.detect import sniff
+
+from .. import classify as C
+
+_DATE = re.compile(r"(19[89]\d|20[0-4]\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+_PUBDATE_META = ("//meta[@name='PubDate' or @name='pubdate' or @name='publishdate' "
+                 "or @name='firstpublishedtime' or @name='PubDateTime']/@content")
+# A refresh slower than this is a page's own reload, not a redirect.
+REFRESH_MAX_SECONDS = 10
+
+
+class PageTitle(NamedTuple):
+    title: str | None
+    kind: str                # 'report', 'other' or 'unknown' (classify.title_kind)
+
+
+def page_title(response, x: dict) -> PageTitle:
+    """The page's title and what it says. The article's own title (meta, the list's link text,
+    the article heading, <h1>) counts before <h2> and <title>, which often name the column."""
+    get = response.xpath
+    primary = [
+        get("//meta[@name='ArticleTitle' or @name='articletitle' or @name='title']/@content").get(),
+        x.get("title"),
+        " ".join(response.css(".article_title ::text, .article-title ::text, "
+                              ".xxgk_title ::text, .wzbt ::text").getall()) or None,
+        " ".join(get("//h1//text()").getall()) or None,
+    ]
+    secondary = [" ".join(get("//h2//text()").getall()[:3]) or None, get("//title/text()").get()]
+    primary = [C.clean(t) for t in primary if t and C.clean(t)]
+    secondary = [C.clean(t) for t in secondary if t and C.clean(t)]
+    kinds = [C.title_kind(t) for t in primary]
+    title = next((t for t, k in zip(primary, kinds) if k == "report"), None) or \
+        (primary[0] if primary else (secondary[-1] if secondary else None))
+    if "other" in kinds[:2] or (kinds and kinds[0] == "other"):
+        return PageTitle(title, "other")
+    if "report" in kinds:
+        return PageTitle(title, "report")
+    skinds = [C.title_kind(t) for t in secondary]
+    if "other" in skinds:
+        return PageTitle(title, "other")
+    if "report" in skinds:
+        return PageTitle(next(t for t, k in zip(secondary, skinds) if k == "report"), "report")
+    return PageTitle(title, "unknown")
+
+
+def published(response) -> str | None:
+    """The page's date of publication (ISO), from its meta or a 发布日期 line near the top."""
+    v = response.xpath(_PUBDATE_META).get()
+    if v:
+        m = _DATE.search(v)
+        if m:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    text = " ".join(response.xpath("//body//text()").getall()[:400])
+    m = re.search(r"(发布|成文|发文|公开)?(日期|时间)\s*[:：]?\s*" + _DATE.pattern, text)
+    if m:
+        return f"{m.group(3)}-{int(m.group(4)):02d}-{int(m.group(5)):02d}"
+    return None
+
+
+def refresh(response) -> tuple[float, str] | None:
+    """A meta refresh quick enough to be a redirect: (seconds, target as written)."""
+    found = C.meta_refresh(response.text)
+    return found if found is not None and found[0] <= REFRESH_MAX_SECONDS else None
+
+
+def is_soft_delete(response, target: str | None, x: dict) -> bool:
+    """A page that now only sends readers back: to itself, its column, a parent or the site's
+    home — or, for a report page with no text left, to a list."""
+    if not target or C.is_parent(target, response.url):
+        return True
+    if target.rstrip("/") == urlsplit(response.url)._replace(path="/", query="").geturl().rstrip("/"):
+        return True
+    if x.get("role") != "report" or C.looks_like_detail(target) or C.attachment_ext(target):
+        return False
+    empty = not "".join(response.xpath("//body//text()").getall()).strip()
+    return empty or C.looks_like_list(target)
+
+
+def sniff_format(body: bytes) -> str:
+    """The format of a body by its bytes (parsers.detect)."""
+    return sniff(body[:65536] if len(body) > 65536 else body)
