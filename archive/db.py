@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from . import queries
 from .search import bigrams
 from .views import VIEWS
 
@@ -42,6 +43,18 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """A connection someone else opened (Datasette's, say) as a Database for the functions of
+    :mod:`archive.queries`; nothing is changed on it."""
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+def read_only(path: str | Path) -> sqlite_utils.Database:
+    """An existing archive opened read-only, for the functions of :mod:`archive.queries`; it
+    reads while a crawl writes (WAL). Close it with ``.close()`` or use it as a context."""
+    return as_database(connect(path, readonly=True))
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive for writing."""
     db = sqlite_utils.Database(connect(path))
@@ -59,7 +72,7 @@ def _load_deadlines(db: sqlite_utils.Database) -> None:
     """The deadline rules are data (archive/deadlines.json), kept in step on every open."""
     rules = json.loads(DEADLINES.read_text(encoding="utf-8"))["rules"]
     rows = [(r["organ_type"], r["month"], r["day"], r.get("rule")) for r in rules]
-    current = set(db.execute("SELECT organ_type, month, day, rule FROM deadlines").fetchall())
+    current = {(r["organ_type"], r["month"], r["day"], r["rule"]) for r in queries.deadlines(db)}
     if current != set(rows):
         with db.conn:
             db.execute("BEGIN IMMEDIATE")

@@ -11,7 +11,8 @@ from archive_fixtures import REAL_PDFS, ROOT, seed_variant, write_variants, xxgk
 
 import parsers
 from archive.blobs import sha256_hex
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 
 
 def dump(data):
@@ -148,7 +149,8 @@ def test_killed_mid_crawl_resumes_with_valid_warc(tmp_path):
     script = f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 arc = Archive({str(data)!r})
 crawl = arc.begin_crawl("p", "s")
 print(crawl, flush=True)
