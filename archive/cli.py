@@ -1,16 +1,20 @@
-"""The ``xxgk`` command."""
+"""The archive's commands: ingest, reports, search, reparse, serve, crawls, diff, verify.
+
+They are registered into whichever click group runs them (the ``xxgk`` command of the crawler
+package) through the ``register_commands`` hook, as sqlite-utils and Datasette plugins add
+theirs: this module never imports who provides the group.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import click
+import pluggy
 
 import parsers
-from parsers.cli import parse_command
 from parsers.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
 from . import queries
@@ -21,14 +25,7 @@ from .paths import Layout
 from .store import Archive
 from .verify import verify
 
-
-@click.group()
-@click.version_option(package_name="xxgk-archive")
-def main():
-    """xxgk-archive: China's open-government-information annual reports, archived."""
-
-
-main.add_command(parse_command)
+hookimpl = pluggy.HookimplMarker("xxgk")
 
 data_option = click.option(
     "--data", "data", type=click.Path(file_okay=False), default=None,
@@ -48,7 +45,7 @@ def echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-@main.command("ingest")
+@click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @data_option
 @click.option("--url", help="The URL the file was downloaded from (one file only).")
@@ -93,7 +90,7 @@ REPORT_FIELDS = ["url", "aliases", "portal", "organ", "year", "template", "forma
                  "region", "level", "check_status", "n_cells", "parser_version", "parse_error"]
 
 
-@main.command("reports")
+@click.command("reports")
 @data_option
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per report.")
 @click.option("--year", type=int, help="Only reports on this year.")
@@ -111,7 +108,7 @@ def reports_command(data, as_json_, year, organ):
                                   "format", "url")))
 
 
-@main.command("search")
+@click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @data_option
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per report found.")
@@ -130,7 +127,7 @@ def search_command(query, data, as_json_, limit):
         click.echo(f"{len(rows)} report(s)", err=True)
 
 
-@main.command("reparse")
+@click.command("reparse")
 @data_option
 @click.option("--stale", "which", flag_value="stale", help="Only documents parsed by another "
               "parser version.")
@@ -167,7 +164,7 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
     click.echo(f"parser {parsers.__version__}: {summary}", err=True)
 
 
-@main.command("serve")
+@click.command("serve")
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
@@ -189,7 +186,7 @@ def serve_command(data, host, port, immutable, sql_time_limit):
     run(ds, host=host, port=port)
 
 
-@main.command("crawls")
+@click.command("crawls")
 @data_option
 @click.option("--json", "as_json_", is_flag=True)
 def crawls_command(data, as_json_):
@@ -203,7 +200,7 @@ def crawls_command(data, as_json_):
             click.echo("\t".join(str(v) for v in rec.values()))
 
 
-@main.command("diff")
+@click.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @data_option
@@ -240,7 +237,7 @@ def diff_command(old, new, data, portals, fmt):
     sys.exit(1 if any(d.has_news() for d in diffs) else 0)
 
 
-@main.command("verify")
+@click.command("verify")
 @data_option
 @click.option("--warc/--no-warc", default=True, help="Also read every WARC file, checking digests.")
 def verify_command(data, warc):
@@ -251,95 +248,11 @@ def verify_command(data, warc):
     sys.exit(1 if problems else 0)
 
 
-def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+COMMANDS = [ingest_command, reports_command, search_command, reparse_command, serve_command,
+            crawls_command, diff_command, verify_command]
 
 
-@main.command("nightly")
-@data_option
-@click.option("--portal", "portals", multiple=True,
-              help="Crawl this portal (repeatable; default: the config's list, else every "
-                   "registered portal except the demo ones).")
-@click.option("--demo", is_flag=True, help="Crawl the demo portals (the demo server must run).")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="TOML configuration (default: <data>/nightly.toml if it exists).")
-@click.option("--jobs", type=int, default=None, help="Portals crawled at once (default 1).")
-@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy setting for every crawl (repeatable).")
-def nightly_command(data, portals, demo, config, jobs, sets):
-    """Crawl, parse, diff, write the change report, send alerts.
-
-    Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
-    something changed (or a late report appeared), 2 at least one portal failed (the others
-    were still crawled and diffed), 3 the job could not start (bad configuration).
-    """
-    from . import nightly
-
-    _log_to_stderr()
-    settings = {}
-    for item in sets:
-        name, sep, value = item.partition("=")
-        if not sep:
-            click.echo(f"Error: -s {item}: expected NAME=VALUE", err=True)
-            sys.exit(3)
-        settings[name] = value
-    try:
-        result = nightly.run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
-                             settings=settings)
-    except nightly.ConfigError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(3)
-    for line in nightly.summary_lines(result):
-        click.echo(line)
-    click.echo(f"change report: {result.report}")
-    for e in result.alert_errors:
-        click.echo(f"alerts: {e}", err=True)
-    sys.exit(result.exit_code())
-
-
-@main.command("demo")
-@data_option
-@click.option("--port", default=0, show_default=True, help="Port of the demo portal (0: any free).")
-@click.option("--jobs", default=2, show_default=True, help="Demo portals crawled at once.")
-def demo_command(data, port, jobs):
-    """Crawl the bundled demo portal end to end: start it on 127.0.0.1, crawl its six sites
-    with the real spiders, parse, diff, and leave an archive for xxgk serve.
-
-    The demo's report files are built once under <data>/demo-site (LibreOffice; about a
-    minute) and reused. Politeness is off: the server is ours and local.
-    """
-    from crawler.demo import LOCAL_SETTINGS
-    from crawler.demo.server import serve
-    from crawler.demo.site import DemoSite
-
-    from . import nightly
-
-    _log_to_stderr()
-    layout = Layout(data).create()
-    click.echo(f"building the demo portal's files under {layout.root / 'demo-site'} …", err=True)
-    site = DemoSite(layout.root / "demo-site", seed=2024)
-    server, port = serve(site=site, port=port)
-    base = f"http://127.0.0.1:{port}"
-    click.echo(f"demo portal on {base}/", err=True)
-    try:
-        result = nightly.run([], data=layout.root, demo=True, jobs=jobs, settings=LOCAL_SETTINGS,
-                             env_extra={"XXGK_DEMO_URL": base})
-    finally:
-        server.stop()
-    with read_only(layout.db) as db:
-        s = queries.portal_summary(db, "demo-%")
-    for line in nightly.summary_lines(result):
-        click.echo(line)
-    truth = len({d["report_key"] for d in site.reports()})
-    click.echo(f"{s['reports']} reports archived ({truth} on the demo portal), "
-               f"{s['parsed'] or 0} parsed, {s['cells'] or 0} cells, {s['failing'] or 0} failing "
-               "their checks")
-    click.echo(f"change report: {result.report}")
-    click.echo(f"browse it: {sys.argv[0] if sys.argv[0].endswith('xxgk') else 'xxgk'} serve"
-               + (f" --data {data}" if data else "") + "  (then open http://127.0.0.1:8001/)")
-    sys.exit(2 if result.failed else 0)
-
-
-if __name__ == "__main__":
-    main()
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    for command in COMMANDS:
+        cli.add_command(command)

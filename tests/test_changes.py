@@ -45,7 +45,7 @@ def webhook():
 
 
 def xxgk(*args, env=None, timeout=900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -35,11 +35,12 @@ from pathlib import Path
 
 import apprise
 
-from . import queries
-from .changes import NEWS, as_json, crawl_pairs, diff_crawls, render_markdown
-from .db import read_only
-from .paths import Layout
-from .store import Archive
+from archive import queries
+from archive.changes import NEWS, as_json, crawl_pairs, diff_crawls, render_markdown
+from archive.db import read_only
+from archive.paths import Layout
+from archive.store import Archive
+from crawler import registry
 
 log = logging.getLogger("xxgk.nightly")
 
@@ -47,7 +48,7 @@ log = logging.getLogger("xxgk.nightly")
 ALERT_KINDS = (*NEWS, "late")
 DEFAULT_ALERTS = tuple(k for k in ALERT_KINDS if k != "errors")
 # The project root: scrapy finds scrapy.cfg (and so the spiders) from there.
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ConfigError(Exception):
@@ -118,8 +119,6 @@ def load_config(path: str | os.PathLike | None, layout: Layout) -> dict:
 
 
 def choose_portals(chosen: list[str], cfg: dict, demo: bool) -> list[str]:
-    from crawler import registry
-
     known = {p["id"]: p for p in registry.load()}
     names = list(chosen) or list(cfg.get("crawl", {}).get("portals", []))
     if demo and not names:
