@@ -174,7 +174,7 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
 def serve_command(data, host, port, immutable, sql_time_limit):
     """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard."""
     # Datasette takes most of a second to import: only this command pays for it.
-    from .serve import make_datasette, run
+    from .datasette_app import make_datasette, run
 
     try:
         ds = make_datasette(data, immutable=immutable,

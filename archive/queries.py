@@ -4,7 +4,7 @@
 The same functions serve the writer (on its own connection, inside its transactions), the
 command line and the jobs (on a read-only connection, :func:`archive.db.read_only`), the
 crawler (through its bridge) and Datasette (``await database.execute_fn(lambda conn:
-queries.report_page(as_database(conn), pk))``). Tables and columns: docs/archive.md.
+queries.report_page(as_database(conn), pk))``). Tables and columns: :mod:`archive.descriptions`.
 """
 
 from __future__ import annotations

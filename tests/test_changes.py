@@ -200,7 +200,7 @@ def test_late_report_is_flagged(nightly):
 
 @pytest_asyncio.fixture
 async def ds(nightly):
-    from archive.serve import make_datasette
+    from archive.datasette_app import make_datasette
 
     d = make_datasette(nightly["data"])
     await d.invoke_startup()
@@ -365,3 +365,20 @@ def test_render_nothing_changed():
     assert render_text([d]) == "# p: p-1 -> p-2\nno changes\n"
     assert "No changes." in render_markdown([d])
 
+
+def test_kinds_defined_once():
+    """Every kind of change is a Diff list, rendered, stored and given a Datasette page."""
+    import dataclasses
+
+    from archive.canned_queries import CANNED_QUERIES
+    from archive.changes import KINDS, Diff
+    from archive.changes.render import ORDER
+
+    names = [k.name for k in KINDS]
+    assert [f.name for f in dataclasses.fields(Diff)][3:] == names
+    assert sorted(ORDER) == sorted(names)
+    for k in KINDS:
+        page = CANNED_QUERIES[f"changes_{k.row}"]
+        assert page["title"] == k.page_title and f"kind = '{k.row}'" in page["sql"]
+    feed = CANNED_QUERIES["changes_feed"]["sql"]
+    assert all((f"'{k.row}'" in feed) == k.news for k in KINDS)

@@ -12,15 +12,32 @@ class Kind:
     row: str               # changes.kind
     news: bool             # a scheduler hears about it (a page-frame change is recorded only)
     heading: str           # the change report's section
+    short: str             # the feed's word for it
+    page_title: str        # its Datasette page (canned query changes_<row>)
+    page_description: str
+    page_columns: str      # the columns its page shows besides the common ones
 
 
 KINDS = (
-    Kind("added", "added", True, "新增 / New reports"),
-    Kind("removed", "removed", True, "消失 / Gone"),
-    Kind("revised", "revised", True, "原址修改 / Revised in place"),
-    Kind("chrome_only", "chrome_only", False, "仅页面框架变化 / Page frame only"),
-    Kind("moved", "moved", True, "换了地址 / Re-published under a new URL"),
-    Kind("errors", "error", True, "新的抓取错误 / New crawl errors"),
+    Kind("added", "added", True, "新增 / New reports", "新增",
+         "新增的年报 / New reports", "Reports first listed in the later crawl.",
+         "new_sha256,"),
+    Kind("removed", "removed", True, "消失 / Gone", "消失",
+         "消失的年报 / Reports gone",
+         "404, 410, soft-deleted, or in no list any more; old_sha256 is the last copy.",
+         "reason AS 原因, old_sha256,"),
+    Kind("revised", "revised", True, "原址修改 / Revised in place", "修改",
+         "原址修改的年报 / Revised in place", "Same URL, new bytes, with changed cells or text.",
+         "document_url, n_cells AS 变化单元格, cells, old_sha256, new_sha256,"),
+    Kind("chrome_only", "chrome_only", False, "仅页面框架变化 / Page frame only", "框架",
+         "仅页面框架变化 / Page frame only",
+         "New bytes, but only dates, counters or widgets changed.", "document_url,"),
+    Kind("moved", "moved", True, "换了地址 / Re-published under a new URL", "换址",
+         "换了地址的年报 / Re-published under a new URL", "The same report at a new URL.",
+         "old_url,"),
+    Kind("errors", "error", True, "新的抓取错误 / New crawl errors", "错误",
+         "新的抓取错误 / New crawl errors", "Fetches that fail now and did not before.",
+         "reason AS 错误,"),
 )
 KIND_NAMES = tuple(k.name for k in KINDS)
 NEWS = tuple(k.name for k in KINDS if k.news)
