@@ -1,4 +1,9 @@
-"""The ``xxgk`` command."""
+"""The archive's commands: ingest, reports, search, reparse, serve, crawls, diff, verify.
+
+They are registered into whichever click group runs them (the ``xxgk`` command of the crawler
+package) through the ``register_commands`` hook, as sqlite-utils and Datasette plugins add
+theirs: this module never imports who provides the group.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +12,54 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import click
+import pluggy
 
-from parsers.cli import parse_command
+import parsers
 from parsers.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
+from . import queries
+from .changes import DiffError, as_json, diff_crawls, render_markdown, render_text
+from .db import read_only
+from .ingest import ingest_file, iter_files
 from .paths import Layout
+from .store import Archive
+from .verify import verify
 
-
-@click.group()
-@click.version_option(package_name="xxgk-archive")
-def main():
-    """xxgk-archive: China's open-government-information annual reports, archived."""
-
-
-main.add_command(parse_command)
+hookimpl = pluggy.HookimplMarker("xxgk")
 
 data_option = click.option(
     "--data", "data", type=click.Path(file_okay=False), default=None,
     help="Data directory (default: $XXGK_DATA, else ./data).")
 
 
-def _read_db(data):
-    """A read-only connection to an existing archive, or a clean exit."""
-    from .db import connect
+def read_archive(data):
+    """A read-only Database on an existing archive (for :mod:`archive.queries`), or a clean
+    exit."""
     layout = Layout(data)
     if not layout.db.exists():
         raise click.ClickException(f"no archive at {layout.db}")
-    return connect(layout.db, readonly=True)
+    return read_only(layout.db)
 
 
-def _echo_json(obj) -> None:
+def echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-@main.command("ingest")
+@click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @data_option
 @click.option("--url", help="The URL the file was downloaded from (one file only).")
 @click.option("--portal", help="The portal it came from.")
 @click.option("--no-parse", is_flag=True, help="Store only; parse later with xxgk reparse.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
+@click.option("--json", "as_json_", is_flag=True, help="One JSON object per file.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
-def ingest_command(paths, data, url, portal, no_parse, as_json, timeout):
+def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
     """Add files downloaded by hand (no crawl) to the archive.
 
     Provenance: --url/--portal, else a sidecar FILE.json (url, fetched_at, portal, title,
     published, referer, link_text, report_url, aliases), else none. Directories are walked.
     Ingesting the same bytes again changes nothing.
     """
-    from .ingest import ingest_file, iter_files
-    from .store import Archive
-
     files = list(iter_files(paths))
     if url and len(files) != 1:
         raise click.UsageError("--url names the source of one file; use sidecars for several")
@@ -71,8 +73,8 @@ def ingest_command(paths, data, url, portal, no_parse, as_json, timeout):
                 click.echo(f"xxgk ingest: {path}: error: {exc}", err=True)
                 continue
             counts[res["status"]] += 1
-            if as_json:
-                _echo_json(res)
+            if as_json_:
+                echo_json(res)
             else:
                 p = res["parse"]
                 parsed = (f" parse={p['status']} {p.get('organ') or '?'} {p.get('year') or '?'}"
@@ -88,57 +90,44 @@ REPORT_FIELDS = ["url", "aliases", "portal", "organ", "year", "template", "forma
                  "region", "level", "check_status", "n_cells", "parser_version", "parse_error"]
 
 
-@main.command("reports")
+@click.command("reports")
 @data_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per report.")
+@click.option("--json", "as_json_", is_flag=True, help="One JSON object per report.")
 @click.option("--year", type=int, help="Only reports on this year.")
 @click.option("--organ", help="Only organs whose name contains this.")
-def reports_command(data, as_json, year, organ):
+def reports_command(data, as_json_, year, organ):
     """List the archived reports."""
-    conn = _read_db(data)
-    sql = ("SELECT r.*, (SELECT json_group_array(url) FROM report_aliases a "
-           "WHERE a.report_id = r.id) AS aliases FROM reports r WHERE 1")
-    params = []
-    if year is not None:
-        sql += " AND year = ?"
-        params.append(year)
-    if organ:
-        sql += " AND organ LIKE ?"
-        params.append(f"%{organ}%")
-    cur = conn.execute(sql + " ORDER BY r.id", params)
-    names = [d[0] for d in cur.description]
-    for row in cur:
-        rec = dict(zip(names, row))
-        rec["aliases"] = json.loads(rec["aliases"])
-        if as_json:
-            _echo_json({k: rec[k] for k in REPORT_FIELDS})
+    with read_archive(data) as db:
+        rows = queries.reports(db, year=year, organ=organ)
+    for rec in rows:
+        if as_json_:
+            echo_json({k: rec[k] for k in REPORT_FIELDS})
         else:
             click.echo("\t".join(str(rec[k] if rec[k] is not None else "-") for k in
                                  ("year", "organ", "template", "parse_status", "check_status",
                                   "format", "url")))
 
 
-@main.command("search")
+@click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @data_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per report found.")
+@click.option("--json", "as_json_", is_flag=True, help="One JSON object per report found.")
 @click.option("--limit", default=100, show_default=True)
-def search_command(query, data, as_json, limit):
+def search_command(query, data, as_json_, limit):
     """Full-text search: reports containing every term (any length, 公开 and 复议 included)."""
-    from .search import search
-
-    rows = search(_read_db(data), " ".join(query), limit=limit)
+    with read_archive(data) as db:
+        rows = queries.search(db, " ".join(query), limit=limit)
     for r in rows:
-        if as_json:
-            _echo_json({k: r[k] for k in ("url", "organ", "year", "snippet", "report_id",
-                                          "sha256", "region")})
+        if as_json_:
+            echo_json({k: r[k] for k in ("url", "organ", "year", "snippet", "report_id",
+                                         "sha256", "region")})
         else:
             click.echo(f"{r['year'] or '?'}\t{r['organ'] or '?'}\t{r['url']}\n    {r['snippet']}")
-    if not as_json:
+    if not as_json_:
         click.echo(f"{len(rows)} report(s)", err=True)
 
 
-@main.command("reparse")
+@click.command("reparse")
 @data_option
 @click.option("--stale", "which", flag_value="stale", help="Only documents parsed by another "
               "parser version.")
@@ -149,16 +138,12 @@ def search_command(query, data, as_json, limit):
 @click.option("--sha256", "shas", multiple=True, help="Only this document (repeatable).")
 @click.option("--jobs", default=1, show_default=True, help="Documents parsed at once.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
-def reparse_command(data, which, shas, jobs, timeout, as_json):
+@click.option("--json", "as_json_", is_flag=True, help="One JSON object per document.")
+def reparse_command(data, which, shas, jobs, timeout, as_json_):
     """Run the current parsers again over the stored raw files.
 
     Every cell, check, warning and text row records the parser version that produced it.
     """
-    import parsers
-
-    from .store import Archive
-
     with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
         todo = list(shas) or arc.documents_to_parse(which)
         counts: dict[str, int] = {}
@@ -169,8 +154,8 @@ def reparse_command(data, which, shas, jobs, timeout, as_json):
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             for sha, res in pool.map(one, todo):
                 counts[res["status"]] = counts.get(res["status"], 0) + 1
-                if as_json:
-                    _echo_json({"sha256": sha, "parser_version": parsers.__version__, **res})
+                if as_json_:
+                    echo_json({"sha256": sha, "parser_version": parsers.__version__, **res})
                 else:
                     click.echo(f"{res['status']:8} {sha[:12]} {res.get('organ') or '?'} "
                                f"{res.get('year') or '?'} cells={res['cells']}"
@@ -179,7 +164,7 @@ def reparse_command(data, which, shas, jobs, timeout, as_json):
     click.echo(f"parser {parsers.__version__}: {summary}", err=True)
 
 
-@main.command("serve")
+@click.command("serve")
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
@@ -188,7 +173,8 @@ def reparse_command(data, which, shas, jobs, timeout, as_json):
 @click.option("--sql-time-limit", default=10_000, show_default=True, help="Milliseconds per query.")
 def serve_command(data, host, port, immutable, sql_time_limit):
     """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard."""
-    from .serve import make_datasette, run
+    # Datasette takes most of a second to import: only this command pays for it.
+    from .datasette_app import make_datasette, run
 
     try:
         ds = make_datasette(data, immutable=immutable,
@@ -200,25 +186,21 @@ def serve_command(data, host, port, immutable, sql_time_limit):
     run(ds, host=host, port=port)
 
 
-@main.command("crawls")
+@click.command("crawls")
 @data_option
-@click.option("--json", "as_json", is_flag=True)
-def crawls_command(data, as_json):
+@click.option("--json", "as_json_", is_flag=True)
+def crawls_command(data, as_json_):
     """List crawls, newest first, with their fetch counts."""
-    conn = _read_db(data)
-    cur = conn.execute("SELECT c.id, c.portal, c.status, c.started_at, c.ended_at, c.resumed, "
-                       "(SELECT count(*) FROM fetches f WHERE f.crawl_id = c.id) AS fetches "
-                       "FROM crawls c ORDER BY c.started_at DESC")
-    names = [d[0] for d in cur.description]
-    for row in cur:
-        rec = dict(zip(names, row))
-        if as_json:
-            _echo_json(rec)
+    with read_archive(data) as db:
+        rows = queries.crawls(db)
+    for rec in rows:
+        if as_json_:
+            echo_json(rec)
         else:
-            click.echo("\t".join(str(rec[k]) for k in names))
+            click.echo("\t".join(str(v) for v in rec.values()))
 
 
-@main.command("diff")
+@click.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @data_option
@@ -236,16 +218,13 @@ def diff_command(old, new, data, portals, fmt):
     Exit status: 0 nothing changed (page-frame-only changes do not count), 1 something changed,
     2 the crawls could not be compared.
     """
-    from .changes import DiffError, as_json, render_markdown, render_text
-    from .store import Archive
-
     layout = Layout(data)
     if not layout.db.exists():
         click.echo(f"Error: no archive at {layout.db}", err=True)
         sys.exit(2)
     try:
         with Archive(data) as arc:
-            diffs = arc.diff(old, new, list(portals) or None)
+            diffs = diff_crawls(arc, old, new, list(portals) or None)
     except DiffError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -258,111 +237,22 @@ def diff_command(old, new, data, portals, fmt):
     sys.exit(1 if any(d.has_news() for d in diffs) else 0)
 
 
-@main.command("nightly")
-@data_option
-@click.option("--portal", "portals", multiple=True,
-              help="Crawl this portal (repeatable; default: the config's list, else every "
-                   "registered portal except the demo ones).")
-@click.option("--demo", is_flag=True, help="Crawl the demo portals (the demo server must run).")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="TOML configuration (default: <data>/nightly.toml if it exists).")
-@click.option("--jobs", type=int, default=None, help="Portals crawled at once (default 1).")
-@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy setting for every crawl (repeatable).")
-def nightly_command(data, portals, demo, config, jobs, sets):
-    """Crawl, parse, diff, write the change report, send alerts.
-
-    Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
-    something changed (or a late report appeared), 2 at least one portal failed (the others
-    were still crawled and diffed), 3 the job could not start (bad configuration).
-    """
-    import logging
-
-    from .nightly import ConfigError, run, summary_lines
-
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = {}
-    for item in sets:
-        name, sep, value = item.partition("=")
-        if not sep:
-            click.echo(f"Error: -s {item}: expected NAME=VALUE", err=True)
-            sys.exit(3)
-        settings[name] = value
-    try:
-        result = run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
-                     settings=settings)
-    except ConfigError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(3)
-    for line in summary_lines(result):
-        click.echo(line)
-    click.echo(f"change report: {result.report}")
-    for e in result.alert_errors:
-        click.echo(f"alerts: {e}", err=True)
-    sys.exit(result.exit_code())
-
-
-@main.command("demo")
-@data_option
-@click.option("--port", default=0, show_default=True, help="Port of the demo portal (0: any free).")
-@click.option("--jobs", default=2, show_default=True, help="Demo portals crawled at once.")
-def demo_command(data, port, jobs):
-    """Crawl the bundled demo portal end to end: start it on 127.0.0.1, crawl its six sites
-    with the real spiders, parse, diff, and leave an archive for xxgk serve.
-
-    The demo's report files are built once under <data>/demo-site (LibreOffice; about a
-    minute) and reused. Politeness is off: the server is ours and local.
-    """
-    import logging
-
-    from crawler.demo import LOCAL_SETTINGS
-    from crawler.demo.server import serve
-    from crawler.demo.site import DemoSite
-
-    from .nightly import run, summary_lines
-
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    layout = Layout(data).create()
-    click.echo(f"building the demo portal's files under {layout.root / 'demo-site'} …", err=True)
-    site = DemoSite(layout.root / "demo-site", seed=2024)
-    server, port = serve(site=site, port=port)
-    base = f"http://127.0.0.1:{port}"
-    click.echo(f"demo portal on {base}/", err=True)
-    try:
-        result = run([], data=layout.root, demo=True, jobs=jobs, settings=LOCAL_SETTINGS,
-                     env_extra={"XXGK_DEMO_URL": base})
-    finally:
-        server.stop()
-    for line in summary_lines(result):
-        click.echo(line)
-    conn = _read_db(layout.root)
-    n, parsed, cells, failing = conn.execute(
-        "SELECT count(*), sum(parse_status IN ('ok', 'warnings')), sum(coalesce(n_cells, 0)), "
-        "sum(check_status = 'fail') FROM reports WHERE portal LIKE 'demo-%'").fetchone()
-    conn.close()
-    truth = len({d["report_key"] for d in site.reports()})
-    click.echo(f"{n} reports archived ({truth} on the demo portal), {parsed or 0} parsed, "
-               f"{cells or 0} cells, {failing or 0} failing their checks")
-    click.echo(f"change report: {result.report}")
-    click.echo(f"browse it: {sys.argv[0] if sys.argv[0].endswith('xxgk') else 'xxgk'} serve"
-               + (f" --data {data}" if data else "") + "  (then open http://127.0.0.1:8001/)")
-    sys.exit(2 if result.failed else 0)
-
-
-@main.command("verify")
+@click.command("verify")
 @data_option
 @click.option("--warc/--no-warc", default=True, help="Also read every WARC file, checking digests.")
 def verify_command(data, warc):
     """Check the archive: SQLite integrity, every blob against its SHA-256, WARC digests."""
-    from .verify import verify
-
     problems = verify(Layout(data), check_warc=warc, echo=lambda m: click.echo(m, err=True))
     for p in problems:
         click.echo(p)
     sys.exit(1 if problems else 0)
 
 
-if __name__ == "__main__":
-    main()
+COMMANDS = [ingest_command, reports_command, search_command, reparse_command, serve_command,
+            crawls_command, diff_command, verify_command]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    for command in COMMANDS:
+        cli.add_command(command)

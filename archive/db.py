@@ -1,8 +1,9 @@
 """The SQLite archive: connection settings, the schema (as sqlite-utils migrations) and the views.
 
-Every table is described, in Chinese and English, in :mod:`archive.metadata` and docs/archive.md.
-New tables come as new migrations appended to :data:`migrations` (never edit an applied one), so
-an archive made by an older version is upgraded in place when it is opened for writing.
+What every table and column holds is said once, in :mod:`archive.descriptions` (Datasette shows
+it; docs/archive.md is generated from it); comments here say only why. New tables come as new
+migrations appended to :data:`migrations` (never edit an applied one), so an archive made by an
+older version is upgraded in place when it is opened for writing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from . import queries
 from .search import bigrams
 from .views import VIEWS
 
@@ -42,6 +44,18 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """A connection someone else opened (Datasette's, say) as a Database for the functions of
+    :mod:`archive.queries`; nothing is changed on it."""
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+def read_only(path: str | Path) -> sqlite_utils.Database:
+    """An existing archive opened read-only, for the functions of :mod:`archive.queries`; it
+    reads while a crawl writes (WAL). Close it with ``.close()`` or use it as a context."""
+    return as_database(connect(path, readonly=True))
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive for writing."""
     db = sqlite_utils.Database(connect(path))
@@ -59,7 +73,7 @@ def _load_deadlines(db: sqlite_utils.Database) -> None:
     """The deadline rules are data (archive/deadlines.json), kept in step on every open."""
     rules = json.loads(DEADLINES.read_text(encoding="utf-8"))["rules"]
     rows = [(r["organ_type"], r["month"], r["day"], r.get("rule")) for r in rules]
-    current = set(db.execute("SELECT organ_type, month, day, rule FROM deadlines").fetchall())
+    current = {(r["organ_type"], r["month"], r["day"], r["rule"]) for r in queries.deadlines(db)}
     if current != set(rows):
         with db.conn:
             db.execute("BEGIN IMMEDIATE")
@@ -78,21 +92,19 @@ def _changes(db: sqlite_utils.Database) -> None:
 
 
 SCHEMA = """
--- One row per crawl of one portal; a crawl killed before it ended stays 'running' and is resumed.
 CREATE TABLE crawls (
-    id TEXT PRIMARY KEY,                 -- '<portal>-<YYYYmmddTHHMMSSZ>'
+    id TEXT PRIMARY KEY,
     portal TEXT NOT NULL,
     spider TEXT,
-    started_at TEXT NOT NULL,            -- ISO 8601 UTC
+    started_at TEXT NOT NULL,
     ended_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',   -- running | finished | failed | cancelled
-    resumed INTEGER NOT NULL DEFAULT 0,  -- how many times it was picked up again after a kill
-    stats TEXT,                          -- JSON object given by the crawler at the end
-    software TEXT                        -- xxgk-archive and parsers versions
+    status TEXT NOT NULL DEFAULT 'running',
+    resumed INTEGER NOT NULL DEFAULT 0,
+    stats TEXT,
+    software TEXT
 );
 CREATE INDEX crawls_portal ON crawls (portal, started_at);
 
--- Optional facts about a portal that the crawler (or a person) knows; fills reports.region etc.
 CREATE TABLE portals (
     portal TEXT PRIMARY KEY,
     name TEXT,
@@ -102,69 +114,67 @@ CREATE TABLE portals (
     level TEXT
 );
 
--- One row per distinct body (SHA-256 of the decoded bytes). The bytes are in blobs/.
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL UNIQUE,
     size INTEGER NOT NULL,
-    format TEXT,                         -- parsers.detect.sniff: pdf, html, docx, ...
+    format TEXT,
     first_seen TEXT NOT NULL,
-    blob TEXT NOT NULL,                  -- path relative to the data directory
-    parse_status TEXT,                   -- NULL (not a report) | pending | ok | warnings | error
+    blob TEXT NOT NULL,
+    parse_status TEXT,
     parse_error TEXT,
-    parser_version TEXT,                 -- parsers.__version__ of the last parse
+    parser_version TEXT,
     parsed_at TEXT,
     organ TEXT,
     year INTEGER,
-    template TEXT,                       -- 2019 | 2021 | pre2019
+    template TEXT,
     title TEXT,
     n_cells INTEGER,
     n_warnings INTEGER,
-    check_status TEXT,                   -- fail | pass | skipped | none
+    check_status TEXT,
     pages INTEGER
 );
 CREATE INDEX documents_parse ON documents (parse_status, parser_version);
 
--- One row per HTTP exchange (or per file ingested by hand), failed ones included.
 CREATE TABLE fetches (
     id INTEGER PRIMARY KEY,
     crawl_id TEXT REFERENCES crawls (id),
-    source TEXT NOT NULL DEFAULT 'crawl',     -- crawl | ingest
+    source TEXT NOT NULL DEFAULT 'crawl',
     portal TEXT,
-    url TEXT,                            -- as requested; NULL for a file ingested without one
+    url TEXT,
     method TEXT,
-    form TEXT,                           -- POST data: JSON object, or the raw body as text
+    form TEXT,
     final_url TEXT,
-    redirects TEXT,                      -- JSON list of URLs, in order
+    redirects TEXT,
     status INTEGER,
     reason TEXT,
     http_version TEXT,
-    request_headers TEXT,                -- JSON [[name, value], ...] as sent
-    response_headers TEXT,               -- JSON [[name, value], ...] as received
+    request_headers TEXT,
+    response_headers TEXT,
     etag TEXT,
     last_modified TEXT,
     fetched_at TEXT NOT NULL,
-    referer TEXT,                        -- the page whose link led here
-    link_text TEXT,                      -- the text of that link
-    role TEXT,                           -- listing | page | report | attachment | challenge
+    referer TEXT,
+    link_text TEXT,
+    role TEXT,
     report_url TEXT,
     title TEXT,
     published TEXT,
     ip_address TEXT,
     document_id INTEGER REFERENCES documents (id),
     sha256 TEXT,
-    size INTEGER,                        -- decoded body
-    raw_size INTEGER,                    -- body as sent (before Content-Encoding is undone)
+    size INTEGER,
+    raw_size INTEGER,
     format TEXT,
-    unchanged INTEGER,                   -- 1: same body as the last 2xx fetch of this URL, or 304
+    unchanged INTEGER,
     revisit_of INTEGER REFERENCES fetches (id),
-    payload_digest TEXT,                 -- WARC-Payload-Digest of the body as sent
-    warc_file TEXT,                      -- relative to the data directory
+    payload_digest TEXT,
+    warc_file TEXT,
     warc_offset INTEGER,
     warc_length INTEGER,
     warc_record_id TEXT,
-    warc_type TEXT,                      -- response | revisit
-    local_path TEXT,                     -- ingest: the file as given on the command line
+    warc_type TEXT,
+    local_path TEXT,
     error TEXT
 );
 CREATE INDEX fetches_crawl_url ON fetches (crawl_id, url);
@@ -172,7 +182,6 @@ CREATE INDEX fetches_url ON fetches (url, fetched_at);
 CREATE INDEX fetches_document ON fetches (document_id);
 CREATE INDEX fetches_digest ON fetches (payload_digest);
 
--- One row per report, identified by its canonical URL (or urn:sha256:... for a file with none).
 CREATE TABLE reports (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -184,9 +193,9 @@ CREATE TABLE reports (
     template TEXT,
     province TEXT,
     region TEXT,
-    level TEXT,                          -- 省级 | 市级 | 县级 | 乡级 | 国家级
-    organ_type TEXT,                     -- 政府 | 部门
-    document_id INTEGER REFERENCES documents (id),   -- the best document: the cells come from it
+    level TEXT,
+    organ_type TEXT,
+    document_id INTEGER REFERENCES documents (id),
     sha256 TEXT,
     format TEXT,
     parse_status TEXT,
@@ -199,41 +208,38 @@ CREATE TABLE reports (
     last_seen TEXT,
     -- Headline numbers (总计 column) of the best document, copied so that totals over 100,000
     -- reports read one row each instead of their 200 cells. cells stays the source of truth.
-    requests_new NUMERIC,                -- 本年新收政府信息公开申请数量
-    requests_carried_in NUMERIC,         -- 上年结转政府信息公开申请数量
-    granted NUMERIC,                     -- 予以公开
-    partial NUMERIC,                     -- 部分公开
-    results_total NUMERIC,               -- 办理结果总计
-    carried_out NUMERIC,                 -- 结转下年度继续办理
-    reviews NUMERIC,                     -- 行政复议 总计
-    suits_direct NUMERIC,                -- 行政诉讼·未经复议直接起诉 总计
-    suits_after_review NUMERIC           -- 行政诉讼·复议后起诉 总计
+    requests_new NUMERIC,
+    requests_carried_in NUMERIC,
+    granted NUMERIC,
+    partial NUMERIC,
+    results_total NUMERIC,
+    carried_out NUMERIC,
+    reviews NUMERIC,
+    suits_direct NUMERIC,
+    suits_after_review NUMERIC
 );
 CREATE INDEX reports_organ_year ON reports (organ, year);
 CREATE INDEX reports_year ON reports (year);
 CREATE INDEX reports_region ON reports (region, year);
 CREATE INDEX reports_document ON reports (document_id);
 
--- Every other URL under which a report was seen.
 CREATE TABLE report_aliases (
     url TEXT PRIMARY KEY,
     report_id INTEGER NOT NULL REFERENCES reports (id)
 );
 CREATE INDEX report_aliases_report ON report_aliases (report_id);
 
--- Which documents make up a report (its page, its attachments) and every version of each.
 CREATE TABLE report_documents (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     document_id INTEGER NOT NULL REFERENCES documents (id),
-    url TEXT NOT NULL DEFAULT '',        -- where this document was fetched
-    role TEXT,                           -- report | attachment
+    url TEXT NOT NULL DEFAULT '',
+    role TEXT,
     first_seen TEXT,
     last_seen TEXT,
     PRIMARY KEY (report_id, document_id, url)
 );
 CREATE INDEX report_documents_document ON report_documents (document_id);
 
--- The template cells of a document, long form (SCHEMA.md keys and their Chinese labels).
 CREATE TABLE cells (
     document_id INTEGER NOT NULL REFERENCES documents (id),
     "table" TEXT NOT NULL,
@@ -252,7 +258,7 @@ CREATE TABLE checks (
     "check" TEXT NOT NULL,
     "row" TEXT,
     col TEXT,
-    status TEXT NOT NULL,                -- pass | fail | skipped
+    status TEXT NOT NULL,
     detail TEXT,
     parser_version TEXT
 );
@@ -266,7 +272,7 @@ CREATE TABLE warnings (
 );
 CREATE INDEX warnings_document ON warnings (document_id);
 
--- The text the parser read from each document; searched through texts_fts (see archive.search).
+-- Searched through texts_fts and texts_bigram, kept in step by triggers (archive/search.py).
 CREATE TABLE texts (
     document_id INTEGER PRIMARY KEY REFERENCES documents (id),
     content TEXT NOT NULL,
@@ -302,31 +308,29 @@ END;
 """
 
 CHANGES_SCHEMA = """
--- 'recheck': fetched only because the archive knew the URL (no list of this crawl linked it).
 ALTER TABLE fetches ADD COLUMN found_by TEXT;
 
--- What changed between two crawls of one portal (archive.changes); one row per change.
 CREATE TABLE changes (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,                  -- added | removed | revised | chrome_only | moved | error
+    kind TEXT NOT NULL,
     portal TEXT,
     old_crawl TEXT REFERENCES crawls (id),
     new_crawl TEXT NOT NULL REFERENCES crawls (id),
     report_id INTEGER REFERENCES reports (id),
-    url TEXT,                            -- the report's canonical URL (the failing URL for errors)
-    document_url TEXT,                   -- revised / chrome_only: the file that changed
-    old_url TEXT,                        -- moved: where it was before
+    url TEXT,
+    document_url TEXT,
+    old_url TEXT,
     old_document_id INTEGER REFERENCES documents (id),
     new_document_id INTEGER REFERENCES documents (id),
     old_sha256 TEXT,
     new_sha256 TEXT,
-    reason TEXT,                         -- removed: 404 | 410 | soft_deleted | unlisted; error: the error
+    reason TEXT,
     organ TEXT,
     year INTEGER,
     title TEXT,
-    n_cells INTEGER,                     -- revised: how many cells changed
-    cells TEXT,                          -- revised: JSON [{table, row, col, old, new}, ...]
-    text_diff TEXT,                      -- revised: unified diff of the report's text
+    n_cells INTEGER,
+    cells TEXT,
+    text_diff TEXT,
     detected_at TEXT NOT NULL
 );
 CREATE INDEX changes_new_crawl ON changes (new_crawl, kind);
@@ -337,9 +341,9 @@ CREATE INDEX fetches_crawl_role ON fetches (crawl_id, role);
 -- When each kind of organ must publish its report for year Y (Regulations art. 49), as
 -- month and day of year Y+1. Filled from archive/deadlines.json whenever the archive opens.
 CREATE TABLE deadlines (
-    organ_type TEXT PRIMARY KEY,         -- 部门 | 政府 (as reports.organ_type)
+    organ_type TEXT PRIMARY KEY,
     month INTEGER NOT NULL,
     day INTEGER NOT NULL,
-    rule TEXT                            -- where the rule comes from
+    rule TEXT
 );
 """

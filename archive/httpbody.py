@@ -35,6 +35,14 @@ def wire_headers(headers) -> list[tuple[str, str]]:
     return out
 
 
+def header_value(headers, name: str) -> str | None:
+    """The first value of header ``name`` (lower case) in wire-string pairs."""
+    for k, v in headers:
+        if k.lower() == name:
+            return v
+    return None
+
+
 def display_headers(headers) -> list[list[str]]:
     """Wire strings made readable: UTF-8 where the bytes are UTF-8 (GBK stays latin-1 text)."""
     out = []

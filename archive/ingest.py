@@ -15,8 +15,10 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+from . import queries
 from .blobs import sha256_hex
-from .store import Archive, FetchRecord
+from .fetches import FetchRecord
+from .store import Archive
 
 SIDECAR_KEYS = ("url", "fetched_at", "portal", "title", "published", "referer", "link_text",
                 "report_url", "aliases", "role", "final_url", "status", "headers")
@@ -55,15 +57,9 @@ def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | 
     url = url or meta.get("url")
     portal = portal or meta.get("portal")
     sha = sha256_hex(data)
-    with arc._lock:
-        # Already here, and this run says nothing new about where it came from: nothing to add.
-        seen = arc.conn.execute(
-            "SELECT 1 FROM fetches f WHERE f.sha256 = :sha AND (:url IS NULL OR f.url = :url) "
-            "AND (:portal IS NULL OR f.portal = :portal) AND EXISTS (SELECT 1 FROM "
-            "report_documents rd WHERE rd.document_id = f.document_id)",
-            {"sha": sha, "url": url, "portal": portal}).fetchone()
     status = "unchanged"
-    if not seen:
+    # Already here, and this run says nothing new about where it came from: nothing to add.
+    if not arc.read(queries.ingested_already, sha, url, portal):
         arc.record_fetch(FetchRecord(
             None, portal, url, method=None, final_url=meta.get("final_url"),
             status=meta.get("status"), response_headers=meta.get("headers") or [], body=data,
@@ -74,9 +70,7 @@ def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | 
             source="ingest", local_path=str(path))
         status = "added"
     result = {"file": str(path), "sha256": sha, "status": status, "parse": None}
-    with arc._lock:
-        pending = arc.conn.execute("SELECT parse_status FROM documents WHERE sha256 = ?",
-                                   (sha,)).fetchone()
-    if parse and pending and pending[0] == "pending":
+    doc = arc.read(queries.document, sha)
+    if parse and doc and doc["parse_status"] == "pending":
         result["parse"] = arc.parse_document(sha)
     return result

@@ -12,14 +12,13 @@ nothing, and in ``年度报告 复议`` the short term is silently dropped (rese
   indexes only ever *narrow*, they never decide.
 
 The whole thing is one SQL statement, so Datasette runs the very same query as ``xxgk search``
-(a canned query needs no plugin), and a result is one row per report with a snippet around the
-first term.
+(a canned query needs no plugin; :func:`archive.queries.search` runs it for the command line), and
+a result is one row per report with a snippet around the first term.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 
 # The CJK ranges indexed as pairs; the SQL below tests the same ranges with unicode().
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
@@ -92,12 +91,3 @@ CANNED_SEARCH_SQL = _BODY.strip()
 
 def terms(query: str) -> list[str]:
     return query.replace("\u3000", " ").split()
-
-
-def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
-    """Reports whose text contains every term of ``query``; best match per report."""
-    if not terms(query):
-        return []
-    cur = conn.execute(SEARCH_SQL, {"q": query, "limit": limit})
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from warcio.archiveiterator import ArchiveIterator
 
+from . import queries
 from .blobs import BlobStore
-from .db import connect
+from .db import read_only
 from .paths import Layout
 
 
 def verify(layout: Layout, check_warc: bool = True, echo=print) -> list[str]:
-    problems: list[str] = []
     if not layout.db.exists():
         return [f"no archive at {layout.db}"]
-    conn = connect(layout.db, readonly=True)
-    result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    with read_only(layout.db) as db:
+        return _check_db(db, layout, check_warc, echo)
+
+
+def _check_db(db, layout: Layout, check_warc: bool, echo) -> list[str]:
+    problems: list[str] = []
+    result = db.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         problems.append(f"sqlite: {result}")
-    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    fk = db.execute("PRAGMA foreign_key_check").fetchall()
     if fk:
         problems.append(f"sqlite: {len(fk)} rows break a foreign key")
     blobs = BlobStore(layout)
     n = 0
-    for (sha,) in conn.execute("SELECT sha256 FROM documents"):
+    for sha in queries.document_shas(db):
         n += 1
         if not blobs.has(sha):
             problems.append(f"blob missing: {sha}")
@@ -44,7 +49,7 @@ def verify(layout: Layout, check_warc: bool = True, echo=print) -> list[str]:
             except Exception as exc:  # noqa: BLE001 - any unreadable file is a finding
                 problems.append(f"{path}: unreadable: {exc}")
         echo(f"{records} WARC records in {len(files)} files checked")
-        for (f,) in conn.execute("SELECT DISTINCT warc_file FROM fetches WHERE warc_file IS NOT NULL"):
+        for f in queries.warc_files(db):
             if not (layout.root / f).is_file():
                 problems.append(f"WARC file missing: {f}")
     return problems

@@ -16,13 +16,15 @@ import socket
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from importlib.metadata import version
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from .fetches import Exchange, reason_phrase
+from .httpbody import header_value
 from .paths import Layout
 
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -61,16 +63,6 @@ def _serialize(builder: _Writer, record) -> bytes:
     return comp.compress(buf.getvalue()) + comp.flush()
 
 
-def warc_date(iso: str) -> str:
-    """An ISO 8601 time as a WARC/1.1 date (UTC, 'Z')."""
-    dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    dt = dt.astimezone(timezone.utc)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if dt.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return dt.strftime(fmt)
-
-
 def _fields(pairs) -> bytes:
     out = []
     for name, value in pairs:
@@ -88,6 +80,19 @@ class Builder:
     def __init__(self):
         self.w = _Writer(io.BytesIO(), gzip=False, warc_version="1.1")
 
+    @staticmethod
+    def _headers(date: str, ip: str | None = None, concurrent_to: str | None = None, **more):
+        h = {"WARC-Date": date, **more}
+        if ip:
+            h["WARC-IP-Address"] = ip
+        if concurrent_to:
+            h["WARC-Concurrent-To"] = concurrent_to
+        return h
+
+    def _record(self, url: str, kind: str, body: bytes, warc_headers: dict, **kw):
+        return self.w.create_warc_record(url, kind, payload=io.BytesIO(body), length=len(body),
+                                         warc_headers_dict=warc_headers, **kw)
+
     def warcinfo(self, filename: str, info: dict):
         return self.w.create_warcinfo_record(filename, info)
 
@@ -98,29 +103,20 @@ class Builder:
         if not any(k.lower() == "host" for k, _ in headers):
             headers = [("Host", parts.netloc)] + list(headers)
         http = RawHeaders(f"{method} {target} {http_version}", list(headers), is_http_request=True)
-        h = {"WARC-Date": date}
-        if concurrent_to:
-            h["WARC-Concurrent-To"] = concurrent_to
-        return self.w.create_warc_record(url, "request", payload=io.BytesIO(body),
-                                         length=len(body), http_headers=http,
-                                         warc_headers_dict=h)
+        return self._record(url, "request", body, self._headers(date, concurrent_to=concurrent_to),
+                            http_headers=http)
 
     def response(self, url: str, status_line: str, http_version: str, headers, payload: bytes,
                  date: str, ip: str | None, digest: str):
         http = RawHeaders(status_line, list(headers), protocol=http_version)
-        h = {"WARC-Date": date, "WARC-Payload-Digest": digest}
-        if ip:
-            h["WARC-IP-Address"] = ip
-        return self.w.create_warc_record(url, "response", payload=io.BytesIO(payload),
-                                         length=len(payload), http_headers=http,
-                                         warc_headers_dict=h)
+        return self._record(url, "response", payload,
+                            self._headers(date, ip, **{"WARC-Payload-Digest": digest}),
+                            http_headers=http)
 
     def revisit(self, url: str, status_line: str, http_version: str, headers, date: str,
                 ip: str | None, digest: str, profile: str, refers_to: dict):
         http = RawHeaders(status_line, list(headers), protocol=http_version)
-        h = {"WARC-Date": date}
-        if ip:
-            h["WARC-IP-Address"] = ip
+        h = self._headers(date, ip)
         if refers_to.get("record_id"):
             h["WARC-Refers-To"] = refers_to["record_id"]
         rec = self.w.create_revisit_record(url, digest, refers_to["uri"], refers_to["date"],
@@ -130,18 +126,13 @@ class Builder:
 
     def resource(self, url: str, date: str, content_type: str, body: bytes):
         """A body with no HTTP exchange around it (a browser-rendered page, say)."""
-        return self.w.create_warc_record(url, "resource", payload=io.BytesIO(body),
-                                         length=len(body), warc_content_type=content_type,
-                                         warc_headers_dict={"WARC-Date": date})
+        return self._record(url, "resource", body, self._headers(date),
+                            warc_content_type=content_type)
 
     def metadata(self, url: str, date: str, concurrent_to: str | None, fields) -> object:
-        body = _fields(fields)
-        h = {"WARC-Date": date}
-        if concurrent_to:
-            h["WARC-Concurrent-To"] = concurrent_to
-        return self.w.create_warc_record(url, "metadata", payload=io.BytesIO(body),
-                                         length=len(body), warc_content_type="application/warc-fields",
-                                         warc_headers_dict=h)
+        return self._record(url, "metadata", _fields(fields),
+                            self._headers(date, concurrent_to=concurrent_to),
+                            warc_content_type="application/warc-fields")
 
     def serialize(self, record) -> bytes:
         return _serialize(self.w, record)
@@ -212,6 +203,146 @@ class WarcFile:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+class CrawlWarcs:
+    """The open WARC writer of each crawl this process records."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self._open: dict[str, WarcFile] = {}
+
+    def get(self, crawl_id: str) -> WarcFile | None:
+        return self._open.get(crawl_id)
+
+    def open(self, crawl_id: str, crawl: dict | None) -> WarcFile:
+        """Open the crawl's writer; ``crawl`` is its ``crawls`` row (for the warcinfo record)."""
+        if crawl is None:
+            raise ValueError(f"unknown crawl {crawl_id!r}: call begin_crawl first")
+        w = self._open[crawl_id] = WarcFile(self.layout, crawl_id, {
+            "portal": crawl["portal"], "spider": crawl["spider"], "operator": "xxgk-archive"})
+        return w
+
+    def close(self, crawl_id: str | None = None) -> None:
+        """Close one crawl's writer, or all of them."""
+        for cid in [crawl_id] if crawl_id else list(self._open):
+            w = self._open.pop(cid, None)
+            if w:
+                w.close()
+
+
+def exchange_records(w: WarcFile, ex: Exchange, sha: str | None, fmt: str | None,
+                     prev: dict | None, first_response) -> dict:
+    """Write the records of one exchange (``ex``, with the body's ``sha``/``fmt``) and return
+    where its main record is, as ``fetches`` columns.
+
+    ``prev`` is the URL's last 2xx fetch when the exchange is a 304; ``first_response(digest)``
+    finds the first response record of a payload already archived (a revisit then refers to it).
+    """
+    rec, body, resp_headers = ex.rec, ex.body, ex.response_headers
+    b = w.builder
+    target = rec.final_url or rec.url
+    date = ex.fetched_at
+    notes = []
+    meta = _provenance(rec, sha, fmt)
+    if rec.status is None and body is not None and not rec.error:
+        # Bytes without an HTTP status (a rendered page): a resource record, said as such.
+        ctype = header_value(resp_headers, "content-type") or "application/octet-stream"
+        main = b.resource(target, date, ctype, body)
+        return _located(w.append([main, b.metadata(target, date, _record_id(main), meta)]),
+                        "resource")
+    if rec.status is None:
+        meta.append(("error", rec.error or "no response"))
+        return _located(w.append([b.metadata(target, date, None, meta)]), "metadata")
+    if rec.raw_body is not None:
+        payload, headers = rec.raw_body, resp_headers
+    else:
+        # Only the decoded body is known: say so, and make the headers true to it (HTTrack's
+        # choice) rather than store decoded bytes under Content-Encoding: gzip.
+        payload, headers, changed = _normalize_headers(body or b"", resp_headers)
+        if changed:
+            notes.append("body recorded decoded; " + ", ".join(changed)
+                         + " renamed X-Archive-Orig-*")
+    headers, dechunked = _drop_chunked(headers)
+    if dechunked:
+        notes.append("body recorded de-chunked; Transfer-Encoding renamed X-Archive-Orig-*")
+    meta.append(("note", notes))
+    status_line = f"{rec.status} {rec.reason or reason_phrase(rec.status) or ''}".strip()
+    digest = payload_digest(payload)
+    kind = "response"
+    if rec.status == 304 and prev and prev["warc_record_id"]:
+        kind = "revisit"
+        main = b.revisit(target, status_line, rec.http_version, headers, date, rec.ip_address,
+                         prev["payload_digest"] or digest, PROFILE_NOT_MODIFIED,
+                         {"uri": prev["final_url"] or prev["url"],
+                          "date": prev["fetched_at"], "record_id": prev["warc_record_id"]})
+        digest = prev["payload_digest"]
+    else:
+        orig = first_response(digest) if payload and 200 <= rec.status < 300 else None
+        if orig:
+            kind = "revisit"
+            main = b.revisit(target, status_line, rec.http_version, headers, date,
+                             rec.ip_address, digest, PROFILE_IDENTICAL,
+                             {"uri": orig["final_url"] or orig["url"],
+                              "date": orig["fetched_at"], "record_id": orig["warc_record_id"]})
+        else:
+            main = b.response(target, status_line, rec.http_version, headers, payload, date,
+                              rec.ip_address, digest)
+    req_body = rec.form if isinstance(rec.form, (bytes, bytearray)) else (
+        urlencode(rec.form, doseq=True).encode("utf-8") if rec.form else b"")
+    records = [main,
+               b.request(target, rec.method or "GET", rec.http_version, ex.request_headers,
+                         bytes(req_body), date, _record_id(main)),
+               b.metadata(target, date, _record_id(main), meta)]
+    return {**_located(w.append(records), kind), "payload_digest": digest}
+
+
+def _provenance(rec, sha: str | None, fmt: str | None) -> list[tuple[str, object]]:
+    """The metadata record's fields: where the exchange came from and what its body is."""
+    return [("crawl-id", rec.crawl_id), ("portal", rec.portal), ("role", rec.role),
+            ("requested-url", rec.url), ("redirect", list(rec.redirects or [])),
+            ("via", rec.referer), ("link-text", rec.link_text),
+            ("report-url", rec.report_url), ("alias", list(rec.aliases or [])),
+            ("title", rec.title), ("published", rec.published),
+            ("sha256", sha), ("format", fmt)]
+
+
+def _record_id(record) -> str:
+    return record.rec_headers.get_header("WARC-Record-ID")
+
+
+def _located(written: list[tuple[str, int, int, str]], kind: str) -> dict:
+    """The ``fetches`` columns that point at the first (main) record written."""
+    (f, off, ln, rid), *_ = written
+    return {"warc_file": f, "warc_offset": off, "warc_length": ln, "warc_record_id": rid,
+            "warc_type": kind}
+
+
+def _normalize_headers(body: bytes, headers):
+    encoded = any(k.lower() == "content-encoding" and v.strip().lower() not in ("", "identity")
+                  for k, v in headers)
+    if not encoded:
+        return body, list(headers), []
+    changed, out = [], []
+    for k, v in headers:
+        if k.lower() in ("content-encoding", "content-length"):
+            out.append((f"X-Archive-Orig-{k}", v))
+            changed.append(k)
+        else:
+            out.append((k, v))
+    out.append(("Content-Length", str(len(body))))
+    return body, out, changed
+
+
+def _drop_chunked(headers):
+    out, dechunked = [], False
+    for k, v in headers:
+        if k.lower() == "transfer-encoding" and "chunked" in v.lower():
+            out.append((f"X-Archive-Orig-{k}", v))
+            dechunked = True
+        else:
+            out.append((k, v))
+    return out, dechunked
 
 
 def repair(path: Path) -> int:

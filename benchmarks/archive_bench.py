@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 import parsers  # noqa: E402
 from parsers import schema  # noqa: E402
 
+from archive.fetches import FetchRecord  # noqa: E402
 from archive.ingest import ingest_file  # noqa: E402
-from archive.store import Archive, FetchRecord  # noqa: E402
+from archive.store import Archive  # noqa: E402
 from archive.views import TOTALS  # noqa: E402
 
 SEEDS = sorted((ROOT.parent / "shared/corpus/seeds").glob("*.txt"))
@@ -244,7 +245,7 @@ REQUESTS = [
 
 
 async def time_requests(data_dir: Path, db_path: Path, n: int) -> list[tuple[str, float, int, int]]:
-    from archive.serve import make_datasette
+    from archive.datasette_app import make_datasette
 
     ds = make_datasette(data_dir, db_path=db_path, immutable=True,
                         settings={"sql_time_limit_ms": 120_000})

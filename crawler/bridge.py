@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from scrapy import signals
+
+from archive import queries
+from archive.db import read_only
+from archive.store import Archive
+
+from .journal import Journal
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +121,6 @@ class ArchiveBridge:
             self._opened = True
 
     def _open_sync(self, spider) -> None:
-        import sqlite3
-
-        from archive.store import Archive
-
         for attempt in range(8):
             try:
                 self.arc = Archive(self.data_dir)
@@ -136,8 +139,6 @@ class ArchiveBridge:
                 self.arc.register_portal(portal, **facts)
             except Exception as exc:  # noqa: BLE001
                 logger.warning("could not register portal %s: %s", portal, exc)
-        from .journal import Journal   # here: journal.py's middleware finds the journal through us
-
         self.journal = Journal(self.arc.layout.root / "crawler" / f"{self.crawl_id}.frontier.jsonl")
         self.resumed = bool(self.done) or self.journal.existed
         logger.info("crawl %s %s (%d fetches already recorded, %d journalled requests)",
@@ -146,33 +147,32 @@ class ArchiveBridge:
         self.stats.set_value("xxgk/crawl_id", self.crawl_id)
         self.stats.set_value("xxgk/resumed", self.resumed)
 
+    # -- what the crawler asks the archive (through call(), on the archive thread) --------------
+
     def pending_documents(self) -> list[str]:
-        """Report documents this crawl recorded that were never parsed (read-only query on the
-        archive's documented schema; runs on the archive thread)."""
-        return [r[0] for r in self._read(
-            "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = f.document_id "
-            "WHERE f.crawl_id = ? AND d.parse_status = 'pending'", (self.crawl_id,))]
+        """Report documents this crawl recorded that were never parsed."""
+        return self.arc.read(queries.pending_documents, [self.crawl_id])
 
-    def _read(self, sql: str, params=()) -> list[tuple]:
-        """A query on its own read-only connection (the writer's stays with the archive thread)."""
-        import sqlite3
+    def validators(self, url: str) -> dict | None:
+        """``{"etag", "last_modified", "sha256"}`` for a conditional request of ``url``: those
+        of its last 2xx fetch, if the body stored then is still in the blob store; else None."""
+        v = self.arc.validators(url)
+        if v and v.get("sha256") and not self.arc.blobs.has(v["sha256"]):
+            return None
+        return v
 
-        conn = sqlite3.connect(f"file:{self.arc.layout.db}?mode=ro", uri=True, timeout=30)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+    def read_blob(self, sha256: str) -> bytes:
+        """A stored body (FileNotFoundError if it went missing)."""
+        return self.arc.blobs.read(sha256)
 
     def known_reports(self, portal: str) -> list[tuple[str, list[str]]]:
         """(canonical URL, aliases) of every report of ``portal`` in the archive, except files
-        ingested without a URL (read-only query on the documented schema)."""
+        ingested without a URL. Called from the reactor thread: it reads on a connection of its
+        own, never waiting for the writer."""
         if self.arc is None:
             return []
-        rows = self._read(
-            "SELECT r.url, group_concat(a.url, char(10)) FROM reports r "
-            "LEFT JOIN report_aliases a ON a.report_id = r.id "
-            "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id", (portal,))
-        return [(u, (a or "").split("\n") if a else []) for u, a in rows]
+        with read_only(self.arc.layout.db) as db:
+            return queries.known_reports(db, portal)
 
     async def spider_closed(self, spider, reason) -> None:
         if self._closed:
@@ -205,9 +205,3 @@ class ArchiveBridge:
             self.journal.close()
         self.io.shutdown(wait=False)
         self.parser.shutdown(wait=False, cancel_futures=True)
-
-    def read_blob(self, sha256: str) -> bytes:
-        return self.arc.blobs.read(sha256)
-
-    def validators(self, url: str) -> dict | None:
-        return self.arc.validators(url)

@@ -3,14 +3,17 @@ challenge), carrying what the archive's FetchRecord needs."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
+import dataclasses
+from urllib.parse import parse_qsl
 
-from .middlewares import RAW, header_list, now_iso
+from archive.fetches import FetchRecord, now_iso, reason_phrase
+from archive.httpbody import wire_headers
 
-FETCH_FIELDS = ("url", "method", "form", "final_url", "redirects", "status", "reason",
-                "http_version", "request_headers", "response_headers", "raw_body", "body",
-                "fetched_at", "referer", "link_text", "role", "report_url", "aliases", "title",
-                "published", "ip_address", "error", "found_by")
+from .middlewares import RAW
+
+# What an item carries: FetchRecord's fields but the two the pipeline adds.
+FETCH_FIELDS = tuple(f.name for f in dataclasses.fields(FetchRecord)
+                     if f.name not in ("crawl_id", "portal"))
 
 
 class FetchItem(dict):
@@ -27,17 +30,9 @@ class FetchItem(dict):
         return out
 
 
-def _reason(status):
-    try:
-        return HTTPStatus(status).phrase
-    except (ValueError, TypeError):
-        return None
-
-
 def form_of(request) -> dict | bytes | None:
     if request.method == "GET" or not request.body:
         return None
-    from urllib.parse import parse_qsl
     ctype = (request.headers.get(b"Content-Type") or b"").decode("latin-1")
     if "application/x-www-form-urlencoded" in ctype:
         pairs = parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
@@ -64,10 +59,10 @@ def fetch_item_from_response(response, role: str, **fields) -> FetchItem:
         final_url=response.url if redirect_urls else None,
         redirects=[*redirect_urls, response.url] if redirect_urls else [],
         status=status,
-        reason=_reason(status),
+        reason=reason_phrase(status),
         http_version=raw.get("protocol") or response.protocol or "HTTP/1.1",
-        request_headers=raw.get("request_headers") or (header_list(request.headers) if request is not None else []),
-        response_headers=raw.get("headers") or header_list(response.headers),
+        request_headers=raw.get("request_headers") or (wire_headers(request.headers) if request is not None else []),
+        response_headers=raw.get("headers") or wire_headers(response.headers),
         raw_body=None if (not_modified or rendered) else raw.get("body"),
         body=None if not_modified else response.body,
         fetched_at=raw.get("fetched_at") or now_iso(),
@@ -88,7 +83,7 @@ def fetch_item_from_raw(raw: dict, request, role: str, **fields) -> FetchItem:
     item = FetchItem(
         url=raw.get("url") or request.url, method=raw.get("method") or request.method,
         form=form_of(request), final_url=None, redirects=[], status=status,
-        reason=_reason(status), http_version=raw.get("protocol") or "HTTP/1.1",
+        reason=reason_phrase(status), http_version=raw.get("protocol") or "HTTP/1.1",
         request_headers=raw.get("request_headers") or [], response_headers=raw.get("headers") or [],
         raw_body=None if raw.get("rendered") else raw.get("body"), body=raw.get("body"),
         fetched_at=raw.get("fetched_at") or now_iso(), referer=_referer(request), role=role,
@@ -99,7 +94,7 @@ def fetch_item_from_raw(raw: dict, request, role: str, **fields) -> FetchItem:
 
 def fetch_item_from_failure(request, error: str, role: str, **fields) -> FetchItem:
     item = FetchItem(url=request.url, method=request.method, form=form_of(request), status=None,
-                     request_headers=header_list(request.headers), fetched_at=now_iso(),
+                     request_headers=wire_headers(request.headers), fetched_at=now_iso(),
                      referer=_referer(request), role=role, error=error)
     item.update(fields)
     return item

@@ -2,7 +2,7 @@
 had discovered.
 
 ``DATA/crawler/<crawl id>.frontier.jsonl`` holds one JSON object a line, an ``Entry`` per request
-the spider scheduled, written (``JournalSpiderMiddleware``) before the response that produced it
+the spider scheduled, written (``crawler/middlewares/journal.py``) before the response that produced it
 is committed to the archive, so a killed process loses nothing it had found. Listings are not
 journalled: a resumed crawl walks them again from its start URLs. On resume every journalled
 request whose URL the archive has not recorded in this crawl is scheduled again
@@ -20,10 +20,6 @@ from pathlib import Path
 from typing import Iterator
 
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
-from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
-
-from .bridge import get_bridge
 
 logger = logging.getLogger(__name__)
 
@@ -139,23 +135,3 @@ def resumed_requests(spider, entries: list[Entry], done: set[str]) -> Iterator[R
             yield req
     if resumed:
         logger.info("resume: %d journalled request(s) not yet recorded scheduled again", resumed)
-
-
-class JournalSpiderMiddleware(BaseSpiderMiddleware):
-    """Journal every request the spider schedules, except listings (walked again on resume).
-    Off when ``XXGK_ARCHIVE_ENABLED`` is false (no crawl, no journal)."""
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("XXGK_ARCHIVE_ENABLED", True):
-            raise NotConfigured
-        return super().from_crawler(crawler)
-
-    def get_processed_request(self, request, response):
-        x = request.meta.get("xxgk")
-        if x is None or x.get("role") == "listing":
-            return request
-        journal = get_bridge(self.crawler).journal
-        if journal is not None:
-            journal.write(Entry.of(request, response))
-        return request

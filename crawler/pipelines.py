@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from archive.fetches import FetchRecord
+
 from .bridge import get_bridge
 from .items import FetchItem
 
@@ -36,8 +38,6 @@ class ArchivePipeline:
         arc = self.bridge.arc
         if arc is None:
             return item.summary() | {"archived": False}
-        from archive.store import FetchRecord
-
         rec = FetchRecord(crawl_id=self.bridge.crawl_id, portal=spider.portal_id,
                           **item.record_fields())
         try:

@@ -66,7 +66,7 @@ DOWNLOADER_MIDDLEWARES = {
     # 700 CookiesMiddleware; downloader side
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.journal.JournalSpiderMiddleware": 100,
+    "crawler.middlewares.journal.JournalSpiderMiddleware": 100,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

@@ -62,8 +62,8 @@ def marked_archive(arc) -> dict[str, str]:
 
 
 def xxgk(*args, **kw) -> subprocess.CompletedProcess:
-    """Run the real ``xxgk`` command (as ``python -m archive.cli``)."""
-    return subprocess.run([sys.executable, "-m", "archive.cli", *map(str, args)],
+    """Run the real ``xxgk`` command (as ``python -m crawler.cli``)."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=ROOT, timeout=kw.pop("timeout", 300),
                           **kw)
 
@@ -76,7 +76,7 @@ def free_port() -> int:
 
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "serve", "--data", str(data),
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--data", str(data),
                              "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"

@@ -11,7 +11,8 @@ from archive_fixtures import REAL_PDFS, ROOT, seed_variant, write_variants, xxgk
 
 import parsers
 from archive.blobs import sha256_hex
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 
 
 def dump(data):
@@ -71,7 +72,7 @@ def test_data_from_environment(tmp_path):
     src = tmp_path / "r.txt"
     src.write_bytes(seed_variant(3))
     env = {**os.environ, "XXGK_DATA": str(tmp_path / "envdata")}
-    out = subprocess.run([sys.executable, "-m", "archive.cli", "ingest", str(src)], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "crawler.cli", "ingest", str(src)], cwd=ROOT,
                          env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "envdata" / "archive.db").is_file()
@@ -104,7 +105,7 @@ def test_reparse_records_parser_version(tmp_path):
 def test_killed_mid_ingest_loses_nothing_and_resumes(tmp_path):
     data = tmp_path / "data"
     paths = write_variants(tmp_path / "src", 40)
-    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "ingest", "--data", str(data),
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "ingest", "--data", str(data),
                              *map(str, paths)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     done = []
@@ -148,7 +149,8 @@ def test_killed_mid_crawl_resumes_with_valid_warc(tmp_path):
     script = f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 arc = Archive({str(data)!r})
 crawl = arc.begin_crawl("p", "s")
 print(crawl, flush=True)
@@ -176,3 +178,27 @@ while True:
     arc.close()
     out = xxgk("verify", "--data", data)  # SQLite, every blob, every WARC digest
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_archive_commands_register_into_any_group():
+    """The archive adds its commands through the register_commands hook; it never imports the
+    crawler package that provides the ``xxgk`` group."""
+    import ast
+
+    import click
+
+    from archive import cli as archive_cli
+    from crawler.cli import main
+
+    group = click.Group("other")
+    archive_cli.register_commands(group)
+    archive_commands = {"ingest", "reports", "search", "reparse", "serve", "crawls", "diff",
+                        "verify"}
+    assert set(group.commands) == archive_commands
+    assert set(main.commands) == archive_commands | {"parse", "nightly", "demo"}
+    for path in (ROOT / "archive").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [])
+            assert not any(n.split(".")[0] == "crawler" for n in names), path

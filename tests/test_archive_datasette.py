@@ -5,7 +5,7 @@ import pytest
 import pytest_asyncio
 from archive_fixtures import REAL_PDFS, marked_archive
 
-from archive.serve import make_datasette
+from archive.datasette_app import make_datasette
 from archive.store import Archive
 
 

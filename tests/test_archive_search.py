@@ -10,7 +10,7 @@ import json
 import pytest
 from archive_fixtures import MARKS, marked_archive, xxgk
 
-from archive.search import search
+from archive.queries import search
 from archive.store import Archive
 
 
@@ -56,7 +56,7 @@ QUERIES = {
 
 @pytest.mark.parametrize("query,expected", QUERIES.items())
 def test_search_exact_for_any_term_length(arc, query, expected):
-    found = {r["report_id"] for r in search(arc.conn, query)}
+    found = {r["report_id"] for r in search(arc.db, query)}
     assert found == truth(arc, query.replace("\u3000", " "))
     assert letters(arc, found) == expected
 
@@ -64,7 +64,7 @@ def test_search_exact_for_any_term_length(arc, query, expected):
 @pytest.mark.parametrize("query", ["公开", "复议", "公", "年度报告 复议", "行政复议", "收费 诉讼",
                                   "洪泽 2023"])
 def test_common_terms_match_brute_force(arc, query):
-    found = {r["report_id"] for r in search(arc.conn, query)}
+    found = {r["report_id"] for r in search(arc.db, query)}
     assert found and found == truth(arc, query)
 
 
@@ -77,18 +77,18 @@ def test_trigram_alone_would_be_wrong(arc):
                 "SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?", (expr,))}
         except Exception:  # noqa: BLE001 - fts5 rejects some short queries outright
             return set()
-    assert fts("鹬蚌") == set() and {r["report_id"] for r in search(arc.conn, "鹬蚌")}
-    assert fts("公开") == set() and len(search(arc.conn, "公开")) == 7
+    assert fts("鹬蚌") == set() and {r["report_id"] for r in search(arc.db, "鹬蚌")}
+    assert fts("公开") == set() and len(search(arc.db, "公开")) == 7
 
 
 def test_snippet_around_the_match(arc):
-    [hit] = search(arc.conn, "鹦鹉螺 鹬蚌")
+    [hit] = search(arc.db, "鹦鹉螺 鹬蚌")
     assert "鹦鹉螺" in hit["snippet"] and len(hit["snippet"]) <= 100
     assert hit["url"] == "http://www.example.gov.cn/xxgk/B.html" and hit["organ"] and hit["year"]
 
 
 def test_empty_query_finds_nothing(arc):
-    assert search(arc.conn, "   ") == []
+    assert search(arc.db, "   ") == []
 
 
 def test_search_command_json(arc):
@@ -109,11 +109,11 @@ def test_indexes_follow_reparse(tmp_path):
 
     a = Archive(tmp_path)
     marked_archive(a)
-    before = {q: search(a.conn, q) for q in QUERIES}
+    before = {q: search(a.db, q) for q in QUERIES}
     for (sha,) in a.conn.execute("SELECT sha256 FROM documents").fetchall():
         a.parse_document(sha)
     for table in ("texts_fts", "texts_bigram"):
         a.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
-    assert {q: search(a.conn, q) for q in QUERIES} == before
+    assert {q: search(a.db, q) for q in QUERIES} == before
     assert bigrams("年报a鹬蚌之争。x") == "年报 鹬蚌 蚌之 之争"
     a.close()

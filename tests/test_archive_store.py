@@ -11,7 +11,8 @@ from archive_fixtures import REAL_PDFS, seed_variant
 import parsers
 from archive.blobs import BlobStore, clean_tmp
 from archive.paths import Layout, data_dir
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 
 
 @pytest.fixture
@@ -22,9 +23,7 @@ def arc(tmp_path):
 
 
 def rows(arc, sql, params=()):
-    cur = arc.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return list(arc.db.query(sql, params))
 
 
 def test_data_dir_precedence(tmp_path, monkeypatch):

@@ -9,7 +9,8 @@ import pytest
 from archive_fixtures import REAL_PDFS
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.store import Archive, FetchRecord
+from archive.fetches import FetchRecord
+from archive.store import Archive
 from archive.warc import payload_digest, repair
 
 HTML = "<html><head><meta charset='gbk'><title>年报</title></head><body>政府信息公开</body></html>"

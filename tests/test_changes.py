@@ -45,7 +45,7 @@ def webhook():
 
 
 def xxgk(*args, env=None, timeout=900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -200,7 +200,7 @@ def test_late_report_is_flagged(nightly):
 
 @pytest_asyncio.fixture
 async def ds(nightly):
-    from archive.serve import make_datasette
+    from archive.datasette_app import make_datasette
 
     d = make_datasette(nightly["data"])
     await d.invoke_startup()
@@ -239,3 +239,146 @@ def test_diff_exit_status_and_errors(nightly, tmp_path):
     assert unknown.returncode == 2 and "no crawl 'nope'" in unknown.stderr
     empty = xxgk("diff", env={**os.environ, "XXGK_DATA": str(tmp_path / "none")})
     assert empty.returncode == 2
+
+
+# -- the comparison over a small archive written by hand (no crawler, no server) ------------------
+
+PAGE = """<html><body><p>首页 > 政府信息公开 > 年报</p><p>浏览次数：{views}</p>
+<h1>某镇人民政府2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>
+<p>2023年，我镇收到申请2件。</p><p>六、其他需要报告的事项</p><p>无。</p></body></html>"""
+
+
+def _crawl(arc, portal, fetches):
+    """One finished crawl of ``portal``: ``fetches`` is a list of FetchRecord keyword dicts."""
+    from archive.fetches import FetchRecord
+
+    crawl = arc.begin_crawl(portal, "by-hand")
+    for f in fetches:
+        arc.record_fetch(FetchRecord(crawl, portal, role=f.pop("role", "report"), **f))
+    arc.end_crawl(crawl)
+    return crawl
+
+
+@pytest.fixture(scope="module")
+def by_hand(tmp_path_factory):
+    """Two crawls of one portal: a report revised (one cell), one taken down (404), one moved
+    to a new URL, one page whose frame only changed, one new, and a list that now fails."""
+    from archive_fixtures import seed_variant
+
+    from archive.changes import diff_crawls
+    from archive.store import Archive
+
+    u = "http://www.example.gov.cn/"
+    a_old = seed_variant(0)
+    a_new = a_old.decode().replace("规章\t0\t0\t0", "规章\t3\t0\t3").encode()
+    assert a_new != a_old
+    arc = Archive(tmp_path_factory.mktemp("by-hand"))
+    old = _crawl(arc, "p", [
+        dict(url=u + "a.txt", status=200, body=a_old),
+        dict(url=u + "b.txt", status=200, body=seed_variant(1)),
+        dict(url=u + "c.txt", status=200, body=seed_variant(2)),
+        dict(url=u + "e.html", status=200, body=PAGE.format(views=10).encode()),
+        dict(url=u + "list.html", status=200, body=b"<html>list</html>", role="listing")])
+    new = _crawl(arc, "p", [
+        dict(url=u + "a.txt", status=200, body=a_new),
+        dict(url=u + "b.txt", status=404, body=b"not found"),
+        dict(url=u + "c2.txt", status=200, body=seed_variant(2)),
+        dict(url=u + "e.html", status=200, body=PAGE.format(views=11).encode()),
+        dict(url=u + "d.txt", status=200, body=seed_variant(3)),
+        dict(url=u + "list.html", error="TimeoutError: took longer than 180 s", role="listing")])
+    [diff] = diff_crawls(arc)
+    rows = list(arc.db.query("SELECT * FROM changes ORDER BY id"))
+    again = diff_crawls(arc)
+    rows_again = list(arc.db.query("SELECT * FROM changes ORDER BY id"))
+    yield {"arc": arc, "diff": diff, "old": old, "new": new, "u": u, "rows": rows,
+           "rows_again": rows_again, "again": again}
+    arc.close()
+
+
+def test_by_hand_every_kind_found(by_hand):
+    d, u = by_hand["diff"], by_hand["u"]
+    assert (d.portal, d.old_crawl, d.new_crawl) == ("p", by_hand["old"], by_hand["new"])
+    assert [e["url"] for e in d.added] == [u + "d.txt"]
+    assert [(e["url"], e["reason"]) for e in d.removed] == [(u + "b.txt", "404")]
+    assert [(e["old_url"], e["url"]) for e in d.moved] == [(u + "c.txt", u + "c2.txt")]
+    [rev] = d.revised
+    assert rev["document_url"] == u + "a.txt"
+    assert rev["cells"] == [
+        {"table": "active", "row": "regulation", "col": "in_force", "old": 0, "new": 3},
+        {"table": "active", "row": "regulation", "col": "issued", "old": 0, "new": 3}]
+    assert [e["document_url"] for e in d.chrome_only] == [u + "e.html"]
+    assert [(e["url"], e["reason"]) for e in d.errors] == [
+        (u + "list.html", "TimeoutError: took longer than 180 s")]
+    assert d.has_news()
+
+
+def test_by_hand_stored_once_per_crawl_pair(by_hand):
+    rows, d = by_hand["rows"], by_hand["diff"]
+    assert sorted(r["kind"] for r in rows) == sorted(
+        ["added", "removed", "moved", "revised", "chrome_only", "error"])
+    assert len(by_hand["rows_again"]) == len(rows)          # replaced, not added again
+    [rev] = [r for r in rows if r["kind"] == "revised"]
+    assert rev["n_cells"] == 2 and json.loads(rev["cells"]) == d.revised[0]["cells"]
+    assert by_hand["again"][0].to_dict() == d.to_dict()
+
+
+def test_by_hand_read_api_sees_the_pages(by_hand):
+    """The Datasette change page reads both documents' cells through the read API."""
+    from archive import queries
+
+    arc = by_hand["arc"]
+    rev = next(r for r in by_hand["rows"] if r["kind"] == "revised")
+    page = arc.read(queries.change_page, rev["id"])
+    old, new = ({(c["table"], c["row"], c["col"]): c["value"] for c in side}
+                for side in page["sides"])
+    key = ("active", "regulation", "issued")
+    assert old[key] == 0 and new[key] == 3
+    assert arc.read(queries.change_page, 10 ** 6) is None
+
+
+def test_render_text_markdown_json_agree(by_hand):
+    from archive.changes import as_json, render_markdown, render_text
+
+    d, u = by_hand["diff"], by_hand["u"]
+    text = render_text([d])
+    assert text.splitlines()[0] == f"# p: {d.old_crawl} -> {d.new_crawl}"
+    heads = [ln.split()[0] for ln in text.splitlines()[1:] if not ln.startswith("    ")]
+    assert heads == ["added", "removed", "moved", "revised", "chrome", "error"]
+    assert "    active/regulation/issued: 0 → 3" in text
+    md = render_markdown([d])
+    for heading in ("### 新增 / New reports (1)", "### 消失 / Gone (1)",
+                    "### 换了地址 / Re-published under a new URL (1)",
+                    "### 原址修改 / Revised in place (1)", "### 仅页面框架变化 / Page frame only (1)",
+                    "### 新的抓取错误 / New crawl errors (1)"):
+        assert heading in md
+    assert f"<{u}c.txt> → <{u}c2.txt>" in md and "| active | regulation | issued | 0 | 3 |" in md
+    assert as_json([d])["removed"][0]["reason"] == "404"
+    both = as_json([d, d])
+    assert [p["portal"] for p in both["portals"]] == ["p", "p"] and len(both["added"]) == 2
+
+
+def test_render_nothing_changed():
+    from archive.changes import Diff, render_markdown, render_text
+
+    d = Diff("p", "p-1", "p-2")
+    assert not d.has_news()
+    assert render_text([d]) == "# p: p-1 -> p-2\nno changes\n"
+    assert "No changes." in render_markdown([d])
+
+
+def test_kinds_defined_once():
+    """Every kind of change is a Diff list, rendered, stored and given a Datasette page."""
+    import dataclasses
+
+    from archive.canned_queries import CANNED_QUERIES
+    from archive.changes import KINDS, Diff
+    from archive.changes.render import ORDER
+
+    names = [k.name for k in KINDS]
+    assert [f.name for f in dataclasses.fields(Diff)][3:] == names
+    assert sorted(ORDER) == sorted(names)
+    for k in KINDS:
+        page = CANNED_QUERIES[f"changes_{k.row}"]
+        assert page["title"] == k.page_title and f"kind = '{k.row}'" in page["sql"]
+    feed = CANNED_QUERIES["changes_feed"]["sql"]
+    assert all((f"'{k.row}'" in feed) == k.news for k in KINDS)

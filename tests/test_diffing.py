@@ -1,6 +1,6 @@
 """Telling a content change from a change of the page around a report."""
 
-from archive.diffing import cell_changes, classify_revision, report_body, text_diff
+from archive.changes.revision import cell_changes, classify_revision, report_body, text_diff
 
 PAGE = """首页 > 政府信息公开 > 年报
 发布时间：2024-01-20  浏览次数：{views}

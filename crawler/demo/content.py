@@ -35,6 +35,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parsers.detect import MEDIA_TYPES
+
 from . import generator as g
 
 # Bump when the way files are made changes, so old caches are not reused.
@@ -43,16 +45,8 @@ CONTENT_VERSION = 1
 FORMATS = ("html", "pdf", "scan", "doc", "wps", "docx", "xls", "xlsx")
 EXTENSION = {"html": "html", "pdf": "pdf", "scan": "pdf", "doc": "doc", "wps": "wps",
              "docx": "docx", "xls": "xls", "xlsx": "xlsx"}
-CONTENT_TYPE = {
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "scan": "application/pdf",
-    "doc": "application/msword",
-    "wps": "application/octet-stream",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# As a web server would label each file (a WPS file is unknown to it: octet-stream).
+CONTENT_TYPE = {f: MEDIA_TYPES.get(ext, "application/octet-stream") for f, ext in EXTENSION.items()}
 
 # The generator's functions each format's bytes depend on (besides the report's content, which
 # the HTML rendering and the truth stand for): a change elsewhere in the generator keeps the cache.

@@ -13,12 +13,12 @@ Order (process_request runs low → high, process_response high → low)::
     700 (CookiesMiddleware)
 
 A middleware a setting turns off raises ``NotConfigured`` in ``from_crawler``, as Scrapy's own do.
-The spider middleware that journals requests is in ``crawler/journal.py``.
+The spider middleware ``journal.JournalSpiderMiddleware`` (100) writes the frontier journal.
 """
 
-from .capture import RAW, header_list, now_iso
+from .capture import RAW
 from .public_suffixes import use_offline_public_suffixes
 
-__all__ = ["RAW", "header_list", "now_iso"]
+__all__ = ["RAW"]
 
 use_offline_public_suffixes()

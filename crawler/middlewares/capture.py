@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from archive.fetches import now_iso
+from archive.httpbody import wire_headers
 
 RAW = "xxgk_raw"
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def header_list(headers) -> list[tuple[str, str]]:
-    """Scrapy Headers as [(name, value)] wire strings (latin-1), one pair per value, in order."""
-    out = []
-    for name, values in headers.items():
-        n = name.decode("latin-1") if isinstance(name, bytes) else str(name)
-        for v in values if isinstance(values, (list, tuple)) else [values]:
-            out.append((n, v.decode("latin-1") if isinstance(v, bytes) else str(v)))
-    return out
 
 
 class RawCaptureMiddleware:
@@ -35,11 +22,11 @@ class RawCaptureMiddleware:
         raw = {
             "url": response.url,
             "status": response.status,
-            "headers": header_list(response.headers),
+            "headers": wire_headers(response.headers),
             "body": response.body,
             "protocol": response.protocol or "HTTP/1.1",
             "ip": str(response.ip_address) if response.ip_address else None,
-            "request_headers": header_list(request.headers),
+            "request_headers": wire_headers(request.headers),
             "method": request.method,
             "fetched_at": now_iso(),
             "rendered": bool(request.meta.get("playwright")),

@@ -11,9 +11,12 @@ import re
 
 from scrapy.http import TextResponse
 
+from archive.fetches import now_iso
+
 from .. import classify as C
 from ..browser import BROWSER_CONTEXT
-from ..items import FetchItem, now_iso
+
+from ..items import FetchItem
 from .links import content_scope
 
 logger = logging.getLogger(__name__)

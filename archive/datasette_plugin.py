@@ -17,26 +17,17 @@ from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, Response
 
 from parsers import schema
+from parsers.detect import media_type
 from parsers.report import CELL_ORDER, TABLE_ORDER
 
+from . import queries
+from .db import as_database
 from .paths import Layout
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link", "document_url",
                 "old_url"}
 _SHA_COLUMNS = {"sha256", "old_sha256", "new_sha256"}
-_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "text": "text/plain",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-    "zip": "application/zip",
-    "ofd": "application/ofd",
-    "rtf": "application/rtf",
-}
 _EXT = {"text": "txt", "image": "img", "unknown": "bin"}
 
 
@@ -49,18 +40,15 @@ def _db(datasette):
     return datasette.get_database(name) if name else datasette.get_database()
 
 
-def _image_type(head: bytes) -> str:
-    for magic, kind in ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
-                        (b"GIF8", "image/gif"), (b"BM", "image/bmp")):
-        if head.startswith(magic):
-            return kind
-    return "application/octet-stream"
+async def _read(database, fn, *args):
+    """``fn(db, *args)``, a function of :mod:`archive.queries`, on Datasette's connection."""
+    return await database.execute_fn(lambda conn: fn(as_database(conn), *args))
 
 
 async def raw_file(request, datasette):
     sha = request.url_vars["sha256"]
     db = _db(datasette)
-    row = (await db.execute("SELECT format, blob FROM documents WHERE sha256 = ?", [sha])).first()
+    row = await _read(db, queries.document, sha)
     if row is None:
         return Response.text("no such document", status=404)
     root = _config(datasette).get("data_dir") or str(Path(db.path).parent)
@@ -68,10 +56,8 @@ async def raw_file(request, datasette):
     if not path.is_file():
         return Response.text("the raw file is missing from the blob store", status=410)
     fmt = row["format"] or "unknown"
-    ctype = _CONTENT_TYPES.get(fmt)
-    if ctype is None:
-        with open(path, "rb") as fh:
-            ctype = _image_type(fh.read(16))
+    with open(path, "rb") as fh:
+        ctype = media_type(fh.read(16), fmt)
     name = f"{sha[:16]}.{_EXT.get(fmt, fmt)}"
     return AsgiFileDownload(path, content_type=ctype, headers={
         "content-disposition": f'inline; filename="{name}"',
@@ -107,15 +93,12 @@ def render_cell(value, column, table, database, datasette):
 
 
 async def _report_view(datasette, database: str, pk: str) -> dict | None:
-    db = datasette.get_database(database)
-    rep = (await db.execute("SELECT * FROM reports WHERE id = ?", [pk])).first()
-    if rep is None:
+    page = await _read(datasette.get_database(database), queries.report_page, pk)
+    if page is None:
         return None
-    doc = rep["document_id"]
-    cells = (await db.execute('SELECT "table", "row", col, value FROM cells WHERE document_id = ?',
-                              [doc])).rows if doc else []
+    rep = page["report"]
     found: dict[str, dict] = {}
-    for c in cells:
+    for c in page["cells"]:
         found.setdefault(c["table"], {})[(c["row"], c["col"])] = c["value"]
     tables = []
     for name in TABLE_ORDER:
@@ -134,41 +117,26 @@ async def _report_view(datasette, database: str, pk: str) -> dict | None:
             "rows": [(r, schema.label_of(name, r, cols[0])[0], [values.get((r, c)) for c in cols])
                      for r in rows],
         })
-    checks = (await db.execute('SELECT "check", "row", col, status, detail FROM checks '
-                               "WHERE document_id = ? ORDER BY status = 'fail' DESC, id",
-                               [doc])).rows if doc else []
-    warnings = (await db.execute("SELECT message FROM warnings WHERE document_id = ? ORDER BY id",
-                                 [doc])).rows if doc else []
-    aliases = (await db.execute("SELECT url FROM report_aliases WHERE report_id = ?",
-                                [pk])).rows
-    documents = (await db.execute(
-        "SELECT d.sha256, d.format, d.size, d.parse_status, rd.role, rd.url, rd.last_seen "
-        "FROM report_documents rd JOIN documents d ON d.id = rd.document_id "
-        "WHERE rd.report_id = ? ORDER BY rd.last_seen DESC", [pk])).rows
     return {
-        "report": dict(rep),
+        "report": rep,
         "tables": tables,
-        "checks": [dict(c) for c in checks],
-        "failed": sum(1 for c in checks if c["status"] == "fail"),
-        "warnings": [w["message"] for w in warnings],
-        "aliases": [a["url"] for a in aliases],
-        "documents": [dict(d) for d in documents],
+        "checks": page["checks"],
+        "failed": sum(1 for c in page["checks"] if c["status"] == "fail"),
+        "warnings": page["warnings"],
+        "aliases": page["aliases"],
+        "documents": page["documents"],
         "raw_url": datasette.urls.path(f"/-/raw/{rep['sha256']}") if rep["sha256"] else None,
     }
 
 
 async def _change_view(datasette, database: str, pk: str) -> dict | None:
     """A change with the old and new document's cells side by side (changed ones first)."""
-    db = datasette.get_database(database)
-    ch = (await db.execute("SELECT * FROM changes WHERE id = ?", [pk])).first()
-    if ch is None:
+    page = await _read(datasette.get_database(database), queries.change_page, pk)
+    if page is None:
         return None
     cells: dict[tuple, list] = {}
-    for side, doc in ((0, ch["old_document_id"]), (1, ch["new_document_id"])):
-        if doc is None:
-            continue
-        for c in (await db.execute('SELECT "table", "row", col, value FROM cells '
-                                   "WHERE document_id = ?", [doc])).rows:
+    for side, side_cells in enumerate(page["sides"]):
+        for c in side_cells:
             cells.setdefault((c["table"], c["row"], c["col"]), [None, None])[side] = c["value"]
     tables = []
     for name in TABLE_ORDER:
@@ -187,7 +155,7 @@ async def _change_view(datasette, database: str, pk: str) -> dict | None:
             rows.append({"row": row, "col": col, "row_label": row_label, "col_label": col_label,
                          "old": old, "new": new, "changed": old != new})
         tables.append({"name": name, "label": schema.TABLE_LABELS[name], "rows": rows})
-    return {"change": dict(ch), "tables": tables}
+    return {"change": page["change"], "tables": tables}
 
 
 @hookimpl

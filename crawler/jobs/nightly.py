@@ -33,12 +33,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .paths import Layout
+import apprise
+
+from archive import queries
+from archive.changes import NEWS, as_json, crawl_pairs, diff_crawls, render_markdown
+from archive.db import read_only
+from archive.paths import Layout
+from archive.store import Archive
+from crawler import registry
 
 log = logging.getLogger("xxgk.nightly")
 
-ALERT_KINDS = ("added", "removed", "revised", "moved", "late", "errors")
-DEFAULT_ALERTS = ("added", "removed", "revised", "moved", "late")
+# What an alert can be about: the kinds of change that are news, and late reports.
+ALERT_KINDS = (*NEWS, "late")
+DEFAULT_ALERTS = tuple(k for k in ALERT_KINDS if k != "errors")
+# The project root: scrapy finds scrapy.cfg (and so the spiders) from there.
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ConfigError(Exception):
@@ -109,8 +119,6 @@ def load_config(path: str | os.PathLike | None, layout: Layout) -> dict:
 
 
 def choose_portals(chosen: list[str], cfg: dict, demo: bool) -> list[str]:
-    from crawler import registry
-
     known = {p["id"]: p for p in registry.load()}
     names = list(chosen) or list(cfg.get("crawl", {}).get("portals", []))
     if demo and not names:
@@ -128,30 +136,10 @@ def _stamp() -> str:
 
 
 def _crawl_facts(db_path: Path, portal: str, since: str) -> dict:
-    import sqlite3
-
     if not db_path.exists():
         return {}
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-    try:
-        row = conn.execute("SELECT id, status FROM crawls WHERE portal = ? AND "
-                           "coalesce(ended_at, started_at) >= ? ORDER BY started_at DESC "
-                           "LIMIT 1", (portal, since)).fetchone()
-        if row is None:
-            return {}
-        cid, status = row
-        fetched, failed = conn.execute(
-            "SELECT count(*), sum(error IS NOT NULL OR status IS NULL OR status >= 400) "
-            "FROM fetches WHERE crawl_id = ?", (cid,)).fetchone()
-        new_docs = conn.execute(
-            "SELECT count(DISTINCT f.document_id) FROM fetches f WHERE f.crawl_id = ? AND "
-            "f.document_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fetches g WHERE "
-            "g.document_id = f.document_id AND g.id < f.id AND g.crawl_id IS NOT f.crawl_id)",
-            (cid,)).fetchone()[0]
-        return {"crawl_id": cid, "crawl_status": status, "fetched": fetched or 0,
-                "failed": failed or 0, "new_documents": new_docs}
-    finally:
-        conn.close()
+    with read_only(db_path) as db:
+        return queries.crawl_facts(db, portal, since)
 
 
 def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeout: float,
@@ -171,7 +159,7 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     try:
         with open(path, "wb") as fh:
             proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
-                                  timeout=timeout, cwd=Path(__file__).resolve().parents[1])
+                                  timeout=timeout, cwd=ROOT)
         run.exit_code = proc.returncode
     except subprocess.TimeoutExpired:
         run.error = f"crawl took longer than {timeout:.0f} s and was stopped (it resumes next time)"
@@ -191,28 +179,12 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     return run
 
 
-def late_reports(conn, crawl_ids: list[str]) -> list[dict]:
-    """Reports first seen in these crawls that were out after their deadline."""
-    if not crawl_ids:
-        return []
-    marks = ", ".join("?" * len(crawl_ids))
-    cur = conn.execute(
-        f"SELECT c.report_id, c.portal, c.organ, c.organ_type, c.year, c.url, c.deadline, "
-        f"c.days_late, coalesce(c.published, c.first_seen) AS out FROM coverage c "
-        f"WHERE c.late = 1 AND c.report_id IN (SELECT report_id FROM changes "
-        f"WHERE kind = 'added' AND new_crawl IN ({marks})) ORDER BY c.days_late DESC", crawl_ids)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 def summary_lines(result: NightlyResult) -> list[str]:
     lines = []
     by_crawl = {d.new_crawl: d for d in result.diffs}
     for r in result.runs:
         d = by_crawl.get(r.crawl_id)
-        counts = {k: len(getattr(d, k)) for k in ("added", "removed", "revised", "chrome_only",
-                                                  "moved", "errors")} if d else {}
-        changed = " ".join(f"{k}={v}" for k, v in counts.items()) if d else "no diff"
+        changed = " ".join(f"{k}={v}" for k, v in d.counts().items()) if d else "no diff"
         lines.append(f"{r.portal:12} {'ok' if r.ok else 'FAILED':6} fetched={r.fetched} "
                      f"failed={r.failed} new_documents={r.new_documents} {changed}"
                      + (f"  error: {r.error}" if r.error else ""))
@@ -222,8 +194,6 @@ def summary_lines(result: NightlyResult) -> list[str]:
 
 
 def change_report(result: NightlyResult) -> str:
-    from .changes import render_markdown
-
     out = [f"# xxgk nightly {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n",
            "```", *summary_lines(result), "```\n"]
     if result.late:
@@ -243,14 +213,11 @@ def send_alerts(cfg: dict, result: NightlyResult, report_text: str) -> tuple[int
     if not urls:
         return 0, []
     wanted = set(alerts.get("on", DEFAULT_ALERTS))
-    counts = {k: sum(len(getattr(d, k)) for d in result.diffs)
-              for k in ("added", "removed", "revised", "moved", "errors")}
+    counts = {k: sum(len(getattr(d, k)) for d in result.diffs) for k in NEWS}
     counts["late"] = len(result.late)
     hits = {k: n for k, n in counts.items() if n and k in wanted}
     if not hits:
         return 0, []
-    import apprise
-
     ap = apprise.Apprise()
     errors = []
     for u in urls:
@@ -265,9 +232,6 @@ def send_alerts(cfg: dict, result: NightlyResult, report_text: str) -> tuple[int
 
 def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: int | None = None,
         settings: dict | None = None, env_extra: dict | None = None) -> NightlyResult:
-    from .changes import crawl_pairs
-    from .store import Archive
-
     layout = Layout(data).create()
     cfg = load_config(config, layout)
     names = choose_portals(portals, cfg, demo)
@@ -299,26 +263,23 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                 if not r.ok:
                     continue
                 try:
-                    pairs = crawl_pairs(arc.conn, portals=[r.portal])
+                    pairs = arc.read(crawl_pairs, portals=[r.portal])
                     if pairs and pairs[0][1] == r.crawl_id:
-                        diffs += arc.diff(pairs=pairs[:1], parse=False)
+                        diffs += diff_crawls(arc, pairs=pairs[:1], parse=False)
                 except Exception as exc:  # noqa: BLE001 - one portal's diff must not stop the rest
                     log.error("portal=%s diff failed: %s", r.portal, exc)
                     r.error = f"diff failed: {exc}"
                     r.crawl_status = "diff failed"
-            late = late_reports(arc.conn, [d.new_crawl for d in diffs])
+            late = arc.read(queries.late_reports, [d.new_crawl for d in diffs])
         result = NightlyResult(runs, diffs, late, None, 0, [])
         for d in diffs:
-            n = {k: len(getattr(d, k)) for k in ("added", "removed", "revised", "chrome_only",
-                                                 "moved", "errors")}
             log.info("portal=%s diff %s -> %s %s", d.portal, d.old_crawl, d.new_crawl,
-                     " ".join(f"{k}={v}" for k, v in n.items()))
+                     " ".join(f"{k}={v}" for k, v in d.counts().items()))
         text = change_report(result)
         reports_dir = layout.root / "reports"
         reports_dir.mkdir(exist_ok=True)
         result.report = reports_dir / f"changes-{stamp}.md"
         result.report.write_text(text, encoding="utf-8")
-        from .changes import as_json
         (reports_dir / f"changes-{stamp}.json").write_text(
             json.dumps({"runs": [r.__dict__ for r in runs], "late": late,
                         "diff": as_json(diffs) if diffs else None}, ensure_ascii=False, indent=1,

@@ -1,0 +1,110 @@
+"""Datasette's canned queries over the archive: each entry of :data:`CANNED_QUERIES` is one
+page, ``/<database>/<name>`` (and ``.json``, ``.csv``, ``.atom`` where the columns allow). Add
+a page by adding an entry."""
+
+from __future__ import annotations
+
+from .changes.model import KINDS
+from .search import CANNED_SEARCH_SQL
+
+# One page per kind of change, with the columns that kind needs.
+_CHANGE_PAGES = {
+    f"changes_{k.row}": {
+        "title": k.page_title,
+        "description": f"{k.page_description} Open a change_id for its page.",
+        "sql": (f"SELECT id AS change_id, portal, organ AS 机关, year AS 年度, url, "
+                f"{k.page_columns} old_crawl, new_crawl, detected_at FROM changes "
+                f"WHERE kind = '{k.row}' AND (:portal = '' OR portal = :portal) ORDER BY id DESC"),
+        "params": ["portal"],
+    }
+    for k in KINDS
+}
+# The feed lists the kinds that are news (not page-frame changes), each with its word.
+_NEWS_ROWS = ", ".join(f"'{k.row}'" for k in KINDS if k.news)
+_FEED_WORD = ("CASE kind " + " ".join(f"WHEN '{k.row}' THEN '{k.short}'" for k in KINDS if k.news)
+              + " END")
+
+CANNED_QUERIES = {
+    "search": {
+        "title": "全文检索 / Full-text search",
+        "description": "每个词都须出现（空格分隔，任意长度，包括“公开”“复议”这样的两字词）。"
+                       " / Every space-separated term must occur, whatever its length.",
+        "sql": CANNED_SEARCH_SQL,
+        "params": ["q"],
+        "hide_sql": True,
+    },
+    "requests_by_region": {
+        "title": "各地区年度依申请公开数量",
+        "description": "Requests received per region and year (本年新收、予以公开、办理结果总计).",
+        "sql": (
+            "SELECT year AS 年度, province AS 省份, region AS 地区, organs AS 机关数, "
+            "requests_new AS 本年新收申请, requests_carried_in AS 上年结转, "
+            "granted AS 予以公开, partial AS 部分公开, results_total AS 办理结果总计, "
+            "carried_out AS 结转下年度 FROM region_year_totals "
+            "WHERE :year = '' OR year = CAST(:year AS INTEGER) "
+            "ORDER BY year DESC, requests_new DESC"),
+        "params": ["year"],
+    },
+    "failed_reports": {
+        "title": "未通过勾稽关系校验的年报",
+        "description": "Reports whose consistency checks (勾稽关系) fail, with the numbers.",
+        "sql": (
+            "SELECT report_id, organ AS 机关, year AS 年度, region AS 地区, "
+            "count(*) AS 未通过项数, group_concat(\"check\" || coalesce(' ' || col, '') || "
+            "coalesce(' ' || \"row\", '') || ': ' || coalesce(detail, ''), '；') AS 明细, url "
+            "FROM failed_checks GROUP BY report_id ORDER BY year DESC, 未通过项数 DESC"),
+    },
+    "organ_history": {
+        "title": "某机关历年数据",
+        "description": "One organ's reports year by year (名称的一部分即可 / part of the name).",
+        "sql": (
+            "SELECT year AS 年度, organ AS 机关, report_id, template AS 模板, "
+            "check_status AS 校验, requests_new AS 本年新收申请, granted AS 予以公开, "
+            "partial AS 部分公开, results_total AS 办理结果总计, carried_out AS 结转下年度, "
+            "reviews AS 行政复议, coalesce(suits_direct, 0) + coalesce(suits_after_review, 0) "
+            "AS 行政诉讼 FROM report_totals WHERE organ LIKE '%' || :organ || '%' "
+            "ORDER BY organ, year"),
+        "params": ["organ"],
+    },
+    **_CHANGE_PAGES,
+    "changes_feed": {
+        "title": "变化订阅 / Changes feed",
+        "description": "Every new, gone, revised or moved report and new crawl error, latest "
+                       "first; add .atom to the URL to subscribe.",
+        "sql": (
+            "SELECT id AS change_id, 'urn:xxgk:change:' || id AS atom_id, "
+            f"{_FEED_WORD} || ' ' || "
+            "coalesce(organ, title, url) || coalesce(' ' || year || '年度', '') || "
+            "coalesce(' (' || reason || ')', '') AS atom_title, detected_at AS atom_updated, "
+            "url AS atom_link, coalesce(cells, text_diff, reason, url) AS atom_content, "
+            f"kind, portal, organ, year, url FROM changes WHERE kind IN ({_NEWS_ROWS}) "
+            "ORDER BY id DESC LIMIT 200"),
+    },
+    "late_reports": {
+        "title": "逾期公布的年报 / Reports out after their deadline",
+        "description": "Deadlines per organ type are in the deadlines table (条例第四十九条).",
+        "sql": (
+            "SELECT report_id, organ AS 机关, organ_type AS 类型, year AS 年度, "
+            "deadline AS 法定期限, coalesce(published, first_seen) AS 公布或首次发现, "
+            "days_late AS 逾期天数, portal, url FROM coverage WHERE late = 1 "
+            "AND (:year = '' OR year = CAST(:year AS INTEGER)) ORDER BY days_late DESC"),
+        "params": ["year"],
+    },
+    "missing_reports": {
+        "title": "最新年度缺失年报的机关 / Organs with no report for the latest year",
+        "description": "Organs seen in earlier years with no report for the latest year.",
+        "sql": ("SELECT organ AS 机关, organ_type AS 类型, region AS 地区, portals AS 门户, "
+                "last_year AS 最近年度, missing_year AS 缺失年度, deadline AS 法定期限, "
+                "overdue AS 已过期限 FROM missing_reports ORDER BY region, organ"),
+    },
+    "new_reports": {
+        "title": "新发现的年报 / Newly found reports",
+        "description": "Latest reports first; add .atom to the URL for a feed.",
+        "sql": (
+            "SELECT id AS report_id, 'urn:xxgk:report:' || id AS atom_id, "
+            "coalesce(organ, title, url) || ' ' || coalesce(year, '') || ' 年度报告' "
+            "AS atom_title, first_seen AS atom_updated, "
+            "url AS atom_link, organ, year, url "
+            "FROM reports ORDER BY first_seen DESC LIMIT 200"),
+    },
+}

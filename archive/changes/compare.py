@@ -1,0 +1,228 @@
+"""Comparing two crawls of a portal: a report's state in each crawl is read from that crawl's
+fetches — which of its files came back (URL -> SHA-256), whether a list led to it or only the
+archive's recheck did, and whether its URL answered 404/410 or a soft-delete page. Reports are
+compared by content hash, never by URL. Reads go through :mod:`archive.queries`; nothing is
+written here.
+"""
+
+from __future__ import annotations
+
+from .. import queries
+from .model import Diff, DiffError, ReportState
+from .revision import cell_changes, classify_revision, report_body, text_diff
+
+
+# -- choosing crawls ------------------------------------------------------------------------------
+
+def crawl_pairs(db, old: str | None = None, new: str | None = None,
+                portals: list[str] | None = None) -> list[tuple[str | None, str]]:
+    """The (old, new) crawls to compare: the two given, else the last two finished crawls of
+    each portal (a portal crawled once is compared with nothing: all its reports are new)."""
+    if old or new:
+        if not (old and new):
+            raise DiffError("give both crawls (OLD NEW), or neither for the last two of each "
+                            "portal")
+        found = queries.crawls_by_id(db, (old, new))
+        for cid in (old, new):
+            if cid not in found:
+                raise DiffError(f"no crawl {cid!r} (see xxgk crawls)")
+            if found[cid]["status"] != "finished":
+                raise DiffError(f"crawl {cid} is {found[cid]['status']}, not finished")
+        if found[old]["portal"] != found[new]["portal"]:
+            raise DiffError(f"{old} and {new} are crawls of different portals")
+        return [(old, new)]
+    pairs = []
+    for portal in portals or queries.finished_portals(db):
+        last = queries.last_finished_crawls(db, portal, 2)
+        if not last:
+            if portals:
+                raise DiffError(f"portal {portal!r} has no finished crawl")
+            continue
+        pairs.append((last[1] if len(last) > 1 else None, last[0]))
+    return pairs
+
+
+# -- a crawl's view of its reports -----------------------------------------------------------------
+
+def snapshot(db, crawl_id: str | None, portal: str) -> dict[int, ReportState]:
+    """Each report the crawl touched (by id) and what the crawl saw of it."""
+    out: dict[int, ReportState] = {}
+    if crawl_id is None:
+        return out
+    urls = queries.report_ids_by_url(db, portal)
+
+    def resolve(*cands):
+        return next((urls[c] for c in cands if c and c in urls), None)
+
+    for f in queries.crawl_report_fetches(db, crawl_id):
+        rid = resolve(f["report_url"], f["url"], f["final_url"])
+        if rid is None:
+            continue
+        st = out.setdefault(rid, ReportState())
+        status, error = f["status"], f["error"] or ""
+        ok = status is not None and (200 <= status < 300 or status == 304)
+        if ok and not error and f["document_id"] and f["role"] in ("report", "attachment"):
+            st.docs[f["final_url"] or f["url"]] = (f["document_id"], f["sha256"])
+            st.listed = st.listed or not f["found_by"]
+        elif status in (404, 410):
+            if resolve(f["url"]) == rid and f["role"] != "attachment":
+                st.gone = str(status)
+            else:
+                st.gone_docs.add(f["url"])
+        elif error.startswith("soft-deleted"):
+            st.gone = "soft_deleted"
+        elif not error.endswith(": retried"):
+            st.failures.append((f["url"], error or f"HTTP {status}"))
+    return out
+
+
+class _Stored:
+    """Stored versions and report facts, read once each: a report's best file is asked for
+    several times."""
+
+    def __init__(self, db):
+        self.db = db
+        self._cells: dict[int, dict] = {}
+        self._reports: dict[int, dict] = {}
+
+    def cells(self, doc_id: int) -> dict:
+        if doc_id not in self._cells:
+            self._cells[doc_id] = queries.cell_values(self.db, doc_id)
+        return self._cells[doc_id]
+
+    def report(self, rid: int) -> dict:
+        if rid not in self._reports:
+            self._reports[rid] = queries.report_facts(self.db, rid)
+        return dict(self._reports[rid])
+
+    def best(self, state: ReportState) -> tuple[int, str]:
+        """The version to show for a report: its file with the most cells."""
+        return max(state.docs.values(), key=lambda d: (len(self.cells(d[0])), d[0]))
+
+
+# -- the comparison --------------------------------------------------------------------------------
+
+def compare(db, old_crawl: str | None, new_crawl: str) -> Diff:
+    """What changed on the portal of ``new_crawl`` since ``old_crawl`` (None: nothing before)."""
+    crawl = queries.crawl(db, new_crawl)
+    if crawl is None:
+        raise DiffError(f"no crawl {new_crawl!r}")
+    portal = crawl["portal"]
+    old, new = snapshot(db, old_crawl, portal), snapshot(db, new_crawl, portal)
+    stored = _Stored(db)
+    diff = Diff(portal, old_crawl, new_crawl)
+    added = [rid for rid, st in new.items() if st.present and not (rid in old and old[rid].present)]
+    removed = _removed(old, new) if old_crawl is not None else []
+    moved_new, moved_old = _moved(diff, stored, old, new, added, removed)
+    for rid in added:
+        if rid not in moved_new:
+            doc_id, sha = stored.best(new[rid])
+            diff.added.append({**stored.report(rid), "new_document_id": doc_id,
+                               "new_sha256": sha, "files": sorted(new[rid].docs)})
+    for rid, reason in removed:
+        if rid not in moved_old:
+            doc_id, sha = stored.best(old[rid])
+            diff.removed.append({**stored.report(rid), "reason": reason,
+                                 "old_document_id": doc_id, "old_sha256": sha,
+                                 "files": sorted(old[rid].docs)})
+    for rid in sorted(set(old) & set(new)):
+        _revised(diff, stored, rid, old[rid], new[rid])
+    diff.errors = _new_errors(db, old_crawl, new_crawl, {e["url"] for e in diff.removed},
+                              {f for st in new.values() for f in st.gone_docs})
+    return diff
+
+
+def _removed(old: dict, new: dict) -> list[tuple[int, str]]:
+    """(report id, reason) of every report present before and gone now."""
+    removed = []
+    for rid, st in old.items():
+        if not st.present:
+            continue
+        now = new.get(rid)
+        if now is not None and now.present:
+            continue
+        if now is not None and now.gone:
+            reason = now.gone
+        elif now is not None and now.docs:
+            reason = "unlisted"          # still online at its URL, but no list links it
+        elif now is not None and now.failures:
+            continue                     # unreachable tonight: an error, not a removal
+        else:
+            reason = "unlisted"
+        removed.append((rid, reason))
+    return removed
+
+
+def _moved(diff: Diff, stored: _Stored, old, new, added, removed) -> tuple[set, set]:
+    """Re-published under a new URL: a new report with a file of a removed one, or the same
+    cells. Return the new and the old report ids that moved."""
+    moved_new, moved_old = set(), set()
+    for rid_new in added:
+        shas_new = {s for _, s in new[rid_new].docs.values()}
+        cells_new = stored.cells(stored.best(new[rid_new])[0])
+        for rid_old, reason in removed:
+            if rid_old in moved_old:
+                continue
+            shas_old = {s for _, s in old[rid_old].docs.values()}
+            cells_old = stored.cells(stored.best(old[rid_old])[0])
+            if shas_new & shas_old or (cells_new and cells_new == cells_old):
+                diff.moved.append({**stored.report(rid_new),
+                                   "old_url": stored.report(rid_old)["url"],
+                                   "old_report_id": rid_old, "reason": reason})
+                moved_new.add(rid_new)
+                moved_old.add(rid_old)
+                break
+    return moved_new, moved_old
+
+
+def _revised(diff: Diff, stored: _Stored, rid: int, a: ReportState, b: ReportState) -> None:
+    """A report in both crawls: each of its files with new bytes is a revision, or only a new
+    page frame; a file that now answers 404 is a revision too."""
+    for url in sorted(set(a.docs) & set(b.docs)):
+        (oid, osha), (nid, nsha) = a.docs[url], b.docs[url]
+        if osha == nsha:
+            continue
+        entry = {**stored.report(rid), "document_url": url, "old_document_id": oid,
+                 "new_document_id": nid, "old_sha256": osha, "new_sha256": nsha}
+        if not (queries.parsed(stored.db, oid) and queries.parsed(stored.db, nid)):
+            entry.update(cells=[], text_diff="", note="not parsed yet: run xxgk reparse")
+            diff.revised.append(entry)
+            continue
+        ocells, ncells = stored.cells(oid), stored.cells(nid)
+        otext, ntext = queries.text(stored.db, oid), queries.text(stored.db, nid)
+        if classify_revision(otext, ntext, ocells, ncells) == "chrome_only":
+            diff.chrome_only.append(entry)
+            continue
+        entry["cells"] = cell_changes(ocells, ncells)
+        entry["text_diff"] = text_diff(report_body(otext), report_body(ntext),
+                                       f"{url} ({osha[:12]})", f"{url} ({nsha[:12]})")
+        diff.revised.append(entry)
+    for url in sorted(b.gone_docs & set(a.docs)):
+        oid, osha = a.docs[url]
+        diff.revised.append({**stored.report(rid), "document_url": url,
+                             "old_document_id": oid, "new_document_id": None,
+                             "old_sha256": osha, "new_sha256": None, "cells": [],
+                             "text_diff": "", "note": "this file now answers 404"})
+
+
+def _failed(db, crawl_id) -> dict[str, dict]:
+    out = {}
+    for f in queries.failed_fetches(db, crawl_id):
+        err = f["error"] or ""
+        if err.endswith(": retried") or err.startswith("soft-deleted"):
+            continue
+        out.setdefault(f["url"], f)
+    return out
+
+
+def _new_errors(db, old_crawl, new_crawl, removed_urls, gone_files) -> list[dict]:
+    before = _failed(db, old_crawl) if old_crawl else {}
+    # A URL that failed, then succeeded on a later retry in the same crawl, is not an error.
+    ok = queries.ok_urls(db, new_crawl)
+    out = []
+    for url, f in _failed(db, new_crawl).items():
+        if url in before or url in ok or url in removed_urls or url in gone_files:
+            continue
+        out.append({"url": url, "role": f["role"], "status": f["status"],
+                    "reason": f["error"] or f"HTTP {f['status']}"})
+    return out

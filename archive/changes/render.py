@@ -1,0 +1,105 @@
+"""A list of Diffs for people: readable text, Markdown (the change report), JSON."""
+
+from __future__ import annotations
+
+from .model import KIND_NAMES, KINDS, Diff
+
+# The order a reader meets the kinds in: a move explains a removal, so it follows the removals.
+ORDER = ("added", "removed", "moved", "revised", "chrome_only", "errors")
+_HEADINGS = {k.name: k.heading for k in KINDS}
+
+
+def _num(v) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def cell_line(c: dict) -> str:
+    return f"{c['table']}/{c['row']}/{c['col']}: {_num(c['old'])} → {_num(c['new'])}"
+
+
+def _who(e: dict) -> str:
+    bits = [b for b in (e.get("organ"), f"{e['year']}年度" if e.get("year") else None) if b]
+    return " ".join(bits) or (e.get("title") or "")
+
+
+def _text_revised(e: dict) -> list[str]:
+    return ([f"revised   {e['url']}  {_who(e)}  file {e['document_url']}"
+             + (f"  ({e['note']})" if e.get("note") else "")]
+            + [f"    {cell_line(c)}" for c in e["cells"]]
+            + [f"    {line}" for line in (e.get("text_diff") or "").splitlines()])
+
+
+def _markdown_revised(e: dict) -> list[str]:
+    out = [f"- [{_who(e) or e['url']}]({e['url']}), file <{e['document_url']}>"
+           + (f" ({e['note']})" if e.get("note") else "")]
+    if e["cells"]:
+        out.append("\n  | table | row | col | old | new |\n  |---|---|---|---|---|")
+        out += [f"  | {c['table']} | {c['row']} | {c['col']} | {_num(c['old'])} | "
+                f"{_num(c['new'])} |" for c in e["cells"]]
+    if e.get("text_diff"):
+        out.append("\n  ```diff")
+        out += [f"  {line}" for line in e["text_diff"].splitlines()]
+        out.append("  ```")
+    return out
+
+
+# Each kind's lines: in the readable text, and in Markdown.
+_LINES = {
+    "added": (lambda e: [f"added     {e['url']}  {_who(e)}"],
+              lambda e: [f"- [{_who(e) or e['url']}]({e['url']})"]),
+    "removed": (lambda e: [f"removed   {e['url']}  {_who(e)}  ({e['reason']}; last copy "
+                           f"sha256:{e['old_sha256']})"],
+                lambda e: [f"- [{_who(e) or e['url']}]({e['url']}) — {e['reason']}; last copy "
+                           f"`sha256:{e['old_sha256']}`"]),
+    "moved": (lambda e: [f"moved     {e['old_url']} -> {e['url']}  {_who(e)}"],
+              lambda e: [f"- {_who(e)}: <{e['old_url']}> → <{e['url']}>"]),
+    "revised": (_text_revised, _markdown_revised),
+    "chrome_only": (lambda e: [f"chrome    {e['document_url']}  (page frame only: dates, "
+                               "counters)"],
+                    lambda e: [f"- <{e['document_url']}>"]),
+    "errors": (lambda e: [f"error     {e['url']}  {e['reason']}"],
+               lambda e: [f"- <{e['url']}>: {e['reason']}"]),
+}
+
+
+def render_text(diffs: list[Diff]) -> str:
+    out = []
+    for d in diffs:
+        out.append(f"# {d.portal}: {d.old_crawl or '(first crawl)'} -> {d.new_crawl}")
+        for kind in ORDER:
+            for e in getattr(d, kind):
+                out += _LINES[kind][0](e)
+        if not any(d.counts().values()):
+            out.append("no changes")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(diffs: list[Diff]) -> str:
+    out = []
+    for d in diffs:
+        out.append(f"## {d.portal}\n\n`{d.old_crawl or '(first crawl)'}` → `{d.new_crawl}`\n")
+        if not any(d.counts().values()):
+            out.append("No changes.\n")
+        for kind in ORDER:
+            entries = getattr(d, kind)
+            if not entries:
+                continue
+            out.append(f"### {_HEADINGS[kind]} ({len(entries)})\n")
+            for e in entries:
+                out += _LINES[kind][1](e)
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def as_json(diffs: list[Diff]) -> dict:
+    """One portal: its object; several: the same lists over all of them, plus ``portals``."""
+    if len(diffs) == 1:
+        return diffs[0].to_dict()
+    merged = {k: [] for k in KIND_NAMES}
+    for d in diffs:
+        for k in KIND_NAMES:
+            merged[k] += [{**e, "portal": d.portal} for e in getattr(d, k)]
+    return {"portals": [{"portal": d.portal, "old_crawl": d.old_crawl, "new_crawl": d.new_crawl}
+                        for d in diffs], **merged}

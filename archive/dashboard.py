@@ -1,0 +1,71 @@
+"""The dashboard at ``/-/dashboards/xxgk`` (datasette-dashboards): counts, requests per year,
+templates, check status and the regions with most requests, with a year filter."""
+
+from __future__ import annotations
+
+# datasette-dashboards fills this in from the year filter, or drops it when none is chosen.
+_YEAR = "[[ AND year = :year ]]"
+
+
+def _metric(title: str, query: str) -> dict:
+    return {"title": title, "library": "metric", "query": query, "display": {"field": "n"}}
+
+
+def _bars(title: str, query: str, x: dict, y: dict) -> dict:
+    return {"title": title, "library": "vega-lite", "query": query,
+            "display": {"mark": {"type": "bar", "tooltip": True}, "encoding": {"x": x, "y": y}}}
+
+
+def _pie(title: str, query: str, field: str) -> dict:
+    return {"title": title, "library": "vega-lite", "query": query,
+            "display": {"mark": {"type": "arc", "tooltip": True},
+                        "encoding": {"color": {"field": field, "type": "nominal"},
+                                     "theta": {"field": "n", "type": "quantitative"}}}}
+
+
+CHARTS = {
+    "reports-count": _metric("年报数 / Reports",
+                             f"SELECT count(*) AS n FROM reports WHERE 1 {_YEAR}"),
+    "failing-count": _metric("未通过校验 / Failing checks",
+                             f"SELECT count(*) AS n FROM reports WHERE check_status = 'fail' "
+                             f"{_YEAR}"),
+    "requests-by-year": _bars(
+        "依申请公开数量 / Requests received per year",
+        "SELECT year, sum(requests_new) AS requests FROM organ_year_totals "
+        f"WHERE 1 {_YEAR} GROUP BY year ORDER BY year",
+        x={"field": "year", "type": "ordinal"}, y={"field": "requests", "type": "quantitative"}),
+    "templates": _pie("模板 / Templates",
+                      "SELECT coalesce(template, '?') AS template, count(*) AS n "
+                      f"FROM reports WHERE 1 {_YEAR} GROUP BY template", "template"),
+    "check-status": _pie("勾稽校验 / Checks",
+                         "SELECT coalesce(check_status, parse_status) AS status, "
+                         f"count(*) AS n FROM reports WHERE 1 {_YEAR} GROUP BY 1", "status"),
+    "top-regions": _bars(
+        "申请最多的地区 / Regions with most requests",
+        "SELECT region, sum(requests_new) AS requests FROM organ_year_totals "
+        f"WHERE region IS NOT NULL {_YEAR} GROUP BY region ORDER BY requests DESC LIMIT 20",
+        x={"field": "requests", "type": "quantitative"},
+        y={"field": "region", "type": "nominal", "sort": "-x"}),
+}
+
+
+def dashboard(db: str) -> dict:
+    """The plugin's configuration, its charts and filter reading database ``db``."""
+    return {
+        "xxgk": {
+            "title": "政府信息公开年报 / xxgk-archive",
+            "description": "Reports archived, requests per year, templates and checks.",
+            "layout": [
+                ["reports-count", "failing-count"],
+                ["requests-by-year", "requests-by-year"],
+                ["templates", "check-status"],
+                ["top-regions", "top-regions"],
+            ],
+            "filters": {
+                "year": {"name": "年度 / Year", "type": "select", "db": db,
+                         "query": "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL "
+                                  "ORDER BY year DESC"},
+            },
+            "charts": {name: {**chart, "db": db} for name, chart in CHARTS.items()},
+        }
+    }

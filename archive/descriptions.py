@@ -1,0 +1,387 @@
+"""What every table, view and column of the archive holds, in Chinese and English: the one
+source. Datasette shows it (:mod:`archive.datasette_app`); the column reference in
+docs/archive.md is generated from it (``python -m archive.descriptions docs/archive.md``) and a
+test checks that it is in step.
+
+A column is described in its table's own entry, else in :data:`COMMON` (columns that mean the
+same wherever they appear).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+from .changes.model import KINDS
+from .db import open_db
+from .queries import columns as schema_columns
+
+
+def _listing(words) -> str:
+    words = list(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _columns(block: str) -> dict[str, str]:
+    """``name: description`` lines (a more indented line goes on with the one before) as a
+    dict; ``{kinds}`` stands for the kinds of change."""
+    out: dict[str, str] = {}
+    for line in textwrap.dedent(block).strip("\n").splitlines():
+        if line.startswith(" "):
+            out[name] += " " + line.strip()
+        elif line.strip():
+            name, _, text = line.partition(": ")
+            out[name] = text.strip()
+    kinds = _listing(k.row for k in KINDS)
+    return {name: text.replace("{kinds}", kinds) for name, text in out.items()}
+
+
+# Each table: its description in Chinese, in English, and its own columns.
+_TABLES = {
+    "reports": (
+        "年报：每份年度报告一行，以规范网址识别；数字取自其最佳文件。",
+        "One row per annual report, identified by its canonical URL; its numbers come from "
+        "its best document.",
+        """
+        id: 编号 / Report id
+        url: 规范网址 / Canonical URL (urn:sha256:… for a file ingested without one)
+        portal: 门户 / Portal (crawler's name for the site)
+        title: 标题 / Title as linked on the portal
+        published: 发布日期 / Publication date given by the portal
+        organ: 发布机关 / Issuing organ, as the report names it
+        year: 统计年度 / Year the statistics cover (not the publication year)
+        template: 模板 / Template: 2019, 2021 or pre2019
+        province: 省份 / Province
+        region: 地区 / Area the organ belongs to (from the portal, else its name)
+        level: 层级 / Tier: 国家级, 省级, 市级, 县级, 乡级
+        organ_type: 机关类型 / 政府 (government) or 部门 (department)
+        document_id: 最佳文件 / The document the cells come from
+        sha256: 原始文件 SHA-256 / Raw file of the best document (link)
+        format: 格式 / Format of the best document
+        parse_status: 解析状态 / ok, warnings, error or pending
+        parse_error: 解析错误 / The parser's one-line error
+        parser_version: 解析器版本 / parsers.__version__ that produced the cells
+        check_status: 勾稽校验 / fail if any consistency check failed, else pass
+        n_cells: 单元格数 / Number of template cells found
+        n_warnings: 警告数 / Number of parser warnings
+        first_seen: 首次发现 / First fetched (UTC)
+        last_seen: 最近发现 / Last fetched (UTC)
+        """),
+    "documents": (
+        "文件：每个不同的原始文件（按 SHA-256）一行。",
+        "One row per distinct raw body (by SHA-256); the bytes are under blobs/.",
+        """
+        sha256: SHA-256 of the decoded body / 内容哈希（原始文件链接）
+        size: 字节数 / Size in bytes
+        format: 格式 / Format told from the bytes by parsers.detect.sniff (pdf, html, docx, …)
+        first_seen: 首次发现 / First stored (UTC)
+        blob: 存储路径 / Path under the data directory
+        parse_status: 解析状态 / NULL (not a report), pending, ok, warnings, error
+        parse_error: 解析错误 / The parser's one-line error
+        parser_version: 解析器版本 / Parser version of the last parse
+        parsed_at: 解析时间 / When it was parsed
+        organ: 机关 / Organ found by the parser
+        year: 年度 / Year found by the parser
+        template: 模板 / Template found by the parser: 2019, 2021 or pre2019
+        title: 标题 / Title inside the document
+        n_cells: 单元格数 / Cells found
+        n_warnings: 警告数 / Warnings
+        check_status: 勾稽校验 / fail, pass, skipped or none
+        pages: 页数 / Pages (PDF)
+        """),
+    "fetches": (
+        "抓取记录：每次 HTTP 抓取（含失败）或每个手工导入的文件一行，附来源信息。",
+        "One row per HTTP exchange (failed ones included) or file ingested by hand, with its "
+        "provenance.",
+        """
+        crawl_id: 抓取批次 / Crawl
+        source: 来源 / crawl or ingest
+        portal: 门户 / Portal
+        url: 请求网址 / URL requested (NULL for a file ingested without one)
+        method: 方法 / HTTP method
+        form: 表单 / POST data: a JSON object, or the raw body as text
+        final_url: 最终网址 / URL after redirects
+        redirects: 重定向链 / Redirect chain (JSON)
+        status: 状态码 / HTTP status
+        reason: 状态说明 / Reason phrase
+        http_version: 协议 / HTTP version
+        request_headers: 请求头 / Request headers as sent (JSON [[name, value], …])
+        response_headers: 响应头 / Response headers as received (JSON [[name, value], …])
+        etag: ETag
+        last_modified: Last-Modified
+        fetched_at: 抓取时间 / Fetch time (UTC)
+        referer: 来源页 / Page whose link led here
+        link_text: 链接文字 / Text of that link
+        role: 角色 / listing, page, report, attachment or challenge
+        report_url: 所属年报 / Canonical URL of the report
+        title: 标题 / Title
+        published: 发布日期 / Publication date
+        ip_address: IP 地址 / Server IP
+        document_id: 文件 / Document
+        sha256: 内容哈希 / SHA-256 of the body
+        size: 字节数 / Decoded size
+        raw_size: 传输字节数 / Size as sent
+        format: 格式 / Format
+        unchanged: 未变 / 1 if the same as the URL's last successful fetch
+        revisit_of: 重访 / The fetch a 304 refers to
+        payload_digest: WARC-Payload-Digest of the body as sent
+        warc_file: WARC 文件 / WARC file, relative to the data directory
+        warc_offset: WARC 偏移 / Offset
+        warc_length: WARC 长度 / Record length (compressed)
+        warc_record_id: WARC-Record-ID
+        warc_type: WARC 记录类型 / Record type: response, revisit, resource or metadata
+        local_path: 本地路径 / File given to xxgk ingest
+        found_by: 发现方式 / recheck: only the archive knew this URL (no list linked it this time);
+            NULL: followed from a page
+        error: 错误 / Error of a failed fetch
+        """),
+    "crawls": (
+        "抓取批次：每个门户每次抓取一行；被中断的抓取保持 running 并可续抓。",
+        "One row per crawl of a portal; a killed crawl stays 'running' and is resumed.",
+        """
+        id: 批次 / Crawl id: <portal>-<YYYYmmddTHHMMSSZ>
+        portal: 门户 / Portal
+        spider: 爬虫 / Spider
+        started_at: 开始 / Started (UTC)
+        ended_at: 结束 / Ended (UTC)
+        status: 状态 / running, finished, failed, interrupted
+        resumed: 续抓次数 / Times resumed
+        stats: 统计 / Crawler stats (JSON)
+        software: 软件版本 / Software versions
+        """),
+    "portals": (
+        "门户：已知门户的地区信息，优先于按机关名称推断。",
+        "Known facts about portals; they override what the organ's name suggests.",
+        """
+        portal: 门户 / Portal, as the crawler names it
+        url: 首页 / Home page
+        region: 地区 / Area the portal serves
+        level: 层级 / Tier of the portal's government
+        """),
+    "report_aliases": (
+        "别名：同一年报的其他网址。",
+        "Other URLs of the same report.",
+        """
+        url: 别名网址 / Other URL of the report
+        """),
+    "report_documents": (
+        "年报文件：年报由哪些文件组成（页面、附件）及其各个版本。",
+        "The documents that make up a report (page, attachments), every version.",
+        """
+        role: 角色 / report or attachment
+        url: 网址 / Where this document was fetched
+        first_seen: 首次发现 / First fetched at this URL (UTC)
+        last_seen: 最近发现 / Last fetched at this URL (UTC)
+        """),
+    "cells": (
+        "单元格：模板表格的每个数值一行（长表），含中文行列名。",
+        "Template cells, long form: docs/schema.md keys with their Chinese labels.",
+        """
+        document_id: 文件 / Document
+        table: 表 / active, requests or appeals
+        row: 行键 / Row key (docs/schema.md)
+        col: 列键 / Column key (docs/schema.md)
+        value: 数值 / Value (万元 for money columns)
+        row_label: 行名 / Row label
+        col_label: 列名 / Column label
+        parser_version: 解析器版本 / Parser version that produced this row
+        """),
+    "checks": (
+        "勾稽关系校验：每项校验的结果（通过、未通过、跳过）。",
+        "Consistency checks (勾稽关系), every result: pass, fail or skipped.",
+        """
+        check: 校验 / requests.balance, requests.result_sum, requests.row_sum, appeals.row_sum
+        row: 行 / Row checked
+        col: 列 / Column checked
+        status: 结果 / pass, fail or skipped
+        detail: 明细 / The numbers that disagree
+        parser_version: 解析器版本 / Parser version
+        """),
+    "warnings": (
+        "解析警告：解析器未能确定的内容，逐条记录。",
+        "Parser warnings: everything the parser would not guess.",
+        ""),
+    "texts": (
+        "全文：解析器读出的文本；检索请用“全文检索”查询。",
+        "Text read by the parser; search it with the 全文检索 (search) query.",
+        ""),
+    "changes": (
+        "变化：两次抓取之间每份年报的变化（新增、消失、原址修改、仅页面框架、换址、新错误）。",
+        "What changed between two crawls of a portal, one row per change; the row page shows "
+        "old and new cells side by side.",
+        """
+        kind: 类型 / {kinds}
+        old_crawl: 旧抓取 / The earlier crawl (NULL: first crawl)
+        new_crawl: 新抓取 / The later crawl
+        url: 网址 / The report's canonical URL (the failing URL for an error)
+        document_url: 文件网址 / revised, chrome_only: the file that changed
+        old_url: 原网址 / moved: where the report was before
+        old_document_id: 旧文件 / Document before
+        new_document_id: 新文件 / Document after
+        old_sha256: 旧文件 SHA-256 / Raw file before (link; a removed report's last copy)
+        new_sha256: 新文件 SHA-256 / Raw file after (link)
+        reason: 原因 / removed: 404, 410, soft_deleted or unlisted; error: the error
+        title: 标题 / Title
+        n_cells: 变化单元格数 / revised: cells that changed
+        cells: 单元格变化 / revised: JSON [{table, row, col, old, new}]
+        text_diff: 文字变化 / revised: unified diff of the report's text
+        detected_at: 发现时间 / When the diff ran (UTC)
+        """),
+    "deadlines": (
+        "公开期限：各类机关公布上一年度年报的法定期限（来自 archive/deadlines.json）。",
+        "Legal deadlines per organ type for the previous year's report (Regulations art. 49), "
+        "from archive/deadlines.json.",
+        """
+        month: 月 / Month of year Y+1
+        day: 日 / Day of year Y+1
+        rule: 依据 / The rule
+        """),
+}
+TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
+
+# Columns that mean the same wherever they appear (tables and views).
+COMMON = _columns("""
+    id: 编号 / Row id
+    report_id: 年报 / Report (link)
+    document_id: 文件 / Document
+    url: 网址 / URL
+    portal: 门户 / Portal
+    name: 名称 / Name
+    organ: 发布机关 / Issuing organ
+    year: 统计年度 / Year the statistics cover
+    template: 模板 / Template: 2019, 2021 or pre2019
+    province: 省份 / Province
+    region: 地区 / Area the organ belongs to
+    level: 层级 / Tier: 国家级, 省级, 市级, 县级, 乡级
+    organ_type: 机关类型 / 政府 (government) or 部门 (department)
+    check_status: 勾稽校验 / fail, pass, skipped or none
+    n_cells: 单元格数 / Number of template cells
+    sha256: 原始文件 SHA-256 / Raw file (link)
+    role: 角色 / report or attachment
+    first_seen: 首次发现 / First seen (UTC)
+    last_seen: 最近发现 / Last seen (UTC)
+    parser_version: 解析器版本 / Parser version that produced this row
+    message: 警告 / The parser's warning
+    content: 全文 / Text read by the parser
+    table: 表 / active, requests or appeals
+    row: 行键 / Row key (docs/schema.md)
+    col: 列键 / Column key (docs/schema.md)
+    value: 数值 / Value
+    row_label: 行名 / Row label
+    col_label: 列名 / Column label
+    check: 校验 / Check name
+    detail: 明细 / The numbers that disagree
+    row_key: 行键 / Row key of the requests table (docs/schema.md)
+    row_order: 行序 / Order of the row in the template
+    natural_person: 自然人 / Natural persons
+    commercial: 商业企业 / Commercial enterprises
+    research: 科研机构 / Research institutions
+    social_org: 社会公益组织 / Social organisations
+    legal_service: 法律服务机构 / Legal service agencies
+    other: 其他 / Others
+    total: 总计 / Total
+    copies: 份数 / How many archived reports (portals) carry this organ and year
+    organs: 机关数 / Organs counted
+    requests_new: 本年新收申请（总计）/ New requests this year (total)
+    requests_carried_in: 上年结转申请 / Requests carried in from last year
+    granted: 予以公开 / Granted
+    partial: 部分公开 / Partly granted
+    results_total: 办理结果总计 / Requests answered
+    carried_out: 结转下年度继续办理 / Carried over to next year
+    reviews: 行政复议（总计）/ Administrative reviews
+    suits_direct: 行政诉讼·未经复议直接起诉 / Lawsuits filed directly
+    suits_after_review: 行政诉讼·复议后起诉 / Lawsuits after review
+    published: 发布日期 / Publication date given by the portal
+    deadline: 法定期限 / Legal deadline for this report (deadlines table)
+    late: 逾期 / 1 if out after its deadline (publication date, else first fetched)
+    days_late: 逾期天数 / Days after the deadline (negative: early)
+    revisions: 修改次数 / Times revised in place after first seen
+    platforms: 平台数 / Portals carrying this organ's report for this year
+    distinct_numbers: 数字版本数 / Different sets of headline numbers among those copies
+    portals: 门户 / Portals where the organ was seen
+    last_year: 最近年度 / Latest year with a report
+    missing_year: 缺失年度 / The latest year, with no report
+    years_seen: 已有年度数 / Years with a report
+    overdue: 已过期限 / 1 if the deadline for the missing year has passed
+    kind: 类型 / Kind of change
+    reason: 原因 / Why
+    change_id: 变化 / Change (link to its page)
+""")
+
+VIEWS = {
+    "requests_wide": ("依申请公开宽表：每份年报每一行一行，七个申请人列并排。",
+                      "Requests table wide: one row per report and row key, the seven applicant "
+                      "columns side by side."),
+    "report_totals": ("年报合计：每份年报的主要合计数。", "Main totals of each report."),
+    "organ_year_totals": ("机关年度合计：每个机关每年一行（多个门户的重复年报只计一次）。",
+                          "Yearly totals per organ (a report on several portals counted once)."),
+    "region_year_totals": ("地区年度合计。", "Yearly totals per region."),
+    "report_cells": ("年报单元格：每份年报最佳文件的单元格及年报信息。",
+                     "Cells of each report's best document, with the report's facts."),
+    "failed_checks": ("未通过的校验：勾稽关系不成立的年报及明细。",
+                      "Reports whose consistency checks fail, one row per failed check."),
+    "coverage": ("覆盖与及时性：每个门户、机关、年度的年报，是否晚于法定期限、是否被修改、是否在多个平台内容不一。",
+                 "Per portal, organ and year: the report, when it was out, its deadline, "
+                 "whether it was late, revised afterwards, or on several platforms with "
+                 "different numbers."),
+    "missing_reports": ("缺失的年报：往年有年报、最新年度没有的机关。",
+                        "Organs with reports in earlier years and none for the latest year."),
+}
+
+
+def describe(columns: dict[str, list[str]]) -> dict[str, dict]:
+    """``{table or view: {"description", "columns": {column: description}}}`` for every table
+    and view described here, its columns in the order ``columns`` (as
+    :func:`archive.queries.columns` lists them) gives."""
+    out = {}
+    for name in [*TABLES, *VIEWS]:
+        zh, en, own = TABLES[name] if name in TABLES else (*VIEWS[name], {})
+        cols = {c: own.get(c) or COMMON.get(c) for c in columns.get(name, [])}
+        out[name] = {"description": f"{zh} {en}",
+                     "columns": {**{c: d for c, d in cols.items() if d}, **own}}
+    return out
+
+
+def archive_columns() -> dict[str, list[str]]:
+    """The columns of every table and view of an archive made by this version."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "archive.db")
+        try:
+            return schema_columns(db)
+        finally:
+            db.close()
+
+
+BEGIN = "<!-- columns: generated by `python -m archive.descriptions docs/archive.md` -->"
+END = "<!-- end of columns -->"
+
+
+def markdown(described: dict[str, dict]) -> str:
+    """The column reference of docs/archive.md: every table, then every view."""
+    out = []
+    for name in [*TABLES, *VIEWS]:
+        if name not in described:
+            continue
+        out += [f"#### `{name}`", "", described[name]["description"], "",
+                "| column | description |", "|---|---|"]
+        out += [f"| `{c}` | {d.replace('|', '/')} |"
+                for c, d in described[name]["columns"].items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def in_docs(text: str, reference: str) -> str:
+    """``text`` (docs/archive.md) with the part between the markers replaced by ``reference``."""
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"the markers {BEGIN!r} … {END!r} are missing")
+    return pattern.sub(lambda _: f"{BEGIN}\n\n{reference}\n{END}", text)
+
+
+if __name__ == "__main__":
+    doc = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/archive.md")
+    doc.write_text(in_docs(doc.read_text(encoding="utf-8"), markdown(describe(archive_columns()))),
+                   encoding="utf-8")

@@ -1,0 +1,85 @@
+"""What the parser says about a stored document: its cells, checks, warnings and text, each row
+with the parser version that produced it. Parsing runs in a sandboxed child, outside the lock;
+storing replaces the document's earlier parse in one transaction and refreshes its reports.
+"""
+
+from __future__ import annotations
+
+import parsers
+from parsers import ParseError, schema
+from parsers.sandbox import Limits, parse_isolated
+
+from . import queries, reports
+from .blobs import BlobStore
+from .fetches import now_iso
+from .writer import Writer
+
+# Tables that hold one document's parse, emptied before a new parse is stored.
+PARSE_TABLES = ("cells", "checks", "warnings", "texts")
+
+
+def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str) -> dict:
+    """Parse a stored document and store what the parser said; return ``{"status", "organ",
+    "year", "template", "cells"}`` (and ``"error"`` when it failed)."""
+    doc = writer.read(queries.document, sha256)
+    if doc is None:
+        raise KeyError(f"no document {sha256}")
+    version = parsers.__version__
+    try:
+        report, error = parse_isolated(blobs.read(sha256), limits), None
+    except ParseError as exc:
+        report, error = None, str(exc)
+    except FileNotFoundError:
+        report, error = None, "the raw file is missing from the blob store"
+    with writer.transaction() as db:
+        for table in PARSE_TABLES:
+            db.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc["id"],))
+        if report is None:
+            summary = _store_error(db, doc["id"], error, version)
+        else:
+            summary = _store(db, doc["id"], report, version)
+        for report_id in queries.reports_of_document(db, doc["id"]):
+            reports.refresh(db, report_id)
+    return summary
+
+
+def _store_error(db, doc_id: int, error: str, version: str) -> dict:
+    db.conn.execute("UPDATE documents SET parse_status = 'error', parse_error = ?, "
+                    "parser_version = ?, parsed_at = ?, organ = NULL, year = NULL, "
+                    "template = NULL, title = NULL, n_cells = 0, n_warnings = 0, "
+                    "check_status = NULL, pages = NULL WHERE id = ?",
+                    (error, version, now_iso(), doc_id))
+    return {"status": "error", "error": error, "organ": None, "year": None, "template": None,
+            "cells": 0}
+
+
+def _store(db, doc_id: int, report, version: str) -> dict:
+    c = db.conn
+    cells = []
+    for cell in report.cells:
+        row_label, col_label = schema.label_of(cell["table"], cell["row"], cell["col"])
+        cells.append((doc_id, cell["table"], cell["row"], cell["col"], cell["value"],
+                      row_label, col_label, version))
+    c.executemany('INSERT INTO cells (document_id, "table", "row", col, value, row_label, '
+                  'col_label, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', cells)
+    c.executemany('INSERT INTO checks (document_id, "check", "row", col, status, detail, '
+                  'parser_version) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                  [(doc_id, k["check"], k.get("row"), k.get("col"), k["status"],
+                    k.get("detail"), version) for k in report.checks])
+    c.executemany("INSERT INTO warnings (document_id, message, parser_version) VALUES (?, ?, ?)",
+                  [(doc_id, w, version) for w in report.warnings])
+    if report.text:
+        c.execute("INSERT INTO texts (document_id, content, parser_version) VALUES (?, ?, ?)",
+                  (doc_id, report.text, version))
+    statuses = {k["status"] for k in report.checks}
+    check_status = ("fail" if "fail" in statuses else "pass" if "pass" in statuses
+                    else "skipped" if statuses else "none")
+    status = "warnings" if report.warnings else "ok"
+    c.execute("UPDATE documents SET parse_status = ?, parse_error = NULL, parser_version = ?, "
+              "parsed_at = ?, organ = ?, year = ?, template = ?, title = ?, n_cells = ?, "
+              "n_warnings = ?, check_status = ?, pages = ? WHERE id = ?",
+              (status, version, now_iso(), report.organ, report.year, report.template,
+               report.title, len(cells), len(report.warnings), check_status, report.pages,
+               doc_id))
+    return {"status": status, "organ": report.organ, "year": report.year,
+            "template": report.template, "cells": len(cells)}

@@ -1,0 +1,371 @@
+"""Every read of the archive, as functions of a :class:`sqlite_utils.Database`; rows are dicts
+(``db.query()``).
+
+The same functions serve the writer (on its own connection, inside its transactions), the
+command line and the jobs (on a read-only connection, :func:`archive.db.read_only`), the
+crawler (through its bridge) and Datasette (``await database.execute_fn(lambda conn:
+queries.report_page(as_database(conn), pk))``). Tables and columns: :mod:`archive.descriptions`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from .search import SEARCH_SQL, terms
+from .views import TOTALS
+
+
+def _first(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+    return next(iter(db.query(sql, params)), None)
+
+
+def _column(db: sqlite_utils.Database, sql: str, params=()) -> list:
+    return [next(iter(r.values())) for r in db.query(sql, params)]
+
+
+# -- crawls ----------------------------------------------------------------------------------------
+
+def crawl(db, crawl_id: str) -> dict | None:
+    return _first(db, "SELECT * FROM crawls WHERE id = ?", (crawl_id,))
+
+
+def last_crawl(db, portal: str) -> dict | None:
+    """The portal's latest crawl, whatever its status."""
+    return _first(db, "SELECT id, status FROM crawls WHERE portal = ? "
+                      "ORDER BY started_at DESC, rowid DESC LIMIT 1", (portal,))
+
+
+def crawls(db) -> list[dict]:
+    """Every crawl, newest first, with its number of fetches."""
+    return list(db.query(
+        "SELECT c.id, c.portal, c.status, c.started_at, c.ended_at, c.resumed, "
+        "(SELECT count(*) FROM fetches f WHERE f.crawl_id = c.id) AS fetches "
+        "FROM crawls c ORDER BY c.started_at DESC"))
+
+
+def crawls_by_id(db, ids) -> dict[str, dict]:
+    ids = list(ids)
+    marks = ", ".join("?" * len(ids))
+    return {r["id"]: r for r in db.query(f"SELECT * FROM crawls WHERE id IN ({marks})", ids)}
+
+
+def finished_portals(db) -> list[str]:
+    return _column(db, "SELECT DISTINCT portal FROM crawls WHERE status = 'finished' "
+                       "ORDER BY portal")
+
+
+def last_finished_crawls(db, portal: str, n: int = 2) -> list[str]:
+    """The ids of the portal's last ``n`` finished crawls, newest first."""
+    return _column(db, "SELECT id FROM crawls WHERE portal = ? AND status = 'finished' "
+                       "ORDER BY started_at DESC, rowid DESC LIMIT ?", (portal, n))
+
+
+def crawl_facts(db, portal: str, since: str) -> dict:
+    """The portal's crawl that ended (or started) since ``since``: its id, status, fetches,
+    failed fetches and documents seen in no other crawl before; {} if there is none."""
+    c = _first(db, "SELECT id, status FROM crawls WHERE portal = ? AND "
+                   "coalesce(ended_at, started_at) >= ? ORDER BY started_at DESC LIMIT 1",
+               (portal, since))
+    if c is None:
+        return {}
+    counts = _first(db, "SELECT count(*) AS fetched, "
+                        "sum(error IS NOT NULL OR status IS NULL OR status >= 400) AS failed "
+                        "FROM fetches WHERE crawl_id = ?", (c["id"],))
+    new_docs = _column(
+        db, "SELECT count(DISTINCT f.document_id) FROM fetches f WHERE f.crawl_id = ? AND "
+            "f.document_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fetches g WHERE "
+            "g.document_id = f.document_id AND g.id < f.id AND g.crawl_id IS NOT f.crawl_id)",
+        (c["id"],))[0]
+    return {"crawl_id": c["id"], "crawl_status": c["status"], "fetched": counts["fetched"] or 0,
+            "failed": counts["failed"] or 0, "new_documents": new_docs}
+
+
+# -- fetches ---------------------------------------------------------------------------------------
+
+def fetched_urls(db, crawl_id: str, include_errors: bool = True) -> set[str]:
+    """Requested URLs recorded in the crawl; ``include_errors=False`` leaves out failed
+    fetches (no status), so that a resumed crawl tries them again."""
+    sql = "SELECT DISTINCT url FROM fetches WHERE crawl_id = ?"
+    if not include_errors:
+        sql += " AND status IS NOT NULL"
+    return {u for u in _column(db, sql, (crawl_id,)) if u is not None}
+
+
+def last_ok_fetch(db, url: str | None) -> dict | None:
+    """The URL's latest 2xx fetch with a body."""
+    if url is None:
+        return None
+    return _first(
+        db, "SELECT id, url, final_url, fetched_at, sha256, document_id, etag, last_modified, "
+            "payload_digest, warc_record_id FROM fetches "
+            "WHERE url = ? AND status BETWEEN 200 AND 299 AND sha256 IS NOT NULL "
+            "ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,))
+
+
+def validators(db, url: str) -> dict | None:
+    """What a conditional request for ``url`` sends: ``{"etag", "last_modified", "sha256"}``
+    of its latest 2xx fetch, or None."""
+    row = last_ok_fetch(db, url)
+    if not row:
+        return None
+    return {"etag": row["etag"], "last_modified": row["last_modified"], "sha256": row["sha256"]}
+
+
+def first_response(db, digest: str) -> dict | None:
+    """The first WARC response record of a payload (a later copy is written as a revisit)."""
+    return _first(db, "SELECT url, final_url, fetched_at, warc_record_id FROM fetches "
+                      "WHERE payload_digest = ? AND warc_type = 'response' ORDER BY id LIMIT 1",
+                  (digest,))
+
+
+def ingested_already(db, sha256: str, url: str | None, portal: str | None) -> bool:
+    """Whether these bytes are a report's file already, from this URL and portal (when given)."""
+    return _first(
+        db, "SELECT 1 AS found FROM fetches f WHERE f.sha256 = :sha AND (:url IS NULL OR "
+            "f.url = :url) AND (:portal IS NULL OR f.portal = :portal) AND EXISTS (SELECT 1 FROM "
+            "report_documents rd WHERE rd.document_id = f.document_id)",
+        {"sha": sha256, "url": url, "portal": portal}) is not None
+
+
+def crawl_report_fetches(db, crawl_id: str) -> list[dict]:
+    """The crawl's fetches of report pages, report files and pages, in order."""
+    return list(db.query("SELECT id, url, final_url, report_url, role, status, error, "
+                         "document_id, sha256, found_by FROM fetches WHERE crawl_id = ? "
+                         "AND role IN ('report', 'attachment', 'page') ORDER BY id", (crawl_id,)))
+
+
+def failed_fetches(db, crawl_id: str) -> list[dict]:
+    """The crawl's failed fetches (an error, no status, or 400 and up), challenges left out."""
+    return list(db.query("SELECT url, role, status, error FROM fetches WHERE crawl_id = ? "
+                         "AND role <> 'challenge' AND (error IS NOT NULL OR status >= 400 "
+                         "OR status IS NULL) ORDER BY id", (crawl_id,)))
+
+
+def ok_urls(db, crawl_id: str) -> set[str]:
+    """URLs the crawl fetched without an error (2xx or 3xx)."""
+    return set(_column(db, "SELECT url FROM fetches WHERE crawl_id = ? AND error IS NULL AND "
+                           "(status BETWEEN 200 AND 399)", (crawl_id,)))
+
+
+def warc_files(db) -> list[str]:
+    return _column(db, "SELECT DISTINCT warc_file FROM fetches WHERE warc_file IS NOT NULL")
+
+
+# -- documents -------------------------------------------------------------------------------------
+
+def document(db, sha256: str) -> dict | None:
+    return _first(db, "SELECT id, sha256, size, format, blob, parse_status FROM documents "
+                      "WHERE sha256 = ?", (sha256,))
+
+
+def document_shas(db) -> list[str]:
+    return _column(db, "SELECT sha256 FROM documents")
+
+
+PARSE_SETS = {
+    "all": "parse_status IS NOT NULL",
+    "stale": "parse_status IS NOT NULL AND (parser_version IS NULL OR parser_version <> :version)",
+    "pending": "parse_status = 'pending'",
+    "error": "parse_status = 'error'",
+}
+
+
+def documents_to_parse(db, which: str = "all", version: str | None = None) -> list[str]:
+    """SHA-256s for reparse: 'all' parsed or pending, 'stale' (parsed by a parser other than
+    ``version``), 'pending', or 'error'."""
+    return _column(db, f"SELECT sha256 FROM documents WHERE {PARSE_SETS[which]} ORDER BY id",
+                   {"version": version} if which == "stale" else ())
+
+
+def pending_documents(db, crawl_ids) -> list[str]:
+    """Report documents these crawls fetched that were never parsed."""
+    ids = list(crawl_ids)
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return _column(db, "SELECT DISTINCT d.sha256 FROM fetches f JOIN documents d ON d.id = "
+                       f"f.document_id WHERE f.crawl_id IN ({marks}) AND "
+                       "d.parse_status = 'pending'", ids)
+
+
+def parsed(db, document_id: int) -> bool:
+    """Whether the parser has been over the document (whatever it found)."""
+    row = _first(db, "SELECT parse_status FROM documents WHERE id = ?", (document_id,))
+    return bool(row) and row["parse_status"] not in (None, "pending")
+
+
+def cells(db, document_id: int) -> list[dict]:
+    return list(db.query('SELECT "table", "row", col, value FROM cells WHERE document_id = ?',
+                         (document_id,)))
+
+
+def cell_values(db, document_id: int) -> dict[tuple[str, str, str], float | int]:
+    """The document's cells as ``{(table, row, col): value}``."""
+    return {(c["table"], c["row"], c["col"]): c["value"] for c in cells(db, document_id)}
+
+
+def headline_totals(db, document_id: int) -> dict[str, float | int | None]:
+    """The document's 总计 cells that ``reports`` copies (``views.TOTALS``), by column name."""
+    found = {(c["table"], c["row"]): c["value"] for c in db.query(
+        'SELECT "table", "row", value FROM cells WHERE document_id = ? AND col = \'total\'',
+        (document_id,))}
+    return {name: found.get(key) for name, key in TOTALS.items()}
+
+
+def text(db, document_id: int) -> str:
+    row = _first(db, "SELECT content FROM texts WHERE document_id = ?", (document_id,))
+    return row["content"] if row else ""
+
+
+# -- reports ---------------------------------------------------------------------------------------
+
+def report(db, report_id: int) -> dict | None:
+    return _first(db, "SELECT * FROM reports WHERE id = ?", (report_id,))
+
+
+def report_by_url(db, url: str) -> dict | None:
+    """The report whose canonical URL is ``url``: ``{"id", "url"}``."""
+    return _first(db, "SELECT id, url FROM reports WHERE url = ?", (url,))
+
+
+def report_by_alias(db, url: str) -> dict | None:
+    """The report that ``url`` is another URL of: ``{"id", "url"}``."""
+    return _first(db, "SELECT r.id, r.url FROM report_aliases a "
+                      "JOIN reports r ON r.id = a.report_id WHERE a.url = ?", (url,))
+
+
+def report_versions(db, report_id: int) -> list[dict]:
+    """Every document of the report, each with the URL it was at, its role and when last seen."""
+    return list(db.query(
+        "SELECT d.*, rd.url AS at_url, rd.role, rd.last_seen FROM report_documents rd "
+        "JOIN documents d ON d.id = rd.document_id WHERE rd.report_id = ?", (report_id,)))
+
+
+def reports_of_document(db, document_id: int) -> list[int]:
+    return _column(db, "SELECT DISTINCT report_id FROM report_documents WHERE document_id = ?",
+                   (document_id,))
+
+
+def portal(db, portal_id: str) -> dict | None:
+    return _first(db, "SELECT * FROM portals WHERE portal = ?", (portal_id,))
+
+
+def reports(db, year: int | None = None, organ: str | None = None) -> list[dict]:
+    """Archived reports (all their columns, ``aliases`` a list), optionally of one year or of
+    organs whose name contains ``organ``."""
+    sql = ("SELECT r.*, (SELECT json_group_array(url) FROM report_aliases a "
+           "WHERE a.report_id = r.id) AS aliases FROM reports r WHERE 1")
+    params = []
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    if organ:
+        sql += " AND organ LIKE ?"
+        params.append(f"%{organ}%")
+    return [{**r, "aliases": json.loads(r["aliases"])}
+            for r in db.query(sql + " ORDER BY r.id", params)]
+
+
+def known_reports(db, portal_id: str) -> list[tuple[str, list[str]]]:
+    """(canonical URL, aliases) of every report of the portal, except files ingested without
+    a URL."""
+    rows = db.query(
+        "SELECT r.url, group_concat(a.url, char(10)) AS aliases FROM reports r "
+        "LEFT JOIN report_aliases a ON a.report_id = r.id "
+        "WHERE r.portal = ? AND r.url NOT LIKE 'urn:%' GROUP BY r.id ORDER BY r.id", (portal_id,))
+    return [(r["url"], r["aliases"].split("\n") if r["aliases"] else []) for r in rows]
+
+
+def report_ids_by_url(db, portal_id: str) -> dict[str, int]:
+    """Every URL of the portal's reports (canonical and aliases) -> report id."""
+    urls = {r["url"]: r["id"] for r in db.query("SELECT url, id FROM reports WHERE portal = ?",
+                                                (portal_id,))}
+    urls.update({r["url"]: r["report_id"] for r in db.query(
+        "SELECT a.url, a.report_id FROM report_aliases a JOIN reports r ON r.id = a.report_id "
+        "WHERE r.portal = ?", (portal_id,))})
+    return urls
+
+
+def report_facts(db, report_id: int) -> dict:
+    """What a change says about its report: url, report_id, organ, year, title."""
+    r = _first(db, "SELECT url, id AS report_id, organ, year, title FROM reports WHERE id = ?",
+               (report_id,))
+    return dict(r)
+
+
+def portal_summary(db, portal_like: str) -> dict:
+    """Reports of the portals named like ``portal_like`` (SQL LIKE): how many, parsed, cells,
+    failing their checks."""
+    return _first(db, "SELECT count(*) AS reports, sum(parse_status IN ('ok', 'warnings')) AS "
+                      "parsed, sum(coalesce(n_cells, 0)) AS cells, "
+                      "sum(check_status = 'fail') AS failing FROM reports WHERE portal LIKE ?",
+                  (portal_like,))
+
+
+def late_reports(db, crawl_ids) -> list[dict]:
+    """Reports first seen in these crawls that were out after their deadline."""
+    ids = list(crawl_ids)
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return list(db.query(
+        f"SELECT c.report_id, c.portal, c.organ, c.organ_type, c.year, c.url, c.deadline, "
+        f"c.days_late, coalesce(c.published, c.first_seen) AS out FROM coverage c "
+        f"WHERE c.late = 1 AND c.report_id IN (SELECT report_id FROM changes "
+        f"WHERE kind = 'added' AND new_crawl IN ({marks})) ORDER BY c.days_late DESC", ids))
+
+
+def deadlines(db) -> list[dict]:
+    """The deadline rules as loaded from archive/deadlines.json."""
+    return list(db.query("SELECT organ_type, month, day, rule FROM deadlines"))
+
+
+def search(db, query: str, limit: int = 100) -> list[dict]:
+    """Reports whose text contains every term of ``query`` (see :mod:`archive.search`); best
+    match per report."""
+    if not terms(query):
+        return []
+    return list(db.query(SEARCH_SQL, {"q": query, "limit": limit}))
+
+
+# -- pages of the Datasette site -------------------------------------------------------------------
+
+def report_page(db, report_id) -> dict | None:
+    """A report with its best document's cells, checks and warnings, its other URLs and every
+    version of its documents."""
+    rep = _first(db, "SELECT * FROM reports WHERE id = ?", (report_id,))
+    if rep is None:
+        return None
+    doc = rep["document_id"]
+    return {
+        "report": rep,
+        "cells": cells(db, doc) if doc else [],
+        "checks": list(db.query('SELECT "check", "row", col, status, detail FROM checks '
+                                "WHERE document_id = ? ORDER BY status = 'fail' DESC, id",
+                                (doc,))) if doc else [],
+        "warnings": _column(db, "SELECT message FROM warnings WHERE document_id = ? ORDER BY id",
+                            (doc,)) if doc else [],
+        "aliases": _column(db, "SELECT url FROM report_aliases WHERE report_id = ?",
+                           (report_id,)),
+        "documents": list(db.query(
+            "SELECT d.sha256, d.format, d.size, d.parse_status, rd.role, rd.url, rd.last_seen "
+            "FROM report_documents rd JOIN documents d ON d.id = rd.document_id "
+            "WHERE rd.report_id = ? ORDER BY rd.last_seen DESC", (report_id,))),
+    }
+
+
+def change_page(db, change_id) -> dict | None:
+    """A change with the cells of the document before and after."""
+    ch = _first(db, "SELECT * FROM changes WHERE id = ?", (change_id,))
+    if ch is None:
+        return None
+    return {"change": ch, "sides": [cells(db, doc) if doc is not None else [] for doc in
+                                    (ch["old_document_id"], ch["new_document_id"])]}
+
+
+def columns(db) -> dict[str, list[str]]:
+    """Every table and view -> its columns, in order."""
+    return {name: [c.name for c in db[name].columns]
+            for name in db.table_names() + db.view_names()}
