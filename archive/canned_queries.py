@@ -107,4 +107,39 @@ CANNED_QUERIES = {
             "url AS atom_link, organ, year, url "
             "FROM reports ORDER BY first_seen DESC LIMIT 200"),
     },
+    "coverage_by_division": {
+        "title": "各地区年报覆盖 / Coverage by division",
+        "description": "每个地区应有年报的机关（登记的政府网站）与已找到的年报。division 留空为各省，"
+                       "填代码看其下各地区；year 留空为最新年度。点区划代码逐级查看，点未见年报机关数看名单。"
+                       " / Organs expected (the registered government websites) against reports "
+                       "found: every province, or the parts of a division; the latest year "
+                       "unless given. Follow a division code down, a missing count to the organs.",
+        "sql": (
+            "SELECT division_code, name AS 地区, tier AS 层级, year AS 年度, "
+            "organs_expected AS 应有机关, organs_reported AS 已见年报机关, organs_missing, "
+            "reports_found AS 门户上的年报 FROM division_coverage "
+            "WHERE (CASE WHEN :division = '' THEN parent IS NULL "
+            "ELSE (parent = :division OR division_code = :division) END) "
+            "AND year IS (CASE WHEN :year = '' THEN (SELECT max(year) FROM reports) "
+            "ELSE CAST(:year AS INTEGER) END) "
+            "ORDER BY division_code = :division DESC, division_code"),
+        "params": ["division", "year"],
+    },
+    "coverage_organs": {
+        "title": "应有年报的机关 / Organs expected, and their reports",
+        "description": "某地区（区划代码，留空为全部）应有年报的机关及某年度（留空为最新）找到的年报；"
+                       "missing=1 只列未找到的。 / The organs expected in a division and the "
+                       "report found for the year; missing=1 lists those with none.",
+        "sql": (
+            "SELECT organ AS 机关, source AS 来源, portal, region_code AS 区划代码, "
+            "coalesce(county, prefecture, province) AS 地区, year AS 年度, report_id, "
+            "report_url, url FROM organ_coverage "
+            "WHERE (:division = '' OR :division IN (province_code, prefecture_code, county_code, "
+            "region_code)) "
+            "AND year IS (CASE WHEN :year = '' THEN (SELECT max(year) FROM reports) "
+            "ELSE CAST(:year AS INTEGER) END) "
+            "AND (:missing = '' OR report_id IS NULL) "
+            "ORDER BY region_code, organ"),
+        "params": ["division", "year", "missing"],
+    },
 }

@@ -37,6 +37,9 @@ FACETS = {
     "changes": ["kind", "portal", "reason", "year"],
     "coverage": ["year", "late", "organ_type", "portal"],
     "missing_reports": ["missing_year", "organ_type", "overdue"],
+    "sites": ["province", "level", "source_group", "site_type"],
+    "organ_coverage": ["year", "province", "source"],
+    "division_coverage": ["year", "tier"],
 }
 # How a table's page opens: its sort order, and the column that names a row in links to it.
 TABLE_OPTIONS = {

@@ -2,7 +2,8 @@
 
 - ``/-/raw/<sha256>`` serves a stored body (sandboxed: a government page's scripts never run
   on the archive's origin);
-- ``sha256``, URL and ``report_id`` cells become links;
+- ``sha256``, URL and ``report_id`` cells become links; in the coverage pages a division code
+  leads to its parts and a missing count to the organs with no report;
 - the row page of ``reports`` shows the report's three tables, its checks and its warnings;
 - the row page of ``changes`` shows the old and new cells side by side and the text diff.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import markupsafe
 from datasette import hookimpl
@@ -72,8 +74,26 @@ def register_routes():
     return [(r"^/-/raw/(?P<sha256>[0-9a-f]{64})$", raw_file)]
 
 
+def _coverage_link(row, value, column, database, datasette):
+    """In the coverage pages: a division code leads to its parts, a missing count to the
+    organs with no report (the same year)."""
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if "division_code" not in keys or column not in ("division_code", "organs_missing"):
+        return None
+    year = next((row[k] for k in ("year", "年度") if k in keys and row[k] is not None), "")
+    query = {"division": row["division_code"], "year": year}
+    page = "coverage_by_division"
+    if column == "organs_missing":
+        page, query["missing"] = "coverage_organs", "1"
+    return markupsafe.Markup('<a href="{}?{}">{}</a>').format(
+        datasette.urls.database(database) + "/" + page, urlencode(query), value)
+
+
 @hookimpl
-def render_cell(value, column, table, database, datasette):
+def render_cell(row, value, column, table, database, datasette):
+    link = _coverage_link(row, value, column, database, datasette)
+    if link is not None:
+        return link
     if not isinstance(value, str) and not (column in ("report_id", "change_id")
                                            and isinstance(value, int)):
         return None

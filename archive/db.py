@@ -15,6 +15,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from parsers import divisions
+
 from . import queries
 from .search import bigrams
 from .views import VIEWS
@@ -61,6 +63,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(connect(path))
     migrations.apply(db)
     _load_deadlines(db)
+    _load_divisions(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
     return db
@@ -81,6 +84,21 @@ def _load_deadlines(db: sqlite_utils.Database) -> None:
             db.conn.executemany("INSERT INTO deadlines VALUES (?, ?, ?, ?)", rows)
 
 
+def _load_divisions(db: sqlite_utils.Database) -> None:
+    """The division list down to counties (parsers.divisions), loaded once per edition of it."""
+    if queries.divisions_source(db) == divisions.SOURCE:
+        return
+    rows = []
+    for d in divisions.every(max_level=3):
+        up = {a.level: a.code for a in divisions.path(d.code)}
+        rows.append((d.code, d.name, d.level, d.tier, d.parent, up.get(1), up.get(2), up.get(3),
+                     divisions.SOURCE))
+    with db.conn:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM divisions")
+        db.conn.executemany("INSERT INTO divisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 @migrations(name="0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
     db.executescript(SCHEMA)
@@ -89,6 +107,11 @@ def _initial(db: sqlite_utils.Database) -> None:
 @migrations(name="0002_changes")
 def _changes(db: sqlite_utils.Database) -> None:
     db.executescript(CHANGES_SCHEMA)
+
+
+@migrations(name="0003_registry")
+def _registry(db: sqlite_utils.Database) -> None:
+    db.executescript(REGISTRY_SCHEMA)
 
 
 SCHEMA = """
@@ -346,4 +369,47 @@ CREATE TABLE deadlines (
     day INTEGER NOT NULL,
     rule TEXT
 );
+"""
+
+# The registry of government websites (xxgk registry sync) and the division list it is placed
+# on. A site that leaves the national database keeps its row, with the sync that missed it.
+REGISTRY_SCHEMA = """
+CREATE TABLE sites (
+    portal TEXT PRIMARY KEY,
+    site_code TEXT UNIQUE,
+    name TEXT,
+    url TEXT,
+    organ TEXT,
+    supervisor TEXT,
+    region_code TEXT,
+    level TEXT,
+    parent TEXT,
+    province TEXT,
+    region TEXT,
+    area TEXT,
+    site_type TEXT,
+    icp TEXT,
+    police_record TEXT,
+    source_group TEXT,
+    notes TEXT,
+    source TEXT,
+    first_synced TEXT NOT NULL,
+    last_synced TEXT NOT NULL,
+    withdrawn TEXT
+);
+CREATE INDEX sites_region ON sites (region_code);
+CREATE INDEX sites_organ ON sites (organ);
+
+CREATE TABLE divisions (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    tier TEXT,
+    parent TEXT,
+    province TEXT,
+    prefecture TEXT,
+    county TEXT,
+    source TEXT
+);
+CREATE INDEX divisions_parent ON divisions (parent);
 """

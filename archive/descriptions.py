@@ -239,6 +239,51 @@ _TABLES = {
         day: 日 / Day of year Y+1
         rule: 依据 / The rule
         """),
+    "sites": (
+        "政府网站：全国政府网站基本信息数据库中的每个政府网站一行（xxgk registry sync），"
+        "即爬虫登记的门户。",
+        "One row per government website of the national database (全国政府网站基本信息数据库), "
+        "as xxgk registry sync last read it: the crawler's registry of portals.",
+        """
+        portal: 门户 / Portal id (scrapy crawl <portal>); kept from one sync to the next
+        site_code: 政府网站标识码 / Site code: 6-digit division code and 4 digits (bm and 8 digits
+            for State Council departments)
+        name: 网站名称 / Site name
+        url: 首页网址 / Home page
+        organ: 主办单位 / The organ that runs the site
+        supervisor: 主管单位 / The organ above it
+        region_code: 行政区划代码 / Division code: the site code's first 6 digits (100000:
+            national)
+        level: 层级 / Tier of the division: 国家级, 省级, 市级, 县级
+        parent: 上级区划 / Division code of the division above (division list)
+        province: 省份 / Province
+        region: 地区 / The division's names, province first
+        area: 地区（原文）/ 地区 as the database writes it
+        site_type: 网站类型 / Site type as the database gives it (政府门户网站, 部门网站)
+        icp: ICP备案号 / ICP licence number
+        police_record: 公安机关备案号 / Public-security filing number
+        source_group: 分组 / Download group (部委门户, 省级门户, 地方所属网站) or file read
+        notes: 备注 / What the sync could not check (a code off the division list, no home page)
+        source: 来源 / Where the sync read it: the service's address or the files
+        first_synced: 首次同步 / First synced (UTC)
+        last_synced: 最近同步 / Last synced (UTC)
+        withdrawn: 已撤销 / When a sync no longer listed it (NULL: listed)
+        """),
+    "divisions": (
+        "行政区划：民政部行政区划代码（省、市、县三级），来自 parsers/divisions.py。",
+        "China's administrative divisions down to counties, from the Ministry of Civil Affairs' "
+        "list (parsers/divisions.py); the coverage views place organs on it.",
+        """
+        code: 代码 / 6-digit division code
+        name: 名称 / Official name
+        level: 级别 / 1 province, 2 prefecture, 3 county
+        tier: 层级 / 省级, 市级, 县级
+        parent: 上级 / Code of the division above
+        province: 所属省 / Code of its province
+        prefecture: 所属市 / Code of its prefecture (NULL for a county directly under a province)
+        county: 所属县 / Code of its county (itself for a county)
+        source: 版本 / Date of the division list
+        """),
 }
 TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
 
@@ -329,6 +374,51 @@ VIEWS = {
                  "different numbers."),
     "missing_reports": ("缺失的年报：往年有年报、最新年度没有的机关。",
                         "Organs with reports in earlier years and none for the latest year."),
+    "expected_organs": ("应有年报的机关：登记的每个政府网站的主办单位（各来源合并）。",
+                        "Organs a report is expected from: the organ running each registered "
+                        "government website (one SELECT per source)."),
+    "organ_coverage": ("机关覆盖：每个应有年报的机关在每个年度是否找到年报（按机关名称对应）。",
+                       "Every expected organ for every year the archive has reports of, with "
+                       "its report if one was found (matched by the organ's name)."),
+    "division_coverage": ("地区覆盖：每个省、市、县每个年度应有年报的机关数、已找到年报的机关数、"
+                          "门户上找到的年报数。",
+                          "Per province, prefecture and county and per year: organs expected, "
+                          "organs with a report found, reports found on its portals."),
+}
+# Columns of a view that mean something of their own there.
+VIEW_COLUMNS = {
+    "expected_organs": _columns("""
+        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
+        organ: 机关 / The organ expected to publish a report
+        portal: 门户 / The portal its reports are expected on
+        region_code: 行政区划代码 / Its division code (100000: national)
+        url: 网址 / The portal's home page
+        """),
+    "organ_coverage": _columns("""
+        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
+        organ: 机关 / The organ expected to publish a report
+        portal: 门户 / The portal its reports are expected on
+        region_code: 行政区划代码 / Its division code (100000: national)
+        url: 网址 / The portal's home page
+        province_code: 省代码 / Code of its province
+        prefecture_code: 市代码 / Code of its prefecture
+        prefecture: 市 / Its prefecture
+        county_code: 县代码 / Code of its county
+        county: 县 / Its county
+        report_id: 年报 / Its report for the year (NULL: none found)
+        report_url: 年报网址 / That report's URL
+        copies: 份数 / Reports of this organ and year in the archive
+        """),
+    "division_coverage": _columns("""
+        division_code: 区划代码 / Division code (links to its parts)
+        name: 地区 / Division
+        tier: 层级 / 省级, 市级, 县级
+        parent: 上级 / Code of the division above
+        organs_expected: 应有机关 / Organs expected in it
+        organs_reported: 已见年报机关 / Of those, organs with a report for the year
+        organs_missing: 未见年报机关 / Organs expected with no report for the year (links to them)
+        reports_found: 门户上的年报 / Reports of the year found on its portals, any organ
+        """),
 }
 
 
@@ -338,7 +428,8 @@ def describe(columns: dict[str, list[str]]) -> dict[str, dict]:
     :func:`archive.queries.columns` lists them) gives."""
     out = {}
     for name in [*TABLES, *VIEWS]:
-        zh, en, own = TABLES[name] if name in TABLES else (*VIEWS[name], {})
+        zh, en, own = TABLES[name] if name in TABLES else (*VIEWS[name],
+                                                           VIEW_COLUMNS.get(name, {}))
         cols = {c: own.get(c) or COMMON.get(c) for c in columns.get(name, [])}
         out[name] = {"description": f"{zh} {en}",
                      "columns": {**{c: d for c, d in cols.items() if d}, **own}}

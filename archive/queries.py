@@ -369,3 +369,44 @@ def columns(db) -> dict[str, list[str]]:
     """Every table and view -> its columns, in order."""
     return {name: [c.name for c in db[name].columns]
             for name in db.table_names() + db.view_names()}
+
+
+# -- the registry and what crawls say of their portals ---------------------------------------------
+
+def sites(db, withdrawn: bool = False) -> list[dict]:
+    """The registry's government websites (``xxgk registry sync``), by site code; with
+    ``withdrawn`` also those a later sync no longer found. [] on an archive that has none."""
+    if not db["sites"].exists():
+        return []
+    where = "" if withdrawn else " WHERE withdrawn IS NULL"
+    return list(db.query(f"SELECT * FROM sites{where} ORDER BY site_code IS NULL, site_code, "
+                         "portal"))
+
+
+def divisions_source(db) -> str | None:
+    """The edition (date) of the division list the ``divisions`` table holds."""
+    row = _first(db, "SELECT source FROM divisions LIMIT 1")
+    return row["source"] if row else None
+
+
+def crawl_outcome(db, crawl_id: str) -> dict:
+    """What a crawl's own records say of its portal: ``fetches``; ``answered`` (any HTTP
+    status); ``pages`` (2xx/3xx answers other than challenge pages); ``challenges`` (challenge
+    pages); ``reports`` (report pages and files a list led to, rechecks aside)."""
+    return _first(db, """
+        SELECT count(*) AS fetches,
+               coalesce(sum(status IS NOT NULL), 0) AS answered,
+               coalesce(sum(role IS NOT 'challenge' AND error IS NULL
+                            AND status BETWEEN 200 AND 399), 0) AS pages,
+               coalesce(sum(role = 'challenge'), 0) AS challenges,
+               coalesce(sum(role IN ('report', 'attachment') AND found_by IS NOT 'recheck'
+                            AND error IS NULL AND status BETWEEN 200 AND 399), 0) AS reports
+        FROM fetches WHERE crawl_id = ?""", (crawl_id,))
+
+
+def previous_finished_crawl(db, crawl_id: str) -> str | None:
+    """The id of the finished crawl of the same portal before this one."""
+    row = _first(db, "SELECT p.id FROM crawls c JOIN crawls p ON p.portal = c.portal "
+                     "AND p.status = 'finished' AND p.started_at < c.started_at AND p.id <> c.id "
+                     "WHERE c.id = ? ORDER BY p.started_at DESC LIMIT 1", (crawl_id,))
+    return row["id"] if row else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import parsers
 from parsers.sandbox import Limits
 
-from . import fetches, parses, queries, reports
+from . import fetches, parses, queries, reports, sites
 from .blobs import BlobStore, clean_tmp
 from .changes import store as changes_store
 from .changes.model import Diff
@@ -62,6 +62,12 @@ class Archive:
     def register_portal(self, portal: str, **facts) -> None:
         """Facts about a portal (name, url, province, region, level) that override the guesses."""
         self.crawls.register_portal(portal, **facts)
+
+    def record_sites(self, rows: list[dict], synced_at: str, source: str) -> sites.SyncCounts:
+        """One registry sync's government websites (see :mod:`archive.sites`), in one
+        transaction."""
+        with self.writer.transaction() as db:
+            return sites.record(db, rows, synced_at, source)
 
     # -- fetches ----------------------------------------------------------------------------------
 

@@ -124,6 +124,79 @@ LEFT JOIN deadlines d ON d.organ_type = s.organ_type
 WHERE s.last_year < l.year
 """
 
+# Organs an archive user can expect a report from: each government website of the registry gives
+# the organ that runs it. Each source is one SELECT of (source, organ, portal, region_code, url);
+# another source (organs found in portals' directories) is one more UNION ALL.
+EXPECTED_ORGANS = """
+SELECT 'registry' AS source, organ, portal, region_code, url
+FROM sites WHERE withdrawn IS NULL AND organ IS NOT NULL
+"""
+
+# A code off the division list (a township's 9 digits, a district the list lacks) is placed on
+# the nearest division its digits name: county, prefecture, province. 100000 (national) is
+# placed nowhere.
+_PLACE = """coalesce(
+    (SELECT code FROM divisions WHERE code = e.region_code),
+    (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 6)),
+    (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 4) || '00'),
+    (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 2) || '0000'))"""
+
+# Every expected organ, for every year the archive has reports of, with its report of that year
+# if one was found (matched by the organ's name; the copy with the most cells).
+ORGAN_COVERAGE = f"""
+WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year IS NOT NULL),
+found AS (
+    SELECT organ, year, count(*) AS copies,
+           (SELECT r2.id FROM reports r2 WHERE r2.organ = r.organ AND r2.year = r.year
+             ORDER BY coalesce(r2.n_cells, 0) DESC, r2.id LIMIT 1) AS report_id
+    FROM reports r WHERE organ IS NOT NULL AND year IS NOT NULL GROUP BY organ, year
+),
+placed AS (SELECT e.*, {_PLACE} AS division FROM expected_organs e)
+SELECT p.source, p.organ, p.portal, p.region_code, p.url,
+       d.province AS province_code, dp.name AS province,
+       d.prefecture AS prefecture_code, dm.name AS prefecture,
+       d.county AS county_code, dc.name AS county,
+       y.year, f.report_id, r.url AS report_url, coalesce(f.copies, 0) AS copies
+FROM placed p
+LEFT JOIN divisions d ON d.code = p.division
+LEFT JOIN divisions dp ON dp.code = d.province
+LEFT JOIN divisions dm ON dm.code = d.prefecture
+LEFT JOIN divisions dc ON dc.code = d.county
+LEFT JOIN years y ON 1
+LEFT JOIN found f ON f.organ = p.organ AND f.year = y.year
+LEFT JOIN reports r ON r.id = f.report_id
+"""
+
+# Per division (province, prefecture, county) and year: organs expected, those with a report
+# found, and every report found on the division's portals (organs no source lists included).
+DIVISION_COVERAGE = """
+WITH at_level (division, portal, organ, year, report_id) AS (
+    SELECT province_code, portal, organ, year, report_id FROM organ_coverage
+    WHERE province_code IS NOT NULL
+    UNION ALL SELECT prefecture_code, portal, organ, year, report_id FROM organ_coverage
+    WHERE prefecture_code IS NOT NULL
+    UNION ALL SELECT county_code, portal, organ, year, report_id FROM organ_coverage
+    WHERE county_code IS NOT NULL
+),
+counted AS (
+    SELECT division, year, count(DISTINCT organ) AS organs_expected,
+           count(DISTINCT CASE WHEN report_id IS NOT NULL THEN organ END) AS organs_reported
+    FROM at_level GROUP BY division, year
+),
+on_portals AS (
+    SELECT a.division, r.year, count(DISTINCT r.id) AS reports_found
+    FROM (SELECT DISTINCT division, portal FROM at_level WHERE portal IS NOT NULL) a
+    JOIN reports r ON r.portal = a.portal AND r.year IS NOT NULL
+    GROUP BY a.division, r.year
+)
+SELECT c.division AS division_code, d.name, d.tier, d.parent, c.year, c.organs_expected,
+       c.organs_reported, c.organs_expected - c.organs_reported AS organs_missing,
+       coalesce(o.reports_found, 0) AS reports_found
+FROM counted c
+JOIN divisions d ON d.code = c.division
+LEFT JOIN on_portals o ON o.division = c.division AND o.year IS c.year
+"""
+
 VIEWS = {
     "requests_wide": REQUESTS_WIDE,
     "report_totals": REPORT_TOTALS,
@@ -133,4 +206,7 @@ VIEWS = {
     "failed_checks": FAILED_CHECKS,
     "coverage": COVERAGE,
     "missing_reports": MISSING_REPORTS,
+    "expected_organs": EXPECTED_ORGANS,
+    "organ_coverage": ORGAN_COVERAGE,
+    "division_coverage": DIVISION_COVERAGE,
 }

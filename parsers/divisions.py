@@ -165,3 +165,9 @@ def locate(organ: str | None, within: str | None = None) -> Place:
                      notes=[f"{len(last)} divisions are named {last[0].name}"])
     div = last[0]
     return Place(div, path(div.code), organ=rest, government=government)
+
+
+def every(max_level: int = 4) -> list[Division]:
+    """Every division on the list down to ``max_level`` (1 provinces … 4 townships), by code."""
+    return sorted((d for d in _index().by_code.values() if d.level <= max_level),
+                  key=lambda d: d.code)
