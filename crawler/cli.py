@@ -1,6 +1,7 @@
 """The ``xxgk`` command: ``parse`` (the parsers), ``nightly`` and ``demo`` (the jobs that drive
-crawls), and every command a plugin registers (the archive's: ingest, reports, search, reparse,
-serve, crawls, diff, verify; see :mod:`crawler.plugins`)."""
+crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
+(the archive's: ingest, reports, search, reparse, serve, crawls, diff, verify; see
+:mod:`crawler.plugins`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from parsers.cli import parse_command
 from .jobs import demo as demo_job
 from .jobs import nightly
 from .plugins import pm
+from .registry.cli import registry_group
 
 
 @click.group()
@@ -31,15 +33,18 @@ def _log_to_stderr() -> None:
 @main.command("nightly")
 @data_option
 @click.option("--portal", "portals", multiple=True,
-              help="Crawl this portal (repeatable; default: the config's list, else every "
-                   "registered portal except the demo ones).")
+              help="Crawl this portal: its id, site code or division code (repeatable; default: "
+                   "the config's list, else every registered portal except the demo ones).")
+@click.option("--province", "area", default=None,
+              help="Crawl every portal of this area: a name (河南, 郑州市) or a division-code "
+                   "prefix (41, 4101).")
 @click.option("--demo", is_flag=True, help="Crawl the demo portals (the demo server must run).")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), default=None,
               help="TOML configuration (default: <data>/nightly.toml if it exists).")
 @click.option("--jobs", type=int, default=None, help="Portals crawled at once (default 1).")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl (repeatable).")
-def nightly_command(data, portals, demo, config, jobs, sets):
+def nightly_command(data, portals, area, demo, config, jobs, sets):
     """Crawl, parse, diff, write the change report, send alerts.
 
     Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
@@ -56,7 +61,7 @@ def nightly_command(data, portals, demo, config, jobs, sets):
         settings[name] = value
     try:
         result = nightly.run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
-                             settings=settings)
+                             settings=settings, area=area)
     except nightly.ConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(3)
@@ -92,6 +97,7 @@ def demo_command(data, port, jobs):
 
 
 main.add_command(parse_command)
+main.add_command(registry_group)
 pm.hook.register_commands(cli=main)
 
 if __name__ == "__main__":
