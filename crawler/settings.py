@@ -11,6 +11,8 @@ import os
 
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
+# The registry's portals are spiders too, each built when asked for (crawler/spiders/loader.py).
+SPIDER_LOADER_CLASS = "crawler.spiders.loader.RegistrySpiderLoader"
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- politeness ----------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""One spider per portal of the registry, generated at import: ``scrapy list`` shows them,
-``scrapy crawl <id>`` runs one."""
+"""A portal's spider: a subclass of ``XxgkSpider`` for one registry entry, built when Scrapy asks
+for it (``loader.RegistrySpiderLoader``), not for every portal at import."""
 
 from __future__ import annotations
 
-from .. import registry
 from .base import XxgkSpider
 
 
@@ -14,9 +13,3 @@ def spider_class(portal: dict) -> type[XxgkSpider]:
         "name": name, "family": portal["family"], "portal": portal,
         "custom_settings": dict(portal.get("settings") or {}),
         "__doc__": f"{portal.get('name', name)} ({portal['family']})", "__module__": __name__})
-
-
-for _p in registry.load():
-    _cls = spider_class(_p)
-    globals()[_cls.__name__] = _cls
-del _cls, _p
