@@ -1,7 +1,10 @@
 """The nightly job: crawl each portal (one ``scrapy crawl`` child process per portal), parse what
 is pending, diff each portal's last two crawls, write the change report, send the alerts.
 
-One portal's failure never stops the others. Everything is logged as plain lines
+The portals are those named, a slice of the registry (``--province 河南``, ``--province 4101``)
+or every registered portal. One portal's failure never stops the others; the summary names the
+portals whose crawl got no answer, only challenge pages it could not pass, or no report where
+the last crawl found some (``portal_trouble``). Everything is logged as plain lines
 (``2026-12-03T02:00:01Z nightly portal=pengyang crawl exit=0 fetched=412 failed=3``) on
 standard error and in ``<data>/logs/nightly-<stamp>.log``; each crawl's own log is beside it.
 
@@ -10,6 +13,7 @@ optional::
 
     [crawl]
     portals = ["lingbao", "pengyang"]     # default: every registered portal except demo ones
+                                          # (xxgk nightly --province / --portal choose others)
     jobs = 2                              # portals crawled at once
     timeout = 21600                       # seconds a portal's crawl may take
     settings = { DOWNLOAD_DELAY = "2" }   # passed as scrapy -s NAME=VALUE
@@ -41,6 +45,7 @@ from archive.db import read_only
 from archive.paths import Layout
 from archive.store import Archive
 from crawler import registry
+from crawler.registry import slices
 
 log = logging.getLogger("xxgk.nightly")
 
@@ -53,6 +58,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class ConfigError(Exception):
     pass
+
+
+# What a crawl that ran may still say of its portal (from its own records, see portal_trouble),
+# each with the heading the summary lists such portals under.
+NO_ANSWER = "no answer"
+CHALLENGED = "challenge not passed"
+LAYOUT_CHANGED = "nothing found where reports were"
+TROUBLES = {
+    NO_ANSWER: "portals that did not answer",
+    CHALLENGED: "portals that answered only with a challenge the crawler could not pass",
+    LAYOUT_CHANGED: "portals where nothing was found where the last crawl found reports "
+                    "(layout changed?)",
+}
 
 
 @dataclass
@@ -68,6 +86,7 @@ class PortalRun:
     changes: dict = field(default_factory=dict)
     error: str | None = None
     log: str | None = None
+    trouble: str | None = None    # one of TROUBLES: what the crawl's records say went wrong
 
     @property
     def ok(self) -> bool:
@@ -118,17 +137,46 @@ def load_config(path: str | os.PathLike | None, layout: Layout) -> dict:
     return cfg
 
 
-def choose_portals(chosen: list[str], cfg: dict, demo: bool) -> list[str]:
-    known = {p["id"]: p for p in registry.load()}
-    names = list(chosen) or list(cfg.get("crawl", {}).get("portals", []))
+def choose_portals(chosen: list[str], cfg: dict, demo: bool, area: str | None = None,
+                   data=None) -> list[str]:
+    """The portals to crawl: those named (ids, site codes or division codes) and the slice
+    ``area`` (a name or a division-code prefix); else the config's list; else the demo portals
+    (``demo``) or every registered portal except the demo ones. A portal with no home page in
+    the registry is left out of a slice or the default, and logged."""
+    portals = registry.load(data=data)
+    try:
+        names = [registry.resolve(n, portals)["id"] for n in chosen]
+    except KeyError as exc:
+        raise ConfigError(f"{exc.args[0]} (see scrapy list)") from None
+    if area:
+        try:
+            part = slices.parse(area)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        inside = [p for p in portals if not p.get("demo") and part.holds(p)]
+        if not inside:
+            raise ConfigError(f"no portal of {part.label} in the registry (xxgk registry sync "
+                              "fills it; xxgk registry list shows it)")
+        names += [p["id"] for p in _crawlable(inside) if p["id"] not in names]
+        return names
+    names = names or list(cfg.get("crawl", {}).get("portals", []))
     if demo and not names:
-        names = [p["id"] for p in registry.demo_portals()]
+        names = [p["id"] for p in portals if p.get("demo")]
     if not names:
-        names = [pid for pid, p in known.items() if not p.get("demo")]
+        names = [p["id"] for p in _crawlable([p for p in portals if not p.get("demo")])]
+    known = {p["id"] for p in portals}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ConfigError(f"not in the registry: {', '.join(unknown)} (see scrapy list)")
     return names
+
+
+def _crawlable(portals: list[dict]) -> list[dict]:
+    for p in portals:
+        if not p.get("start_urls"):
+            log.warning("portal=%s skipped: no home page in the registry (%s)", p["id"],
+                        p.get("notes") or "the national database gives none")
+    return [p for p in portals if p.get("start_urls")]
 
 
 def _stamp() -> str:
@@ -179,6 +227,21 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     return run
 
 
+def portal_trouble(arc: Archive, crawl_id: str) -> str | None:
+    """What the crawl's records say: no fetch got an answer; only challenge pages answered;
+    or no report was reached from a list while the portal's last finished crawl reached some."""
+    now = arc.read(queries.crawl_outcome, crawl_id)
+    if now["fetches"] and not now["answered"]:
+        return NO_ANSWER
+    if now["challenges"] and not now["pages"]:
+        return CHALLENGED
+    if not now["reports"]:
+        before = arc.read(queries.previous_finished_crawl, crawl_id)
+        if before and arc.read(queries.crawl_outcome, before)["reports"]:
+            return LAYOUT_CHANGED
+    return None
+
+
 def summary_lines(result: NightlyResult) -> list[str]:
     lines = []
     by_crawl = {d.new_crawl: d for d in result.diffs}
@@ -187,7 +250,12 @@ def summary_lines(result: NightlyResult) -> list[str]:
         changed = " ".join(f"{k}={v}" for k, v in d.counts().items()) if d else "no diff"
         lines.append(f"{r.portal:12} {'ok' if r.ok else 'FAILED':6} fetched={r.fetched} "
                      f"failed={r.failed} new_documents={r.new_documents} {changed}"
-                     + (f"  error: {r.error}" if r.error else ""))
+                     + (f"  error: {r.error}" if r.error else "")
+                     + (f"  {r.trouble}" if r.trouble else ""))
+    for trouble, heading in TROUBLES.items():
+        named = [r.portal for r in result.runs if r.trouble == trouble]
+        if named:
+            lines.append(f"{heading}: {', '.join(named)}")
     if result.late:
         lines.append(f"late reports first seen tonight: {len(result.late)}")
     return lines
@@ -231,10 +299,11 @@ def send_alerts(cfg: dict, result: NightlyResult, report_text: str) -> tuple[int
 
 
 def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: int | None = None,
-        settings: dict | None = None, env_extra: dict | None = None) -> NightlyResult:
+        settings: dict | None = None, env_extra: dict | None = None,
+        area: str | None = None) -> NightlyResult:
     layout = Layout(data).create()
     cfg = load_config(config, layout)
-    names = choose_portals(portals, cfg, demo)
+    names = choose_portals(portals, cfg, demo, area, layout.root)
     stamp = _stamp()
     logs = layout.root / "logs" / f"nightly-{stamp}"
     logs.mkdir(parents=True, exist_ok=True)
@@ -260,6 +329,10 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                 if res["status"] == "error":
                     log.warning("parse sha256=%s error=%r", sha, res.get("error"))
             for r in runs:
+                if r.crawl_id:
+                    r.trouble = portal_trouble(arc, r.crawl_id)
+                    if r.trouble:
+                        log.warning("portal=%s %s", r.portal, r.trouble)
                 if not r.ok:
                     continue
                 try:
