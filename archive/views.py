@@ -142,45 +142,53 @@ _PLACE = """coalesce(
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 2) || '0000'))"""
 
 # Every expected organ, for every year the archive has reports of, with its report of that year
-# if one was found (matched by the organ's name; the copy with the most cells).
+# if one was found: a report bearing the organ's name (the copy with the most cells), or, when
+# organs of several divisions share the name (桥东区人民政府), one found on the organ's portal.
 ORGAN_COVERAGE = f"""
 WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year IS NOT NULL),
-found AS (
-    SELECT organ, year, count(*) AS copies,
-           (SELECT r2.id FROM reports r2 WHERE r2.organ = r.organ AND r2.year = r.year
-             ORDER BY coalesce(r2.n_cells, 0) DESC, r2.id LIMIT 1) AS report_id
-    FROM reports r WHERE organ IS NOT NULL AND year IS NOT NULL GROUP BY organ, year
+shared AS (SELECT organ FROM expected_organs GROUP BY organ
+           HAVING count(DISTINCT coalesce(region_code, '')) > 1),
+placed AS (
+    SELECT e.*, {_PLACE} AS division, e.organ IN (SELECT organ FROM shared) AS name_shared
+    FROM expected_organs e
 ),
-placed AS (SELECT e.*, {_PLACE} AS division FROM expected_organs e)
-SELECT p.source, p.organ, p.portal, p.region_code, p.url,
+matched AS (
+    SELECT p.*, y.year,
+           (SELECT r.id FROM reports r WHERE r.organ = p.organ AND r.year = y.year
+              AND (NOT p.name_shared OR r.portal = p.portal)
+            ORDER BY coalesce(r.n_cells, 0) DESC, r.id LIMIT 1) AS report_id,
+           (SELECT count(*) FROM reports r WHERE r.organ = p.organ AND r.year = y.year
+              AND (NOT p.name_shared OR r.portal = p.portal)) AS copies
+    FROM placed p LEFT JOIN years y ON 1
+)
+SELECT m.source, m.organ, m.portal, m.region_code, m.url,
        d.province AS province_code, dp.name AS province,
        d.prefecture AS prefecture_code, dm.name AS prefecture,
        d.county AS county_code, dc.name AS county,
-       y.year, f.report_id, r.url AS report_url, coalesce(f.copies, 0) AS copies
-FROM placed p
-LEFT JOIN divisions d ON d.code = p.division
+       m.year, m.report_id, r.url AS report_url, m.copies
+FROM matched m
+LEFT JOIN divisions d ON d.code = m.division
 LEFT JOIN divisions dp ON dp.code = d.province
 LEFT JOIN divisions dm ON dm.code = d.prefecture
 LEFT JOIN divisions dc ON dc.code = d.county
-LEFT JOIN years y ON 1
-LEFT JOIN found f ON f.organ = p.organ AND f.year = y.year
-LEFT JOIN reports r ON r.id = f.report_id
+LEFT JOIN reports r ON r.id = m.report_id
 """
 
-# Per division (province, prefecture, county) and year: organs expected, those with a report
-# found, and every report found on the division's portals (organs no source lists included).
+# Per division (province, prefecture, county) and year: organs expected (an organ is its name in
+# its division), those with a report found, and every report found on the division's portals
+# (organs no source lists included).
 DIVISION_COVERAGE = """
-WITH at_level (division, portal, organ, year, report_id) AS (
-    SELECT province_code, portal, organ, year, report_id FROM organ_coverage
-    WHERE province_code IS NOT NULL
-    UNION ALL SELECT prefecture_code, portal, organ, year, report_id FROM organ_coverage
+WITH oc AS (SELECT *, organ || '|' || coalesce(region_code, '') AS who FROM organ_coverage),
+at_level (division, portal, who, year, report_id) AS (
+    SELECT province_code, portal, who, year, report_id FROM oc WHERE province_code IS NOT NULL
+    UNION ALL SELECT prefecture_code, portal, who, year, report_id FROM oc
     WHERE prefecture_code IS NOT NULL
-    UNION ALL SELECT county_code, portal, organ, year, report_id FROM organ_coverage
+    UNION ALL SELECT county_code, portal, who, year, report_id FROM oc
     WHERE county_code IS NOT NULL
 ),
 counted AS (
-    SELECT division, year, count(DISTINCT organ) AS organs_expected,
-           count(DISTINCT CASE WHEN report_id IS NOT NULL THEN organ END) AS organs_reported
+    SELECT division, year, count(DISTINCT who) AS organs_expected,
+           count(DISTINCT CASE WHEN report_id IS NOT NULL THEN who END) AS organs_reported
     FROM at_level GROUP BY division, year
 ),
 on_portals AS (

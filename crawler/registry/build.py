@@ -195,9 +195,12 @@ def _assign_ids(result: BuildResult, previous: list[dict], overrides: list[dict]
                 reserved: set[str]) -> None:
     """Ids in this order: an override's, then the one the site had, then its host's slug (the
     site code appended when another site has it already)."""
-    matched = ov.match(overrides, [_facts(s) for s in result.sites])
-    by_site = {site["key"]: oid for oid, site in matched.items()}
     old = {(p.get("site_code") or p.get("url")): p["portal"] for p in previous}
+    matched = ov.match(overrides, [{"site_code": s.site_code, "url": s.url,
+                                    "region_code": s.region_code, "key": s.site_code or s.url,
+                                    "portal": old.get(s.site_code or s.url)}
+                                   for s in result.sites])
+    by_site = {site["key"]: oid for oid, site in matched.items()}
     taken = set(reserved) | {o["id"] for o in overrides}
     for s in result.sites:
         key = s.site_code or s.url
@@ -215,7 +218,3 @@ def _assign_ids(result: BuildResult, previous: list[dict], overrides: list[dict]
             next(f"{base}-{n}" for n in range(2, 10**6) if f"{base}-{n}" not in taken)
         taken.add(s.portal)
 
-
-def _facts(site: Site) -> dict:
-    return {"site_code": site.site_code, "url": site.url, "region_code": site.region_code,
-            "key": site.site_code or site.url}

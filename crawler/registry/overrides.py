@@ -2,9 +2,10 @@
 ``$XXGK_PORTALS``): hand-checked start URLs, families, hosts and settings of portals. Each is
 merged into the synced site it matches; an override that matches none is a portal of its own.
 
-An override matches a synced site by its ``site_code`` when it names one, else by host: a site
-whose home page is on one of the override's hosts (its start URLs' and ``hosts``, ``www.``
-aside), in the override's ``region_code`` when it gives one. A match must be unique.
+An override matches a synced site by its ``site_code`` when it names one; else the site it
+matched before (the site kept the override's id, even if its home page moved since); else by
+host: a site whose home page is on one of the override's hosts (its start URLs' and ``hosts``,
+``www.`` aside), in the override's ``region_code`` when it gives one. A match must be unique.
 """
 
 from __future__ import annotations
@@ -58,9 +59,11 @@ def hosts(entry: dict) -> set[str]:
 
 
 def match(overrides: list[dict], sites: list[dict]) -> dict[str, dict]:
-    """{override id: the site it matches}; ``sites`` are dicts with ``site_code``, ``url`` and
-    ``region_code``. An override matching several sites, or a site already taken, matches none."""
+    """{override id: the site it matches}; ``sites`` are dicts with ``site_code``, ``url``,
+    ``region_code`` and the ``portal`` id they had. An override matching several sites, or a
+    site already taken, matches none."""
     by_code = {s["site_code"]: s for s in sites if s.get("site_code")}
+    by_id = {s["portal"]: s for s in sites if s.get("portal")}
     by_host: dict[str, list[dict]] = defaultdict(list)
     for s in sites:
         if s.get("url"):
@@ -70,6 +73,8 @@ def match(overrides: list[dict], sites: list[dict]) -> dict[str, dict]:
     for o in overrides:
         if o.get("site_code"):
             cands = [by_code[o["site_code"]]] if o["site_code"] in by_code else []
+        elif o["id"] in by_id:
+            cands = [by_id[o["id"]]]
         else:
             cands = list({id(s): s for h in hosts(o) for s in by_host.get(h, [])}.values())
             if o.get("region_code"):
