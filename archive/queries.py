@@ -392,13 +392,14 @@ def divisions_source(db) -> str | None:
 def crawl_outcome(db, crawl_id: str) -> dict:
     """What a crawl's own records say of its portal: ``fetches``; ``answered`` (any HTTP
     status); ``pages`` (2xx/3xx answers other than challenge pages); ``challenges`` (challenge
-    pages); ``reports`` (report pages and files a list led to, rechecks aside)."""
+    pages, and the 412 and 521 answers 瑞数's and 加速乐's challenges give); ``reports`` (report
+    pages and files a list led to, rechecks aside)."""
     return _first(db, """
         SELECT count(*) AS fetches,
                coalesce(sum(status IS NOT NULL), 0) AS answered,
                coalesce(sum(role IS NOT 'challenge' AND error IS NULL
                             AND status BETWEEN 200 AND 399), 0) AS pages,
-               coalesce(sum(role = 'challenge'), 0) AS challenges,
+               coalesce(sum(role = 'challenge' OR status IN (412, 521)), 0) AS challenges,
                coalesce(sum(role IN ('report', 'attachment') AND found_by IS NOT 'recheck'
                             AND error IS NULL AND status BETWEEN 200 AND 399), 0) AS reports
         FROM fetches WHERE crawl_id = ?""", (crawl_id,))

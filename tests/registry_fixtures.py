@@ -192,3 +192,92 @@ class Service(ThreadingHTTPServer):
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+
+# --- a tiny local portal -----------------------------------------------------------------------
+
+REPORT_PATH = "/zwgk/ndbg/202401/t20240115_1.html"
+# A 瑞数-like page: a script that would set a cookie and never does.
+CHALLENGE = (b'<html><head><meta charset="utf-8"><script>var $_ts={};$_ts.nsd=12345;</script>'
+             b'<script src="/c.js"></script></head><body></body></html>')
+
+
+class PortalHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        portal: TinyPortal = self.server.portal
+        portal.hits.append(self.path)
+        status, body = portal.page(self.path.split("?")[0])
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class TinyPortal(ThreadingHTTPServer):
+    """A county's portal on a port of its own: home → 政府信息公开 → 年报 column → the county
+    government's report (generated, with known cells). ``mode``: ``ok``; ``challenge`` (every
+    page is a JavaScript challenge no browser passes); ``moved`` (the 年报 column is gone, the
+    report page still answers)."""
+
+    daemon_threads = True
+
+    def __init__(self, organ: str, year: int = 2023, seed: int = 7, mode: str = "ok"):
+        from crawler.demo.generator import generate, to_html
+
+        super().__init__(("127.0.0.1", 0), PortalHandler)
+        self.portal, self.organ, self.year, self.mode = self, organ, year, mode
+        self.hits: list[str] = []
+        rep = generate(seed, year=year)
+        rep.organ = rep.organ_printed = organ
+        self.report = to_html(rep)
+        self.truth = rep.truth()
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def page(self, path: str) -> tuple[int, bytes]:
+        if self.mode == "challenge":
+            return 412, CHALLENGE
+        title = f"{self.organ}{self.year}年政府信息公开工作年度报告"
+        nb = '<li><a href="/zwgk/ndbg/">政府信息公开工作年度报告</a></li>' \
+            if self.mode == "ok" else ""
+        pages = {
+            "/": f'<ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政府信息公开'
+                 f'</a></li><li><a href="/hdjl/">互动交流</a></li></ul><h1>{self.organ}</h1>',
+            "/zwgk/": f'<h2>政府信息公开</h2><ul><li><a href="/zwgk/zcwj/">政策文件</a></li>{nb}</ul>',
+            "/zwgk/ndbg/": f'<h2>政府信息公开工作年度报告</h2><ul class="list"><li>'
+                           f'<a href="{REPORT_PATH}">{title}</a><span>{self.year + 1}-01-15'
+                           f'</span></li></ul>' if self.mode == "ok" else None,
+            "/zwgk/zcwj/": "<h2>政策文件</h2><ul><li>暂无</li></ul>",
+        }
+        if path == REPORT_PATH:
+            return 200, self.report
+        html = pages.get(path)
+        if html is None:
+            return 404, b"<html><body>404</body></html>"
+        return 200, (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{self.organ}'
+                     f'</title></head><body>{html}</body></html>').encode("utf-8")
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def closed_port_url() -> str:
+    """A URL of 127.0.0.1 where nothing listens."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def registry_csv(sites: list[tuple[str, str, str, str]]) -> bytes:
+    """The database's CSV for (name, home page, site code, site type), the name as 主办单位."""
+    return _csv([{"网站名称": name, "首页网址": url, "主办单位": name, "主管单位": name,
+                  "政府网站标识码": code, "网站类型": kind}
+                 for name, url, code, kind in sites]).encode("utf-8-sig")
