@@ -386,20 +386,16 @@ VIEWS = {
                           "organs with a report found, reports found on its portals."),
 }
 # Columns of a view that mean something of their own there.
+_EXPECTED_ORGAN = """
+        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
+        organ: 机关 / The organ expected to publish a report
+        portal: 门户 / The portal its reports are expected on
+        region_code: 行政区划代码 / Its division code (100000: national)
+        url: 网址 / The portal's home page
+"""
 VIEW_COLUMNS = {
-    "expected_organs": _columns("""
-        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
-        organ: 机关 / The organ expected to publish a report
-        portal: 门户 / The portal its reports are expected on
-        region_code: 行政区划代码 / Its division code (100000: national)
-        url: 网址 / The portal's home page
-        """),
-    "organ_coverage": _columns("""
-        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
-        organ: 机关 / The organ expected to publish a report
-        portal: 门户 / The portal its reports are expected on
-        region_code: 行政区划代码 / Its division code (100000: national)
-        url: 网址 / The portal's home page
+    "expected_organs": _columns(_EXPECTED_ORGAN),
+    "organ_coverage": _columns(_EXPECTED_ORGAN + """
         province_code: 省代码 / Code of its province
         prefecture_code: 市代码 / Code of its prefecture
         prefecture: 市 / Its prefecture

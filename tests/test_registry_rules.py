@@ -219,3 +219,11 @@ def test_a_portal_by_id_site_code_or_division_code(name, portal):
 def test_a_division_with_two_government_portals_names_them():
     with pytest.raises(KeyError, match=r"division 640324 has 2 portals .*a \(6403240001"):
         registry.resolve("640324", PORTALS)
+
+
+def test_a_tab_separated_sheet_with_several_home_pages():
+    text = HEADER.replace(",", "\t") + "\n" + ROW.replace(",", "\t").replace(
+        "www.pengyang.gov.cn", "http://www.pengyang.gov.cn/;https://pengyang.gov.cn/") + "\n"
+    [row] = read_bytes(text.encode("utf-8"), "sites.txt")
+    assert row.site_code == "6404250001"
+    assert build.clean_url(row.url) == ("http://www.pengyang.gov.cn/", None)

@@ -132,11 +132,10 @@ def _decode(data: bytes, name: str) -> str:
 
 def _read_csv(data: bytes, name: str, group: str) -> list[OfficialRow]:
     text = _decode(data, name)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return _rows(list(csv.reader(io.StringIO(text), dialect)), name, group)
+    # The delimiter is the one the header line uses most (a comma, or a tab in a saved sheet).
+    header = next((line for line in text.splitlines()[:HEADER_SEARCH] if REQUIRED[0] in line), "")
+    delimiter = max(",\t;", key=header.count)
+    return _rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)), name, group)
 
 
 def _read_excel(data: bytes, name: str, group: str) -> list[OfficialRow]:
