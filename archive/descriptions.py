@@ -406,9 +406,9 @@ VIEW_COLUMNS = {
         copies: 份数 / Reports of this organ and year in the archive
         """),
     "division_coverage": _columns("""
-        division_code: 区划代码 / Division code (links to its parts)
+        division_code: 区划代码 / Division code (links to its parts); 100000 the national bodies
         name: 地区 / Division
-        tier: 层级 / 省级, 市级, 县级
+        tier: 层级 / 国家级, 省级, 市级, 县级
         parent: 上级 / Code of the division above
         organs_expected: 应有机关 / Organs expected in it
         organs_reported: 已见年报机关 / Of those, organs with a report for the year

@@ -174,9 +174,9 @@ LEFT JOIN divisions dc ON dc.code = d.county
 LEFT JOIN reports r ON r.id = m.report_id
 """
 
-# Per division (province, prefecture, county) and year: organs expected (an organ is its name in
-# its division), those with a report found, and every report found on the division's portals
-# (organs no source lists included).
+# Per division (province, prefecture, county; the national bodies, 100000, as one more) and
+# year: organs expected (an organ is its name in its division), those with a report found, and
+# every report found on the division's portals (organs no source lists included).
 DIVISION_COVERAGE = """
 WITH oc AS (SELECT *, organ || '|' || coalesce(region_code, '') AS who FROM organ_coverage),
 at_level (division, portal, who, year, report_id) AS (
@@ -185,6 +185,8 @@ at_level (division, portal, who, year, report_id) AS (
     WHERE prefecture_code IS NOT NULL
     UNION ALL SELECT county_code, portal, who, year, report_id FROM oc
     WHERE county_code IS NOT NULL
+    UNION ALL SELECT region_code, portal, who, year, report_id FROM oc
+    WHERE region_code = '100000'
 ),
 counted AS (
     SELECT division, year, count(DISTINCT who) AS organs_expected,
@@ -197,11 +199,12 @@ on_portals AS (
     JOIN reports r ON r.portal = a.portal AND r.year IS NOT NULL
     GROUP BY a.division, r.year
 )
-SELECT c.division AS division_code, d.name, d.tier, d.parent, c.year, c.organs_expected,
+SELECT c.division AS division_code, coalesce(d.name, '国家机关') AS name,
+       coalesce(d.tier, '国家级') AS tier, d.parent, c.year, c.organs_expected,
        c.organs_reported, c.organs_expected - c.organs_reported AS organs_missing,
        coalesce(o.reports_found, 0) AS reports_found
 FROM counted c
-JOIN divisions d ON d.code = c.division
+LEFT JOIN divisions d ON d.code = c.division
 LEFT JOIN on_portals o ON o.division = c.division AND o.year IS c.year
 """
 

@@ -193,4 +193,4 @@ def test_archive_commands_register_into_any_group():
     archive_commands = {"ingest", "reports", "search", "reparse", "serve", "crawls", "diff",
                         "verify"}
     assert set(group.commands) == archive_commands
-    assert set(main.commands) == archive_commands | {"parse", "nightly", "demo"}
+    assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry"}

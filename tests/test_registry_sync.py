@@ -205,3 +205,19 @@ def test_a_file_that_is_not_the_database(tmp_path):
     proc = xxgk("registry", "import", str(bad), data=tmp_path / "data", check=False)
     assert proc.returncode == 1 and "no header with 网站名称, 首页网址" in proc.stderr
     assert not (tmp_path / "data" / "archive.db").exists()
+
+
+def test_coverage_expects_every_registered_organ(synced):
+    """Before any crawl: every division expects its sites' organs; none has a report yet."""
+    data, _, _ = synced
+    with sqlite3.connect(f"file:{data / 'archive.db'}?mode=ro", uri=True) as db:
+        top = {r[0]: r[1:] for r in db.execute(
+            "SELECT division_code, name, organs_expected, organs_reported FROM division_coverage "
+            "WHERE parent IS NULL AND year IS NULL")}
+        zhengzhou = db.execute("SELECT organs_expected FROM division_coverage "
+                               "WHERE division_code = '410100'").fetchone()[0]
+    assert len(top) == 32 and top["100000"] == ("国家机关", 44, 0)
+    assert top["410000"] == ("河南省", 175, 0) and top["640000"] == ("宁夏回族自治区", 28, 0)
+    # the four 大兴安岭 districts off the division list count in 黑龙江, 兵团 in no province
+    assert top["230000"][1] == 139 and sum(v[1] for v in top.values()) == 3256 - 1
+    assert zhengzhou == 13
