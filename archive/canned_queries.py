@@ -124,6 +124,7 @@ CANNED_QUERIES = {
             "ELSE CAST(:year AS INTEGER) END) "
             "ORDER BY division_code = :division DESC, division_code"),
         "params": ["division", "year"],
+        "hide_sql": True,
     },
     "coverage_organs": {
         "title": "应有年报的机关 / Organs expected, and their reports",
@@ -141,5 +142,6 @@ CANNED_QUERIES = {
             "AND (:missing = '' OR report_id IS NULL) "
             "ORDER BY region_code, organ"),
         "params": ["division", "year", "missing"],
+        "hide_sql": True,
     },
 }
