@@ -198,27 +198,52 @@ def script_links(text: str) -> list[str]:
 
 # Query parameters that only change navigation state, never content.
 NAV_PARAMS = {"activeid", "ismobile", "mobile", "from", "spm", "isappinstalled", "uid_nav",
-              "jsessionid", "_t", "t", "timestamp", "random", "r", "rnd", "v", "ver", "tdsourcetag",
-              "share", "source", "wxshare", "clicktime", "enterid", "navid", "currentnav"}
+              "jsessionid", "_t", "timestamp", "random", "rnd", "v", "ver", "tdsourcetag",
+              "share", "source", "wxshare", "clicktime", "enterid", "navid", "currentnav",
+              "_", "_dc", "nocache", "cachebuster", "_ts"}
+# Parameters that are a cache-buster only when their value is a time stamp or a random number
+# (``t=1700000000000``, ``r=0.4711``); ``t=path`` on 郑州's platform names a page.
+_BUSTER_IF_RANDOM = {"t", "r", "ts", "time", "rand"}
+_RANDOM_VALUE = re.compile(r"^(\d{6,}|0?\.\d{4,}|\d+\.\d{6,})$")
+
+
+def is_cache_buster(key: str, value: str) -> bool:
+    """A parameter that only changes navigation state or defeats a cache: not the page."""
+    k = key.lower()
+    return k in NAV_PARAMS or (k in _BUSTER_IF_RANDOM and bool(_RANDOM_VALUE.match(value.strip())))
 
 
 def canonical_url(url: str, keep: set[str] | None = None) -> str:
-    """One spelling for one page: no fragment, no navigation-state parameters, no `/wap/` mirror,
-    no `;jsessionid`, lower-case host, default port dropped, `dir/index.html` kept as written.
-    ``keep`` names parameters that must survive even if listed in NAV_PARAMS."""
+    """One spelling for one page: no fragment, no navigation-state parameters or cache-busters,
+    no `/wap/` mirror, no `;jsessionid`, lower-case host, default port dropped, `dir/index.html`
+    kept as written, the query in the order the page wrote it (``url_key`` says which URLs are
+    one page whatever the order). ``keep`` names parameters that must survive even if they
+    usually mean nothing."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
     netloc = host if not port or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I)
-    path = re.sub(r"/wap(?=/)", "", path, count=1, flags=re.I)   # /wap/ mobile mirrors
+    path = re.sub(r"/wap(?=/)", "", path, count=1, flags=re.I)   # /wap/ mirrors
     path = path or "/"
     path = re.sub(r"/{2,}", "/", path)
     keep = {k.lower() for k in (keep or set())}
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in NAV_PARAMS or k.lower() in keep]
+             if not is_cache_buster(k, v) or k.lower() in keep]
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True) if query else "", ""))
+
+
+def url_key(url: str, keep: set[str] | None = None) -> str:
+    """What identifies a page: its canonical URL with the query sorted. URLs that differ only
+    in their query are distinct pages (``?a=dir&p=D0104X`` and ``…p=D0105X``); a reordered
+    query or a cache-buster (``&_=…``) is the same page."""
+    canon = canonical_url(url, keep)
+    parts = urlsplit(canon)
+    if not parts.query:
+        return canon
+    query = sorted(parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
 
 
 def same_site(url: str, hosts: set[str]) -> bool:

@@ -52,6 +52,8 @@ HTTPERROR_ALLOW_ALL = True
 METAREFRESH_ENABLED = False
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
+# One fetch per page: a reordered query, a cache-buster or a navigation switch is the same page.
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"
 
 DOWNLOADER_MIDDLEWARES = {
     # engine side
