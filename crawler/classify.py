@@ -41,6 +41,21 @@ def clean(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
 
+# Site sections named like an organ.
+_NAV_CENTRE = re.compile(r"^(新闻|帮助|个人|用户|下载|会员|信息|数据|办事|消息|资料|图片|视频|互动)中心$")
+
+
+def organ_name(label: str | None) -> str | None:
+    """The organ a link names (花马池镇, 县教育局, 相山区人民政府), or None: a group of organs
+    (县直部门, 各乡镇), a column or anything else is not one."""
+    t = clean(label).replace(" ", "")
+    if not 3 <= len(t) <= 30 or not ORGAN_TEXT.search(t) or ORGAN_GROUP_TEXT.search(t):
+        return None
+    if NB_TEXT.search(t) or XXGK_TEXT.search(t) or title_kind(t) == "report" or _NAV_CENTRE.match(t):
+        return None
+    return t
+
+
 def title_kind(title: str | None) -> str:
     """'report', 'other' (a known neighbour: notice, 解读, 指南, 要点…) or 'unknown'."""
     t = clean(title)
@@ -92,14 +107,22 @@ def variant_rank(title: str | None, url: str) -> int:
 # --- columns -------------------------------------------------------------------------------------
 
 XXGK_TEXT = re.compile(r"政府信息公开|信息公开|政务公开|公开目录|法定主动公开")
+# A navigation link to the portal's own disclosure platform says only that (a label naming a
+# government — 河南省政府信息公开 — leads to another government's site).
+XXGK_NAV_TEXT = re.compile(r"^(?:政府信息公开|政务公开|信息公开|政务信息公开|政府信息|法定主动公开)"
+                           r"(?:平台|专栏|专区|目录|网|门户|网站)?$")
 NB_TEXT = re.compile(r"年报|年度报告|工作报告")
 NB_URL = re.compile(r"(^|[/_\-])(zfxxgknb|xxgknb|gknb|zwgknb|ndbg|xxgkndbg|nb|nianbao|zfgknb\d*|"
                     r"xxgkndbg|gkndbg|ndgzbg|zfxxgkndbg)([/_\-.]|$)|type=3(&|$)|[?&]catId=", re.I)
 XXGK_URL = re.compile(r"(^|/)(zfxxgk|xxgk|zwgk|gkml|zfxxgkml|openness|public|gongkai|zwgk_?\d*|"
                       r"xxgk_\d+|gkmlpt)([/_.]|$)", re.I)
-ORGAN_TEXT = re.compile(r"(乡|镇|街道|办事处|管委会|委员会|局|委|办|政府|中心|院|所|队|站|公司|"
+ORGAN_TEXT = re.compile(r"(乡|镇|街道|办事处|管委会|委员会|局|委|办|办公室|政府|中心|院|所|队|站|公司|"
                         r"部门|乡镇|社区|人民政府|示范区|开发区|园区)$|^(各?乡镇|各?部门|县直|市直|区直|"
                         r"街道|乡镇街道|部门单位)")
+# A heading of an organ directory (a group of organs), not an organ: 县直部门, 各乡镇, 镇（街道）.
+ORGAN_GROUP_TEXT = re.compile(r"^(各|县直|市直|区直|旗直|本级)|(部门|单位|乡镇|镇街|街镇|县区|区县|市县|旗县|"
+                              r"机构|（街道）|（乡镇）|（镇）|（市、区）|（县、区）|信息公开|公开目录|政务公开|名单|"
+                              r"目录|列表|导航)$|^(街道|乡镇街道|政府|人民政府|办事处|委员会|中心|开发区|园区)$")
 YEAR_TEXT = re.compile(r"^\s*(19[89]\d|20[0-4]\d)\s*(年度?|年报|年度报告)?\s*$|^(19[89]\d|20[0-4]\d)n$")
 PAGING_TEXT = re.compile(r"^(下一?页|上一?页|尾页|末页|前页|后页|next|prev|last|first|»|›|>|<|«|‹|"
                          r"\d{1,4}|\.\.\.|…)$", re.I)
@@ -384,6 +407,7 @@ class Link:
     source: str = "a"          # a | onclick | iframe | embed | script | img | record | api
     kind: str = ""             # attachment | detail | column | paging | other (set by classify_link)
     ext: str | None = None
+    organ: str | None = None   # the organ its row of an organ directory names (县教育局 | 指南 年报)
 
     @property
     def label(self) -> str:

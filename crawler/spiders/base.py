@@ -30,6 +30,7 @@ from . import reports, zones
 from .duplicates import Candidate, Duplicates
 from .exchanges import callback, failure_item, http_error, item, listing_failed
 from .links import attachment_links, extract_links, urljoin
+from .organs import Organs
 from .paging import ListBudget
 from .rendering import Rendering, captured_exchanges, rendered_pages
 from .scope import plan
@@ -77,6 +78,7 @@ class XxgkSpider(scrapy.Spider):
         self.list_budget = ListBudget(self.plan.max_list_pages)
         self.rendering = Rendering(self.plan.hosts, self.plan.render_patterns,
                                    self.plan.render_empty_lists)
+        self.organs = Organs(p.get("region_code"))
         self.portal_facts = {k: v for k, v in {
             "name": p.get("name"), "url": self.plan.start_urls[0].url, "province": p.get("province"),
             "region": p.get("region"), "level": p.get("level")}.items() if v}
@@ -86,6 +88,19 @@ class XxgkSpider(scrapy.Spider):
 
     def canonical(self, url: str) -> str:
         return self.plan.canonical(url)
+
+    def widen_scope(self, response, link, zone: str) -> bool:
+        """Take in the disclosure platform on another host that this page's navigation links
+        (``CrawlPlan.widen``): the crawl may go there from now on."""
+        host = self.plan.widen(link.url, link.label, zone, response.url)
+        if host is None:
+            return False
+        self.allowed_domains = self.plan.allowed_domains     # Scrapy's offsite filter follows
+        self.rendering.hosts = self.plan.hosts
+        self.crawler.stats.inc_value("xxgk/scope/widened")
+        logger.info("scope: %s's navigation links its disclosure platform %s (%s)", response.url,
+                    host, link.label)
+        return True
 
     # -- the families a page is handled by ---------------------------------------------------------
 
@@ -213,9 +228,16 @@ class XxgkSpider(scrapy.Spider):
 
     @callback(on_failure=listing_failed)
     def parse_listing(self, response, x):
-        if not isinstance(response, TextResponse):
-            # A listing link that turned out to be a file: archive it as a possible report.
+        if not isinstance(response, TextResponse) or reports.sniff_format(response.body) in reports.FILE_FORMATS:
+            # A listing link that turned out to be a file (whatever its Content-Type said):
+            # archive it as a possible report.
             yield from self.file_exchange(response, x, role="report")
+            return
+        if reports.is_article(response):
+            # A listing link that turned out to be an article (a report linked from a home page
+            # or a column's sidebar): it is a report page or a page, never a listing.
+            self.crawler.stats.inc_value("xxgk/listing_was_article")
+            yield from self.detail_exchange(response, {**x, "role": "report", "guess": "unknown"})
             return
         found = reports.refresh(response)
         if found is not None and found[1]:
@@ -225,6 +247,7 @@ class XxgkSpider(scrapy.Spider):
             yield item(response, "listing")
             return
         page = self.page_links(response, x)
+        yield from self.organs_named(response, page.links, x)
         n_found = 0
         for req in chain(self.follow(response, page.links, x), page.requests):
             n_found += 1
@@ -232,6 +255,17 @@ class XxgkSpider(scrapy.Spider):
         if self.rendering.wanted_for_list(response, x, n_found):
             yield self.rendering.request(self, response, x)
         yield item(response, "listing")
+
+    def organs_named(self, response, links, x):
+        """The organs this page names as an organ directory, and the organ whose 年报 column it
+        is (the first page of that column)."""
+        if x.get("zone") not in ("xxgk", "nb"):
+            return
+        yield from self.organs.directory(response.url, [ln for ln in links if self.in_scope(ln.url)])
+        if x.get("zone") == "nb" and x.get("organ") and not x.get("column"):
+            found = self.organs.found(x["organ"], self.canonical(response.url), x.get("directory"))
+            if found is not None:
+                yield found
 
     @callback(on_failure=listing_failed)
     def parse_list_data(self, response, x):
@@ -246,13 +280,18 @@ class XxgkSpider(scrapy.Spider):
         seen: set[str] = set()
         for link in links:
             url = link.url
-            if url in seen or not self.in_scope(url):
+            if url in seen:
                 continue
             seen.add(url)
             label = link.label
+            if not self.in_scope(url) and not (self.widen_scope(response, link, zone) and self.in_scope(url)):
+                continue
             if C.JUNK_URL.search(url) or (label and C.JUNK_TEXT.search(label)):
                 continue
             kind = link.kind or C.classify_link(link)
+            if kind == "column" and reports.names_a_report(label) and not C.looks_like_list(url):
+                # One report's title on a link that is not a list: its page, not a column.
+                kind = "detail"
             if any(p.search(url) for p in self.plan.detail_patterns):
                 kind = "detail"
             if any(p.search(url) for p in self.plan.column_patterns):
@@ -288,8 +327,15 @@ class XxgkSpider(scrapy.Spider):
         if step is None or not self.column_ok(response, url, step["zone"]):
             return None
         nx = {"role": "listing", "link_text": label or None, **step}
-        if x.get("organ") and "organ" not in nx:
-            nx["organ"] = x["organ"]
+        if link.organ and "organ" not in nx:
+            nx["organ"] = link.organ                 # its row in an organ directory names it
+        if "organ" not in nx:
+            for k in ("organ", "organ_depth", "directory"):
+                if x.get(k):
+                    nx[k] = x[k]
+        elif nx["organ"] != x.get("organ"):
+            nx["directory"] = response.url        # the page that named the organ
+            nx.setdefault("organ_depth", x.get("organ_depth", 0))
         url = self.canonical(url) if "#" not in url else url
         return self.make_request(url, nx, self.parse_listing, response,
                                  priority=5 if step["zone"] == "nb" else 0)
@@ -360,6 +406,14 @@ class XxgkSpider(scrapy.Spider):
                 yield item(response, "page", title=x.get("title"))
                 return
         title, kind = reports.page_title(response, x)
+        if reports.is_list_page(response):
+            # A link named like a report led to a list of them (a year's column).
+            nx = {**x, "role": "listing", "zone": "nb", "root": zones.url_dir(response.url)}
+            page = self.page_links(response, nx)
+            yield from self.follow(response, page.links, nx)
+            yield from page.requests
+            yield item(response, "listing", link_text=x.get("link_text"))
+            return
         if kind == "report":
             self.dupes.page_aliases(report_url, (urljoin(response, h) for h in response.xpath("//a/@href").getall()),
                                     self.canonical, lambda u: self.twin_key(response, u))
@@ -384,9 +438,10 @@ class XxgkSpider(scrapy.Spider):
         yield item(response, "page", title=title)
 
     def attachment_requests(self, response, files, report_url, title, found_by=None):
+        organ = xmeta(response).get("organ")
         for link in files:
             ax = {"role": "attachment", "report_url": report_url, "link_text": link.label or None,
-                  "file_ext": link.ext, "title": title}
+                  "file_ext": link.ext, "title": title, "organ": organ}
             if found_by:
                 ax["found_by"] = found_by
             yield self.make_request(self.canonical(link.url), ax, self.parse_file, response)

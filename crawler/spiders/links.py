@@ -44,7 +44,7 @@ def extract_links(response, scope=None) -> list[C.Link]:
         if href and not href.strip().lower().startswith("javascript") and "{{" not in href:
             url = urljoin(response, href)
             if url:
-                out.append(C.Link(url, text, title, "a"))
+                out.append(C.Link(url, text, title, "a", organ=row_organ(a, text)))
                 target = C.viewer_target(url)
                 if target:
                     t = urljoin(response, target)
@@ -84,6 +84,18 @@ def extract_links(response, scope=None) -> list[C.Link]:
             if url and (C.attachment_ext(url) or C.viewer_target(url)):
                 out.append(C.Link(url, "", "", "script"))
     return out
+
+
+def row_organ(a, text: str) -> str | None:
+    """The organ an organ directory's row names, for a short link beside it (``<li><a>县教育局</a>
+    <a>指南</a> <a>年报</a></li>``): the row's first link, when that is an organ's name."""
+    if not text or len(text) > 8 or not C.NB_TEXT.search(text):
+        return None
+    row = a.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]")
+    if not row:
+        return None
+    first = row[0].xpath("(.//a)[1]")
+    return C.organ_name(" ".join(first.xpath(".//text()").getall())) if first else None
 
 
 def content_scope(response):

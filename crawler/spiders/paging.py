@@ -3,16 +3,18 @@ column (a pager that never ends is a trap)."""
 
 from __future__ import annotations
 
+from ..classify import url_key
+
 
 class ListBudget:
     def __init__(self, max_pages: int):
         self.max_pages = max_pages
-        self.seen: set[str] = set()          # page URL + POST form
+        self.seen: set[str] = set()          # the page's url_key + POST form
         self.pages: dict[str, int] = {}      # column -> pages admitted
 
     def admit(self, url: str, column: str, form=None) -> bool:
         """Whether to fetch this page of ``column`` (a POSTed page is told apart by its form)."""
-        key = url + "\x00" + repr(form or "")
+        key = url_key(url) + "\x00" + repr(form or "")
         if key in self.seen:
             return False
         self.seen.add(key)
