@@ -367,7 +367,10 @@ DETAIL_URL = re.compile(
     r"|xxgkAnnualReport\.jsp\?|/XxgkAnnualReport/show/\d+\.html$"
     r"|/\d{6}/[0-9a-f]{32}\.s?html$|/article[0-9a-f]{32}\.html$|/doc_[0-9a-f]{24}\.html$"
     r"|/art_[0-9a-f]{32}\.html$|/\d{10,}\.html$|/\d{4}/\d{2}-\d{2}/\d+\.html$"
-    r"|/\d+/\d+/\d{5,}\.html$|/content_\d+(\.s?html?)?$|/\d{6}/\d+_[^/]+/page\.html$",
+    r"|/\d+/\d+/\d{5,}\.html$|/content_\d+(\.s?html?)?$|/\d{6}/\d+_[^/]+/page\.html$"
+    r"|/[A-Za-z]\w*/\d+\.jhtml$"                  # 郑州's public.*.gov.cn
+    r"|/columns/[0-9a-f-]{36}/\d{6}/\d{2}/[0-9a-f-]{36}\.html$"   # Hebei
+    r"|/c\d+/content\.shtml$",                      # UCAP (CSRC)
     re.I)
 LIST_URL = re.compile(r"/(index|list|default)(_\d+)?\.s?html?$|/$|/col/col\d+/|[?&]pageIndex=|"
                       r"/public/column/\d+|type=\d&action=list|/\d+/\d+\.htm$|/\d+\.htm$|"

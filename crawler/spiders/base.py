@@ -26,13 +26,13 @@ from ..bridge import get_bridge
 from ..families import Family, FamilyLinks
 from ..journal import resumed_requests
 from ..meta import xmeta
-from . import reports, zones
+from . import listdata, reports, zones
 from .duplicates import Candidate, Duplicates
 from .exchanges import callback, failure_item, http_error, item, listing_failed
 from .links import attachment_links, extract_links, urljoin
 from .organs import Organs
 from .paging import ListBudget
-from .rendering import Rendering, captured_exchanges, rendered_pages
+from .rendering import Rendering, captured_exchanges, captured_requests, rendered_pages
 from .scope import plan
 
 logger = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ class XxgkSpider(scrapy.Spider):
         if url == response.url and callback is None and formdata is None:
             return None
         column = x.get("column") or x.get("root") or zones.url_dir(response.url)
-        if not self.list_budget.admit(url, column, formdata):
+        if not self.list_budget.admit(url, column, formdata, first_is_bare=callback is None):
             return None
         nx = {**x, "role": "listing", "start": False, "column": column,
               "link_text": link.label if link else None}
@@ -246,6 +246,8 @@ class XxgkSpider(scrapy.Spider):
                 yield self.make_request(target, x, self.parse_listing, response)
             yield item(response, "listing")
             return
+        if response.request is not None and response.request.method == "GET":
+            self.list_budget.mark(response.url)
         page = self.page_links(response, x)
         yield from self.organs_named(response, page.links, x)
         n_found = 0
@@ -267,10 +269,52 @@ class XxgkSpider(scrapy.Spider):
             if found is not None:
                 yield found
 
-    @callback(on_failure=listing_failed)
+    def list_data_failed(self, response, x):
+        """A list API that answered with an error: archived, and the page it was guessed from is
+        read by its own script instead."""
+        yield item(response, "listing", error=http_error(response))
+        yield from self.fallback(response, x, f"HTTP {response.status}")
+
+    @callback(on_failure=list_data_failed)
     def parse_list_data(self, response, x):
-        """A list a family fetches as data (Hanweb's dataproxy XML, gkmlpt's JSON API)."""
-        yield from families.get(x["family"]).parse_list_data(self, response, x)
+        """A list fetched as data: by a family that knows its API (Hanweb's dataproxy XML,
+        gkmlpt's JSON API…), else as any JSON or HTML list is read (``listdata``)."""
+        if x.get("family"):
+            yield from families.get(x["family"]).parse_list_data(self, response, x)
+        else:
+            yield from self.read_list_data(response, x)
+
+    def read_list_data(self, response, x, answer=None):
+        """A list answer read without knowing the platform: its records' links, the list's
+        other pages; an answer with no record falls back to the page's script."""
+        text = response.text if isinstance(response, TextResponse) else ""
+        data, links = listdata.links_of(text, x.get("page_url") or response.url) if answer is None \
+            else (answer, listdata.json_links(answer, x.get("page_url") or response.url))
+        if not links:
+            yield item(response, "listing", error="no list records" if x.get("page_url") else None)
+            yield from self.fallback(response, x, "no list records")
+            return
+        yield from self.follow(response, links, x)
+        form = listdata.form_of(response.request.body.decode("utf-8", "replace")) \
+            if response.request is not None and response.request.method == "POST" else None
+        for nxt in listdata.other_pages(listdata.Request(response.url, form), data, text, len(links)):
+            req = self.paging_request(response, nxt.url, {**x, "start": False}, formdata=nxt.form,
+                                      callback=self.parse_list_data)
+            if req is not None:
+                yield req
+        yield item(response, "listing")
+
+    def fallback(self, response, x, why: str):
+        """When a family's shortcut fails (its API guess answered 404, not JSON, or nothing), the
+        page it was guessed from is rendered in Chromium and the list requests its own script
+        makes are followed (``parse_rendered``)."""
+        page_url = x.get("page_url")
+        if not page_url or not self.rendering.wanted_as_fallback(page_url):
+            return
+        self.crawler.stats.inc_value("xxgk/fallback/rendered")
+        logger.info("list shortcut failed at %s (%s): rendering %s", response.url, why, page_url)
+        fx = {k: v for k, v in x.items() if k not in ("family", "page_url", "page", "start")}
+        yield self.rendering.request(self, response, {**fx, "role": "listing", "zone": "nb"}, url=page_url)
 
     def follow(self, response, links, x):
         """Requests for the links of a list page, by zone (home → 信息公开 → 年报 column)."""
@@ -488,10 +532,12 @@ class XxgkSpider(scrapy.Spider):
     # -- pages rendered in Chromium ------------------------------------------------------------------
 
     async def parse_rendered(self, response):
-        """A page as Chromium built it; for a list, its JS pager is clicked through page by page."""
+        """A page as Chromium built it; for a list, its JS pager is clicked through page by page,
+        and the list requests its script made are read as lists, their other pages requested."""
         x = xmeta(response)
         listing = x.get("role") == "listing"
-        for r in await rendered_pages(response, listing, self.plan.max_list_pages):
+        pages = await rendered_pages(response, listing, self.plan.max_list_pages)
+        for r in pages:
             if listing:
                 page = self.page_links(r, x)
                 for req in chain(self.follow(r, page.links, x), page.requests):
@@ -500,5 +546,34 @@ class XxgkSpider(scrapy.Spider):
                 report_url = x.get("report_url") or self.canonical(response.url)
                 for req in self.attachment_requests(r, attachment_links(r), report_url, x.get("title")):
                     yield req
+        if listing:
+            for req in self.captured_lists(pages[0], x):
+                yield req
         for it in captured_exchanges(response):
             yield it
+
+    def captured_lists(self, response, x):
+        """The list requests a rendered page made: their records' links, and the pages of the
+        same request it did not ask for (a pager a click could not turn)."""
+        captured = captured_requests(response)
+        column = x.get("column") or x.get("root") or zones.url_dir(response.url)
+        asked = set()
+        for req, _ in captured:
+            self.list_budget.admit(req.url, column, req.form)     # the browser fetched these
+            asked.add(listdata.page_of(req))
+        signed = listdata.varying([req for req, _ in captured])
+        nx = {**x, "start": False, "page_url": None, "family": None}
+        for req, text in captured:
+            data, links = listdata.links_of(text, response.url)
+            if not links:
+                continue
+            self.crawler.stats.inc_value("xxgk/fallback/list_requests")
+            yield from self.follow(response, links, x)
+            for nxt in listdata.other_pages(req, data, text, len(links)):
+                if listdata.page_of(nxt) in asked or listdata.page_of(nxt)[0] in signed:
+                    continue
+                asked.add(listdata.page_of(nxt))
+                r = self.paging_request(response, nxt.url, nx, formdata=nxt.form,
+                                        callback=self.parse_list_data)
+                if r is not None:
+                    yield r
