@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # --- titles ------------------------------------------------------------------------------------
@@ -22,9 +22,11 @@ _REPORT = re.compile(
     r"|年度报告|年报")
 # A title that names a report but is something else: a notice to write one, its 解读, a plan…
 _NOT_REPORT = re.compile(
-    r"通知|解读|图解|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案"
+    r"通知|解读|图解|一图|读懂|看懂|图说|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案"
     r"|目录|制度|办法|规定|会议|督查|统计公报|公报|国民经济"
-    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|第三方|排名|汇编|一览表")
+    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|第三方|排名|汇编|一览表"
+    # 年度报告 of other subjects, often in the same 政务公开 columns
+    r"|法治政府|法治建设|国有资产|环境状况|环境质量|社会信用|营商环境|慈善|社会责任|企业年度报告|工商年报|年度报表")
 # Words of neighbours that are also words of organs' names (审计局, 卫生和计划生育委员会, 环境监测站,
 # 考核办, 评估中心, 培训中心): they count only after the organ, from the year or the report's name on.
 _NOT_REPORT_AFTER_ORGAN = re.compile(r"计划|考核|测评|评估|培训|检查|预算|决算|审计|监测")
@@ -411,6 +413,7 @@ class Link:
     kind: str = ""             # attachment | detail | column | paging | other (set by classify_link)
     ext: str | None = None
     organ: str | None = None   # the organ its row of an organ directory names (县教育局 | 指南 年报)
+    files: list = field(default_factory=list)   # files a list record gives beside its page (Links)
 
     @property
     def label(self) -> str:

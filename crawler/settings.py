@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 
-from crawler.browser import browser_proxy
+from crawler.browser import browser_network_args
 
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -111,10 +111,11 @@ PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS
     "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--no-first-run", "--disable-sync"],
 }
-# Behind a proxy (http_proxy/https_proxy, as Scrapy's HttpProxyMiddleware reads them for plain
-# requests) Chromium goes through it too.
-if "proxy" not in PLAYWRIGHT_LAUNCH_OPTIONS and browser_proxy():
-    PLAYWRIGHT_LAUNCH_OPTIONS["proxy"] = browser_proxy()
+# Chromium's network: behind a proxy (http_proxy/https_proxy, as Scrapy's HttpProxyMiddleware
+# reads them for plain requests) through it too, and never to Google's services (crawler/browser.py).
+if "proxy" not in PLAYWRIGHT_LAUNCH_OPTIONS and not any(
+        a.startswith("--proxy") for a in PLAYWRIGHT_LAUNCH_OPTIONS.get("args", [])):
+    PLAYWRIGHT_LAUNCH_OPTIONS["args"] = [*PLAYWRIGHT_LAUNCH_OPTIONS.get("args", []), *browser_network_args()]
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

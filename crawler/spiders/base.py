@@ -364,7 +364,8 @@ class XxgkSpider(scrapy.Spider):
         yield from self.report_requests(response, candidates, x)
 
     def column_request(self, response, link, x, root, tk):
-        if tk == "other":
+        if tk == "other" and not C.organ_name(link.label):
+            # A neighbour's page (解读, 通知…); an organ named with 审计 or 计划 is no neighbour.
             return None
         url, label = link.url, link.label
         step = zones.column_step(url, label, x, root, self.plan.xxgk_hops, self.plan.column_patterns)
@@ -402,6 +403,8 @@ class XxgkSpider(scrapy.Spider):
                   "guess": C.title_kind(c.label)}
             if c.fallback:
                 rx["fallback"] = c.fallback
+            if c.link.files and c.how == "detail":
+                rx["files"] = [[f.url, f.label] for f in c.link.files]
             if c.how == "file":
                 rx["file_ext"] = c.link.ext
                 yield self.make_request(c.canon, rx, self.parse_file, response,
@@ -462,6 +465,14 @@ class XxgkSpider(scrapy.Spider):
             self.dupes.page_aliases(report_url, (urljoin(response, h) for h in response.xpath("//a/@href").getall()),
                                     self.canonical, lambda u: self.twin_key(response, u))
             files = attachment_links(response)
+            listed = {f.url for f in files}
+            for url, label in x.get("files") or []:
+                # files the list's record gave beside the page (a script shows them on it)
+                if url not in listed and self.in_scope(url):
+                    link = C.Link(url, label or "", "", "api")
+                    if C.classify_link(link) == "attachment":
+                        files.append(link)
+                        listed.add(url)
             yield from self.attachment_requests(response, files, report_url, title, x.get("found_by"))
             if not files and self.rendering.wanted_for_files(response):
                 # A report page with neither tables nor files: its file is set by a script.
@@ -537,6 +548,10 @@ class XxgkSpider(scrapy.Spider):
         x = xmeta(response)
         listing = x.get("role") == "listing"
         pages = await rendered_pages(response, listing, self.plan.max_list_pages)
+        if listing:
+            # The records the script fetched first: they may carry more than the page shows.
+            for req in self.captured_lists(pages[0], x):
+                yield req
         for r in pages:
             if listing:
                 page = self.page_links(r, x)
@@ -546,9 +561,6 @@ class XxgkSpider(scrapy.Spider):
                 report_url = x.get("report_url") or self.canonical(response.url)
                 for req in self.attachment_requests(r, attachment_links(r), report_url, x.get("title")):
                     yield req
-        if listing:
-            for req in self.captured_lists(pages[0], x):
-                yield req
         for it in captured_exchanges(response):
             yield it
 

@@ -76,11 +76,29 @@ def _address(rec: dict) -> str | None:
     return next((v for k in URL_KEYS if isinstance(v := low.get(k), str) and _ADDRESS.search(v.strip())), None)
 
 
+def _record_link(rec: dict, href: str, base_url: str) -> C.Link | None:
+    low = _lower(rec)
+    title = next((v for k in TITLE_KEYS if isinstance(v := low.get(k), str) and v.strip()), "") or \
+        next((v for k, v in low.items() if isinstance(v, str) and v.strip() and
+              (k.endswith("title") or k.endswith("name"))), "")
+    url = C.join(base_url, htmllib.unescape(href.strip()))
+    return C.Link(url, C.clean(htmllib.unescape(_TAG.sub("", title))), "", "api") if url else None
+
+
 def json_links(data: Any, base_url: str) -> list[C.Link]:
     """Every record of an answer that gives an address beside a title, as a link. The files a
-    record lists beside its own page (UCAP's ``resList``) are that page's: its page offers
-    them, and they are not listed again."""
+    record lists beside its own page (UCAP's ``resList``) are that page's (``Link.files``): the
+    page is the report, they are its documents, even when the page itself does not link them."""
     out, seen = [], set()
+
+    def nested(node, into: list):
+        for v in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()):
+            if isinstance(v, dict) and (href := _address(v)):
+                link = _record_link(v, href, base_url)
+                if link:
+                    into.append(link)
+            elif isinstance(v, (dict, list)):
+                nested(v, into)
 
     def walk(node):
         if isinstance(node, list):
@@ -94,15 +112,11 @@ def json_links(data: Any, base_url: str) -> list[C.Link]:
             for v in node.values():
                 walk(v)
             return
-        low = _lower(node)
-        title = next((v for k in TITLE_KEYS if isinstance(v := low.get(k), str) and v.strip()), "") or \
-            next((v for k, v in low.items() if isinstance(v, str) and v.strip() and
-                  (k.endswith("title") or k.endswith("name"))), "")
-        title = C.clean(htmllib.unescape(_TAG.sub("", title)))
-        url = C.join(base_url, htmllib.unescape(href.strip()))
-        if url and url not in seen:
-            seen.add(url)
-            out.append(C.Link(url, title, "", "api"))
+        link = _record_link(node, href, base_url)
+        if link and link.url not in seen:
+            seen.add(link.url)
+            nested(node, link.files)
+            out.append(link)
 
     walk(data)
     return out

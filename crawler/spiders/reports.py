@@ -101,10 +101,19 @@ def is_list_page(response) -> bool:
 
 def is_article(response) -> bool:
     """A page that is an article (a report page reached by a link that looked like a column):
-    its URL has an article's shape, or it carries an article's title in its meta."""
+    its URL has an article's shape, it carries an article's title in its meta, or its text
+    container holds tables or a long text and links no list of reports."""
     if is_list_page(response):
         return False
-    return C.looks_like_detail(response.url) or bool((response.xpath(_ARTICLE_META).get() or "").strip())
+    if C.looks_like_detail(response.url) or (response.xpath(_ARTICLE_META).get() or "").strip():
+        return True
+    scope = content_scope(response)
+    if scope is None:
+        return False
+    if report_links(response) >= 2:
+        return False
+    text = C.clean(" ".join(scope.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]").getall()))
+    return bool(scope.xpath(".//table//td")) and len(text) >= 300 or len(text) >= 1500
 
 
 def refresh(response) -> tuple[float, str] | None:
