@@ -5,7 +5,7 @@ to, which spelling of a URL is the page's, traps, and links hidden in scripts an
 import pytest
 
 from crawler.classify import (Link, canonical_url, classify_link, is_cache_buster, is_parent, looks_like_trap,
-                              meta_refresh, report_year, same_site, script_links, title_kind, url_key,
+                              meta_refresh, organ_name, report_year, same_site, script_links, title_kind, url_key,
                               variant_key, variant_rank, viewer_target)
 
 
@@ -210,3 +210,23 @@ def test_the_duplicate_filter_fingerprints_a_page_once():
     assert fp(Request(api)) == fp(Request("http://www.x.gov.cn/common/search/1a2b?page=2&_isJson=true&_=17"))
     assert fp(Request(api)) != fp(Request(api.replace("page=2", "page=3")))
     assert fp(Request(api)) != fp(Request(api, method="POST", body=b"page=2"))
+
+
+@pytest.mark.parametrize("label, organ", [
+    ("花马池镇", "花马池镇"), ("盐池县审计局", "盐池县审计局"), ("相山区人民政府", "相山区人民政府"),
+    ("南黎街道办事处", "南黎街道办事处"), ("县政务服务中心", "县政务服务中心"),
+    # groups of organs, columns, site sections
+    ("县直部门", None), ("各乡镇", None), ("镇（街道）", None), ("信息公开单位", None), ("政府信息公开年报", None),
+    ("乡镇年报", None), ("新闻中心", None), ("政务公开", None),
+])
+def test_the_organ_a_directory_link_names(label, organ):
+    assert organ_name(label) == organ
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("一图读懂《西吉县2023年政府信息公开工作年度报告》", "other"),
+    ("西吉县2023年度法治政府建设年度报告", "other"),
+    ("西吉县人民政府门户网站2023年度工作报表", "unknown"),
+])
+def test_other_yearly_reports_and_picture_guides_are_no_reports(title, kind):
+    assert title_kind(title) == kind

@@ -71,11 +71,17 @@ def published(response) -> str | None:
     return None
 
 
+# A column of many organs' reports: 2024年度部门年报, 乡镇年度报告, 年报汇总, 年报专栏.
+_COLLECTION = re.compile(r"(部门|乡镇|街道|镇街|单位|县区|区县|各级)(政府)?(信息公开)?(工作)?(年报|年度报告)|"
+                         r"(汇总|专栏|栏目|专题)$")
+
+
 def names_a_report(label: str | None) -> bool:
     """A link text naming one report (an organ's report on a year), not a column of them:
-    '盐池县2023年政府信息公开工作年度报告', not '政府信息公开年报' or '2023年度'."""
-    return C.title_kind(label) == "report" and C.report_year(label) is not None and \
-        not C.YEAR_TEXT.match(C.clean(label)) and len(C.clean(label)) >= 10
+    '盐池县2023年政府信息公开工作年度报告', not '政府信息公开年报', '2023年度' or '2023年度部门年报'."""
+    t = C.clean(label)
+    return C.title_kind(t) == "report" and C.report_year(t) is not None and \
+        not C.YEAR_TEXT.match(t) and len(t) >= 10 and not _COLLECTION.search(t)
 
 
 def report_links(response) -> int:

@@ -51,6 +51,39 @@ def article(doc: Doc, body_class: str = "TRS_Editor", charset: str = "utf-8", me
                 f'<div class="prev-next"><a href="../">返回列表</a></div></div>', doc.title, head, charset)
 
 
+def publish(site: Site, docs: list[Doc], page_url, file_url, serve=None, always_page: bool = False) -> None:
+    """Place each document: its page at ``page_url(doc, k)`` (served by ``serve(doc)``, by default
+    ``article``; none when the list links its file, unless the platform gives every entry a page)
+    and its file at ``file_url(doc, k)``."""
+    for k, d in enumerate(docs):
+        if d.mode != "file" or always_page:
+            d.page = page_url(d, k)
+            if serve is not False:
+                site.page(d.page, (lambda d: lambda req: (serve or article)(d))(d))
+        if d.fmt != "html":
+            d.file = file_url(d, k)
+
+
+ORGAN_PLAN = [(2024, "html", "page"), (2023, "pdf", "attach")]
+
+
+def organ_columns(site: Site, organs: dict, own: int, prefix: str, neighbour: str, page_url, file_url,
+                  serve=None, fmt: str = "pdf") -> dict[int, list[Doc]]:
+    """Each organ's column, newest first: the portal's own government (``own``) with its reports
+    and their neighbours, every other organ with two reports and one ``neighbour``.
+    ``page_url(oid, d, k)`` and ``file_url(oid, d, k)`` place them."""
+    out = {}
+    for oid, entry in organs.items():
+        organ = entry[0] if isinstance(entry, tuple) else entry
+        plan = REPORTS + NEIGHBOURS if oid == own else \
+            [ORGAN_PLAN[0], (2023, fmt, "attach"), (neighbour, "html", "page")]
+        docs = organ_docs(site, organ, f"{prefix}{oid}", plan)
+        publish(site, docs, (lambda oid: lambda d, k: page_url(oid, d, k))(oid),
+                (lambda oid: lambda d, k: file_url(oid, d, k))(oid), serve)
+        out[oid] = newest_first(docs)
+    return out
+
+
 def newest_first(docs: list[Doc]) -> list[Doc]:
     return sorted(docs, key=lambda d: (d.date, d.key), reverse=True)
 
@@ -94,15 +127,10 @@ def trs_site() -> Site:
         plan = REPORTS + NEIGHBOURS if not col else [(2024, "html", "page"), (2023, "doc", "attach"),
                                                       ("points", "html", "page")]
         docs = organ_docs(s, organ, "trs" + col.replace("/", ""), plan)
-        for k, d in enumerate(docs):
-            month = f"{nb}{col}{d.date:%Y%m}/"
-            ident = 5550000 + len(s.docs) * 10 + k
-            if d.mode != "file":
-                d.page = f"{month}t{d.date:%Y%m%d}_{ident}.shtml"
-            if d.fmt != "html":
-                d.file = f"{month}P0{d.date:%Y%m%d}{ident:012d}.{d.fmt}"
-            if d.page:
-                s.page(d.page, (lambda d, enc: lambda req: article(d, charset=enc or "utf-8"))(d, enc))
+        base = 5550000 + len(s.docs) * 10
+        publish(s, docs, lambda d, k: f"{nb}{col}{d.date:%Y%m}/t{d.date:%Y%m%d}_{base + k}.shtml",
+                lambda d, k: f"{nb}{col}{d.date:%Y%m}/P0{d.date:%Y%m%d}{base + k:012d}.{d.fmt}",
+                (lambda enc: lambda d: article(d, charset=enc or "utf-8"))(enc))
         items = newest_first(docs)
         subs = []
         if not col:
@@ -138,25 +166,21 @@ def trs_site() -> Site:
 
 # --- Lonsun under /openness/, its organ directory split over group pages ------------------------
 
+def fastdfs(key: str) -> str:
+    hx = hashlib.sha1(key.encode()).hexdigest()
+    return f"{hx[:2].upper()}/{hx[2:4].upper()}/Cq{hx[4:24]}"
+
+
 def lonsun_site() -> Site:
     s = Site("lonsun-wuhu", "lonsun", hosts=("www.county-l.gov.cn",), start="http://www.county-l.gov.cn/index.html")
     h = "http://www.county-l.gov.cn"
     organs = {100: ("繁昌区人民政府", None), 101: ("繁昌区教育局", "bm"), 102: ("繁昌区财政局", "bm"),
               201: ("孙村镇人民政府", "xz"), 202: ("峨山镇人民政府", "xz")}
     per = 3
-    docs_of = {}
-    for oid, (organ, group) in organs.items():
-        plan = REPORTS + NEIGHBOURS if oid == 100 else [(2024, "html", "page"), (2023, "pdf", "attach"), ("guide", "html", "page")]
-        docs = organ_docs(s, organ, f"ls{oid}", plan)
-        for k, d in enumerate(docs):
-            ident = 62900000 + oid * 100 + k
-            d.page = f"{h}/openness/public/{oid}/{ident}.html" if d.mode != "file" else None
-            if d.fmt != "html":
-                hx = hashlib.sha1(d.key.encode()).hexdigest()
-                d.file = f"{h}/openness/group2/M00/{hx[:2].upper()}/{hx[2:4].upper()}/Cq{hx[4:24]}.{d.fmt}"
-            if d.page:
-                s.page(d.page, (lambda d: lambda req: article(d, body_class="wzcon j-fontContent"))(d))
-        docs_of[oid] = newest_first(docs)
+    docs_of = organ_columns(s, organs, 100, "ls", "guide",
+                            lambda oid, d, k: f"{h}/openness/public/{oid}/{62900000 + oid * 100 + k}.html",
+                            lambda oid, d, k: f"{h}/openness/group2/M00/{fastdfs(d.key)}.{d.fmt}",
+                            lambda d: article(d, body_class="wzcon j-fontContent"))
 
     def column(req: Request) -> Response | None:
         m = re.match(r"^/openness/public/column/(\d+)$", req.path)
@@ -201,12 +225,9 @@ def hanweb_site() -> Site:
     h = "http://www.county-h.gov.cn"
     docs = organ_docs(s, "嵊新县人民政府", "hw", REPORTS + NEIGHBOURS + [(2020, "pdf", "attach"), (2019, "html", "page")])
     docs += organ_docs(s, "嵊新县卫生健康局", "hw2", [(2024, "xlsx", "attach"), (2023, "html", "page"), ("points", "html", "page")])
-    for k, d in enumerate(docs):
-        if d.mode != "file":
-            d.page = f"{h}/sxq/art/{d.date.year}/{d.date.month}/{d.date.day}/art_9005_{3300 + k}.html"
-            s.page(d.page, (lambda d: lambda req: article(d, body_class="zoom", meta=False))(d))
-        if d.fmt != "html":
-            d.file = f"{h}/sxq/attach/0/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}"
+    publish(s, docs, lambda d, k: f"{h}/sxq/art/{d.date.year}/{d.date.month}/{d.date.day}/art_9005_{3300 + k}.html",
+            lambda d, k: f"{h}/sxq/attach/0/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}",
+            lambda d: article(d, body_class="zoom", meta=False))
     items = newest_first(docs)
 
     def record(d: Doc) -> str:
@@ -268,11 +289,9 @@ def gkmlpt_site(name: str, host: str, shell: str, bundle: str, api: str, n_repor
     for i, p in enumerate(plan):
         docs += organ_docs(s, organs[i % len(organs)], name, [p], day0=i % 20 + 1)
     docs += organ_docs(s, organs[0], name + "n", NEIGHBOURS)
-    for k, d in enumerate(docs):
-        d.page = f"{h}/gkmlpt/content/0/{700 + k}/post_{700100 + k}.html"
-        s.page(d.page, (lambda d: lambda req: article(d, body_class="article-content"))(d))
-        if d.fmt != "html":
-            d.file = f"{h}/attachment/0/{k}/{k * 7}/{700100 + k}.{d.fmt}"
+    publish(s, docs, lambda d, k: f"{h}/gkmlpt/content/0/{700 + k}/post_{700100 + k}.html",
+            lambda d, k: f"{h}/attachment/0/{k}/{k * 7}/{700100 + k}.{d.fmt}",
+            lambda d: article(d, body_class="article-content"), always_page=True)
     items = newest_first(docs)
     api_path = urlsplit(api).path
 
@@ -341,12 +360,12 @@ def ucap_site(name: str, host: str, site: str, template: str, endpoint: str, que
     col = f"{h}/{site}/c110126/"
     docs = organ_docs(s, "呼玛县人民政府", name, REPORTS + NEIGHBOURS + [(2020, "html", "page")])
     docs += organ_docs(s, "呼玛县韩家园镇人民政府", name + "t", [(2024, "pdf", "attach"), (2023, "html", "page")])
-    for d in docs:
-        hx = hashlib.md5(d.key.encode()).hexdigest()
-        d.page = f"{col}{d.date:%Y%m}/{hx}.shtml"
-        s.page(d.page, (lambda d: lambda req: article(d, body_class="detail_content"))(d))
-        if d.fmt != "html":
-            d.file = f"{col}{d.date:%Y%m}/{hx}/files/{hashlib.md5(d.title.encode()).hexdigest()}.{d.fmt}"
+    def hx(d: Doc) -> str:
+        return f"{col}{d.date:%Y%m}/{hashlib.md5(d.key.encode()).hexdigest()}"
+
+    publish(s, docs, lambda d, k: f"{hx(d)}.shtml",
+            lambda d, k: f"{hx(d)}/files/{hashlib.md5(d.title.encode()).hexdigest()}.{d.fmt}",
+            lambda d: article(d, body_class="detail_content"), always_page=True)
     items = newest_first(docs)
 
     def answer(req: Request) -> Response | None:
@@ -386,17 +405,9 @@ def public_site() -> Site:
     organs = {31: ("城东区人民政府", None), 3101: ("城东区教育局", "bm"), 3102: ("城东区民政局", "bm"),
               3103: ("城东区审计局", "bm"), 3201: ("城东区东风路街道办事处", "xz"), 3202: ("城东区花园路街道办事处", "xz")}
     per = 3
-    docs_of = {}
-    for oid, (organ, _) in organs.items():
-        plan = REPORTS + NEIGHBOURS if oid == 31 else [(2024, "html", "page"), (2023, "pdf", "attach"), ("points", "html", "page")]
-        docs = organ_docs(s, organ, f"pz{oid}", plan)
-        for k, d in enumerate(docs):
-            if d.mode != "file":
-                d.page = f"{p}D0120X/{88000 + oid * 10 + k}.jhtml"
-                s.page(d.page, (lambda d: lambda req: article(d, body_class="content-wrap"))(d))
-            if d.fmt != "html":
-                d.file = f"{p}attachment/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}"
-        docs_of[oid] = newest_first(docs)
+    docs_of = organ_columns(s, organs, 31, "pz", "points", lambda oid, d, k: f"{p}D0120X/{88000 + oid * 10 + k}.jhtml",
+                            lambda oid, d, k: f"{p}attachment/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}",
+                            lambda d: article(d, body_class="content-wrap"))
 
     def answer(req: Request) -> Response | None:
         host = req.host.split(":")[0]
@@ -447,12 +458,9 @@ def hebei_site() -> Site:
     block = f"/columns/{col}/templates/{uuid.uuid5(uuid.NAMESPACE_URL, 't')}/blocks/{uuid.uuid5(uuid.NAMESPACE_URL, 'b')}"
     docs = organ_docs(s, "行唐县人民政府", "hb", REPORTS + NEIGHBOURS + [(2020, "pdf", "attach")])
     docs += organ_docs(s, "行唐县龙州镇人民政府", "hbt", [(2024, "html", "page"), (2023, "docx", "attach"), ("points", "html", "page")])
-    for d in docs:
-        if d.mode != "file":
-            d.page = f"{h}/columns/{col}/{d.date:%Y%m}/{d.date:%d}/{uuid.uuid5(uuid.NAMESPACE_URL, d.key)}.html"
-            s.page(d.page, (lambda d: lambda req: article(d, body_class="article-content"))(d))
-        if d.fmt != "html":
-            d.file = f"{h}/attachments/1/{d.date:%Y%m}/{d.date:%d}/25ZFL{zlib.crc32(d.key.encode())}.{d.fmt}"
+    publish(s, docs, lambda d, k: f"{h}/columns/{col}/{d.date:%Y%m}/{d.date:%d}/{uuid.uuid5(uuid.NAMESPACE_URL, d.key)}.html",
+            lambda d, k: f"{h}/attachments/1/{d.date:%Y%m}/{d.date:%d}/25ZFL{zlib.crc32(d.key.encode())}.{d.fmt}",
+            lambda d: article(d, body_class="article-content"))
     items = newest_first(docs)
 
     def answer(req: Request) -> Response | None:
@@ -482,13 +490,8 @@ def nmg_site() -> Site:
     base = f"{h}/zfxxgk/fdzdgknr/"
     docs = organ_docs(s, "托克托县人民政府", "nm", REPORTS + NEIGHBOURS)
     docs += organ_docs(s, "托克托县双河镇人民政府", "nmt", [(2024, "html", "page"), (2023, "pdf", "file")])
-    for k, d in enumerate(docs):
-        month = f"{base}ndbg/{d.date:%Y%m}/"
-        if d.mode != "file":
-            d.page = f"{month}t{d.date:%Y%m%d}_{4400 + k}.shtml"
-            s.page(d.page, (lambda d: lambda req: article(d))(d))
-        if d.fmt != "html":
-            d.file = f"{month}P0{d.date:%Y%m%d}{4400 + k:012d}.{d.fmt}"
+    publish(s, docs, lambda d, k: f"{base}ndbg/{d.date:%Y%m}/t{d.date:%Y%m%d}_{4400 + k}.shtml",
+            lambda d, k: f"{base}ndbg/{d.date:%Y%m}/P0{d.date:%Y%m%d}{4400 + k:012d}.{d.fmt}")
     items = newest_first(docs)
     pages = n_pages(len(items), 4)
     for n in range(pages):
@@ -517,16 +520,8 @@ def aspx_site() -> Site:
     s = Site("aspx-anxin", "none", hosts=("www.county-x.gov.cn",), start="http://www.county-x.gov.cn/")
     h = "http://www.county-x.gov.cn"
     organs = {0: "安新县人民政府", 5: "安新县教育局", 6: "安新县交通运输局", 7: "安新镇人民政府"}
-    docs_of = {}
-    for did, organ in organs.items():
-        plan = REPORTS + NEIGHBOURS if did == 0 else [(2024, "html", "page"), (2023, "doc", "attach"), ("guide", "html", "page")]
-        docs = organ_docs(s, organ, f"ax{did}", plan)
-        for k, d in enumerate(docs):
-            if d.mode != "file":
-                d.page = f"{h}/xxgk/Show.aspx?id={9000 + did * 20 + k}"
-            if d.fmt != "html":
-                d.file = f"{h}/UploadFiles/{2000 + did * 20 + k}.{d.fmt}"
-        docs_of[did] = newest_first(docs)
+    docs_of = organ_columns(s, organs, 0, "ax", "guide", lambda did, d, k: f"{h}/xxgk/Show.aspx?id={9000 + did * 20 + k}",
+                            lambda did, d, k: f"{h}/UploadFiles/{2000 + did * 20 + k}.{d.fmt}", serve=False, fmt="doc")
     by_page = {urlsplit(d.page).query: d for d in s.docs if d.page}
 
     def answer(req: Request) -> Response | None:
@@ -576,11 +571,8 @@ def spa_site() -> Site:
     h = "http://www.county-y.gov.cn"
     docs = organ_docs(s, "安吉县人民政府", "spa", REPORTS + NEIGHBOURS + [(2020, "html", "page"), (2019, "pdf", "attach")])
     docs += organ_docs(s, "安吉县递铺街道办事处", "spat", [(2024, "html", "page")])
-    for k, d in enumerate(docs):
-        if d.mode != "file":
-            d.page = f"{h}/zwgk/detail.html?id={880 + k}"
-        if d.fmt != "html":
-            d.file = f"{h}/upload/2025/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}"
+    publish(s, docs, lambda d, k: f"{h}/zwgk/detail.html?id={880 + k}",
+            lambda d, k: f"{h}/upload/2025/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}", serve=False)
     items = newest_first(docs)
     by_page = {urlsplit(d.page).query: d for d in s.docs if d.page}
 
