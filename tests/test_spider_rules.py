@@ -133,3 +133,10 @@ def test_a_report_title_on_a_link_that_is_not_a_list_is_a_page():
     for column in ("政府信息公开年报", "2024年度", "2024年度部门年报", "2023年度乡镇政府信息公开年度报告",
                    "一图读懂《西吉县2024年政府信息公开工作年度报告》"):
         assert not names_a_report(column), column
+
+
+def test_a_resumed_crawl_keeps_the_platforms_its_killed_run_took_in():
+    p = _plan()
+    assert p.readmit(["http://public.city-z.gov.cn/D0120X/88310.jhtml", "http://www.county-b.gov.cn/x.html",
+                      "http://www.gov.cn/zhengce/"]) == {"public.city-z.gov.cn"}
+    assert p.in_scope("http://public.city-z.gov.cn/?d=31") and not p.in_scope("http://www.gov.cn/zhengce/")

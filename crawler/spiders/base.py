@@ -155,6 +155,8 @@ class XxgkSpider(scrapy.Spider):
                 x["fragment"] = s.url.split("#", 1)[1]
             yield self.make_request(s.url, x, self.parse_listing)
         if bridge.journal is not None:
+            if self.plan.readmit(e.url for e in bridge.journal.entries):
+                self.allowed_domains = self.plan.allowed_domains
             for req in resumed_requests(self, bridge.journal.entries, bridge.done):
                 yield req
 
@@ -250,11 +252,12 @@ class XxgkSpider(scrapy.Spider):
             self.list_budget.mark(response.url)
         page = self.page_links(response, x)
         yield from self.organs_named(response, page.links, x)
-        n_found = 0
+        n_found = n_pages = 0
         for req in chain(self.follow(response, page.links, x), page.requests):
             n_found += 1
+            n_pages += bool(xmeta(req).get("column"))     # another page of this list
             yield req
-        if self.rendering.wanted_for_list(response, x, n_found):
+        if self.rendering.wanted_for_list(response, x, n_found, n_pages):
             yield self.rendering.request(self, response, x)
         yield item(response, "listing")
 

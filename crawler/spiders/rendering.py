@@ -39,6 +39,22 @@ CLICK_PAGE_JS = """(n) => {
 }"""
 
 
+_SCRIPT_HREF = re.compile(r"^\s*(javascript:|#)", re.I)
+
+
+def has_script_pager(response) -> bool:
+    """A pager whose next page a script opens: a 下一页 / 2 / 尾页 link with no address of its
+    own (``javascript:…``, ``#``, none) or a click handler."""
+    for el in response.xpath("//a | //button | //span[@onclick] | //li[@onclick]"):
+        label = C.clean(" ".join(el.xpath(".//text()").getall()))
+        if not label or not re.match(r"^(下一?页|下页|尾页|末页|2|>|»|›|next)$", label, re.I):
+            continue
+        href = el.attrib.get("href")
+        if href is None or _SCRIPT_HREF.match(href) or el.attrib.get("onclick"):
+            return True
+    return False
+
+
 class Rendering:
     """Which pages a crawl renders (each once), and the requests that render them."""
 
@@ -51,14 +67,17 @@ class Rendering:
     def _done(self, response) -> bool:
         return bool(response.meta.get("playwright")) or response.url in self.rendered
 
-    def wanted_for_list(self, response, x: dict, n_found: int) -> bool:
-        """A list the portal says to render, or a 年报 list with scripts and no links at all."""
+    def wanted_for_list(self, response, x: dict, n_found: int, n_pages: int = 0) -> bool:
+        """A list the portal says to render, a 年报 list with scripts and no links at all, or a
+        年报 list whose pager only a script turns (``javascript:goPage(2)``, ``__doPostBack``) when
+        nothing else found its other pages."""
         if self._done(response):
             return False
         if any(p.search(response.url) for p in self.patterns):
             return True
-        return bool(self.empty_lists and x.get("zone") == "nb" and n_found == 0
-                    and "<script" in response.text.lower())
+        if not (self.empty_lists and x.get("zone") == "nb" and "<script" in response.text.lower()):
+            return False
+        return n_found == 0 or (n_pages == 0 and not x.get("column") and has_script_pager(response))
 
     def wanted_for_files(self, response) -> bool:
         """A report page with neither tables nor much text nor a file: a script sets its file."""

@@ -61,6 +61,19 @@ class CrawlPlan:
         """What identifies the page at ``url`` (``classify.url_key``)."""
         return C.url_key(url, keep=set(self.overrides.get("keep_params", [])))
 
+    def readmit(self, urls) -> set[str]:
+        """The disclosure platforms a killed run of this crawl had taken in, from the requests it
+        journalled (each was in scope when made): in scope again before its walk finds them."""
+        added = set()
+        for url in urls:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            if host.endswith(".gov.cn") and not _NATIONAL.match(host) and not C.same_site(url, self.hosts):
+                self.hosts.add(parts.netloc.lower())
+                self.widened.add(parts.netloc.lower())
+                added.add(parts.netloc.lower())
+        return added
+
     def widen(self, url: str, label: str, zone: str, page_url: str) -> str | None:
         """Take in the disclosure platform a portal links from its own navigation: a link named
         政府信息公开 / 政务公开 (nothing more: a label naming another government is another site's),

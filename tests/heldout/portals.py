@@ -595,6 +595,85 @@ def spa_site() -> Site:
     return s
 
 
+# --- a JSP site whose pager only a script turns, its organs in a zTree organ tree, its report
+# pages index.html files in deep numeric folders (as Beijing's districts publish them) ----------
+
+JSP_PAGER = """<div class="pager">共{pages}页 第{n}页 {links}</div>
+<script>function goPage(n) {{ location.href = "list.jsp?catid={cat}&page=" + n; }}</script>"""
+
+
+def jsp_site() -> Site:
+    s = Site("jsp-miyun", "none", hosts=("www.county-j.gov.cn",), start="http://www.county-j.gov.cn/index.jsp")
+    h = "http://www.county-j.gov.cn"
+    organs = {30: "密云区人民政府", 31: "密云区教育委员会", 32: "密云区财政局", 41: "密云区鼓楼街道办事处", 42: "密云区十里堡镇人民政府"}
+    docs_of = organ_columns(s, organs, 30, "jsp", "notice",
+                            lambda cat, d, k: f"{h}/zwgk/zfxxgk/{2291800 + cat}/{2292900 + cat * 10 + k}/index.html",
+                            lambda cat, d, k: f"{h}/zwgk/zfxxgk/{2291800 + cat}/{2292900 + cat * 10 + k}/P0{k}{cat}.{d.fmt}",
+                            lambda d: article(d, body_class="TRS_UEDITOR"), fmt="docx")
+
+    def answer(req: Request) -> Response | None:
+        q = req.query
+        if req.path == "/xxgk/list.jsp" and int(q.get("catid", "0") or 0) in docs_of:
+            cat = int(q["catid"])
+            items = docs_of[cat]
+            pages = n_pages(len(items), 3)
+            n = min(max(int(q.get("page", "1") or 1), 1), pages)
+            lis = "".join(f'<li><a href="{d.page or d.file}" target="_blank">{esc(d.title)}</a><span>{d.date}</span></li>'
+                          for d in items[(n - 1) * 3:n * 3])
+            links = " ".join(f'<a href="javascript:goPage({i})">{i}</a>' for i in range(1, pages + 1) if i != n)
+            if n < pages:
+                links += f' <a href="javascript:void(0);" onclick="goPage({n + 1})">下一页</a>'
+            return page(f'<ul class="list">{lis}</ul>' + JSP_PAGER.format(pages=pages, n=n, links=links, cat=cat),
+                        f"{organs[cat]}政府信息公开年报")
+        return None
+
+    tree = [{"id": 1, "pId": 0, "name": "区政府部门"}, {"id": 2, "pId": 0, "name": "街道乡镇"}] + \
+        [{"id": cat, "pId": 1 if cat < 40 else 2, "name": name, "url": f"list.jsp?catid={cat}"}
+         for cat, name in organs.items() if cat != 30]
+    s.dynamic = answer
+    s.page(f"{h}/index.jsp", lambda req: page(f'<a href="{h}/xxgk/index.jsp">政府信息公开</a>', "密云区人民政府"))
+    s.page(f"{h}/xxgk/index.jsp", lambda req: page(
+        f'<a href="{h}/xxgk/list.jsp?catid=30">政府信息公开年报</a> <a href="{h}/xxgk/organs.jsp">部门和街道乡镇年报</a>'
+        '<select onchange="window.open(this.value)"><option value="">友情链接</option>'
+        '<option value="http://www.bjmy.gov.cn.example.com/">北京市人民政府</option></select>', "政府信息公开"))
+    s.page(f"{h}/xxgk/organs.jsp", lambda req: page(
+        f'<ul id="tree" class="ztree"></ul><script>var zNodes = {json.dumps(tree, ensure_ascii=False)};'
+        '$.fn.zTree.init($("#tree"), {}, zNodes);</script>', "部门和街道乡镇年报"))
+    s.serve_files()
+    return s
+
+
+# --- the Anhui XxgkContent vendor: a sub-site per organ, its 年报 list page_N.html ---------------
+
+def xxgkcontent_site() -> Site:
+    s = Site("xxgkcontent-qc", "none", hosts=("www.county-q.gov.cn",), start="http://www.county-q.gov.cn/")
+    h = "http://www.county-q.gov.cn"
+    organs = {991: "谯城区人民政府", 992: "谯城区十八里镇人民政府", 993: "谯城区古井镇人民政府", 994: "谯城区农业农村局"}
+    docs_of = organ_columns(s, organs, 991, "xc", "interpretation",
+                            lambda oid, d, k: f"{h}/XxgkAnnualReport/show/{6400 + oid * 10 + k}.html",
+                            lambda oid, d, k: f"{h}/UploadFile/Xxgk/{oid}/{6400 + k}.{d.fmt}",
+                            lambda d: article(d, body_class="xxgk_content"))
+    for oid, items in docs_of.items():
+        pages = n_pages(len(items), 3)
+        for n in range(1, pages + 1):
+            lis = "".join(f'<li><a href="{d.page or d.file}" title="{esc(d.title)}">{esc(d.title)}</a></li>'
+                          for d in items[(n - 1) * 3:n * 3])
+            nav = " ".join(f'<a href="page_{i}.html">{i}</a>' for i in range(1, pages + 1) if i != n)
+            s.page(f"{h}/XxgkContent/showList/{oid}/0/page_{n}.html", (lambda b: lambda req: page(b, "政府信息公开年报"))(
+                f'<div class="crumb">网站首页 &gt; 政府信息公开 &gt; {esc(organs[oid])} &gt; 政府信息公开年报</div>'
+                f'<ul>{lis}</ul><div class="page">{nav}</div>'))
+        s.page(f"{h}/Xxgk/index/{oid}.html", (lambda oid: lambda req: page(
+            f'<h2>{esc(organs[oid])}</h2><a href="/XxgkContent/showList/{oid}/0/page_1.html">政府信息公开年报</a> '
+            f'<a href="/XxgkGuide/show/{oid}.html">政府信息公开指南</a>', organs[oid]))(oid))
+    s.page(f"{h}/", lambda req: page(f'<a href="{h}/Xxgk/index.html">政府信息公开</a>', "谯城区人民政府"))
+    s.page(f"{h}/Xxgk/index.html", lambda req: page(
+        '<div class="units"><h3>信息公开单位</h3><ul>' + "".join(
+            f'<li><a href="/Xxgk/index/{oid}.html">{esc(name)}</a></li>' for oid, name in organs.items()) + "</ul></div>",
+        "政府信息公开"))
+    s.serve_files()
+    return s
+
+
 def build() -> list[Site]:
     return [
         trs_site(), lonsun_site(), hanweb_site(),
@@ -606,5 +685,5 @@ def build() -> list[Site]:
                   "?_isAgg=true&_isJson=true&_pageSize=4&_template=index&page=", 4, True, False, True),
         ucap_site("ucap-hidden", "www.county-u2.gov.cn", "hmx2", "xxgklist.shtml", "/es-search/search/",
                   "?_template=ucap/cdtf&_pageSize=6&SORTED_TIME=DESC&page=", 6, False, True, False),
-        public_site(), hebei_site(), nmg_site(), aspx_site(), spa_site(),
+        public_site(), hebei_site(), nmg_site(), aspx_site(), spa_site(), jsp_site(), xxgkcontent_site(),
     ]
