@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from crawler.demo.web import Request, Response
 
-from .hosting import Doc, Site, esc, report_text
+from .hosting import DOC_TYPES, Doc, Site, esc, file_bytes, report_text
 
 OFFSITE = ('<a href="http://www.gov.cn/">中国政府网</a> '
            '<a href="http://www.nx.gov.cn/zwgk/">宁夏回族自治区政府信息公开</a> '
@@ -135,6 +135,13 @@ def trs_site() -> Site:
         subs = []
         if not col:
             subs = [('乡镇年报', f"{nb}xzndbg/index.shtml"), ('部门年报', f"{nb}bmndbg/index.shtml")]
+            # a stale entry: its page now only sends readers back to the column
+            stale = Doc("trs-stale", organ, 2020, "news", title=f"{organ}2020年政府信息公开工作年度报告（修订稿）",
+                        date=dt.date(2021, 3, 2), page=f"{nb}202103/t20210302_5550999.shtml")
+            s.docs.append(stale)
+            items.append(stale)
+            s.page(stale.page, lambda req: Response(200, '<html><head><meta http-equiv="refresh" content="0;url=../">'
+                                                    "</head><body></body></html>", "text/html"))
         pages = n_pages(len(items), per)
         # the towns' (GBK) lists link their pages with a tracking parameter
         track = "?from=list" if enc else ""
@@ -226,8 +233,9 @@ def hanweb_site() -> Site:
     docs = organ_docs(s, "嵊新县人民政府", "hw", REPORTS + NEIGHBOURS + [(2020, "pdf", "attach"), (2019, "html", "page")])
     docs += organ_docs(s, "嵊新县卫生健康局", "hw2", [(2024, "xlsx", "attach"), (2023, "html", "page"), ("points", "html", "page")])
     publish(s, docs, lambda d, k: f"{h}/sxq/art/{d.date.year}/{d.date.month}/{d.date.day}/art_9005_{3300 + k}.html",
-            lambda d, k: f"{h}/sxq/attach/0/{hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}",
+            lambda d, k: f"{h}/sxq/module/download/downfile.jsp?classid=0&filename={hashlib.md5(d.key.encode()).hexdigest()}.{d.fmt}",
             lambda d: article(d, body_class="zoom", meta=False))
+    attach = {urlsplit(d.file).query.rsplit("=", 1)[1]: d for d in docs if d.file}
     items = newest_first(docs)
 
     def record(d: Doc) -> str:
@@ -235,6 +243,11 @@ def hanweb_site() -> Site:
                 f'{esc(d.title)}</a><span>{d.date:%Y-%m-%d}</span></li>]]></record>')
 
     def proxy(req: Request) -> Response | None:
+        if req.path == "/sxq/module/download/downfile.jsp" and req.query.get("filename") in attach:
+            return Response(302, "", "text/html", headers=[("Location", f"/sxq/attach/0/{req.query['filename']}")])
+        if req.path.startswith("/sxq/attach/0/") and req.path.rsplit("/", 1)[1] in attach:
+            d = attach[req.path.rsplit("/", 1)[1]]
+            return Response(200, file_bytes(d), DOC_TYPES[d.fmt])
         if req.path != "/sxq/module/web/jpage/dataproxy.jsp":
             return None
         if req.method != "POST" or req.form.get("columnid") != "9005":
@@ -256,7 +269,6 @@ def hanweb_site() -> Site:
         f'<a href="{h}/sxq/col/col9002/index.html">政府信息公开指南</a> <a href="{h}/sxq/col/col9005/index.html">政府信息公开年报</a>',
         "政府信息公开"))
     s.page(f"{h}/sxq/col/col9002/index.html", lambda req: page("<p>指南</p>", "指南"))
-    s.serve_files()
     return s
 
 
@@ -674,6 +686,97 @@ def xxgkcontent_site() -> Site:
     return s
 
 
+# --- Boda VSB with another tree, five a page counting down, downloads that need a Referer ---------
+
+def boda_site() -> Site:
+    s = Site("boda-qinan", "boda", hosts=("www.county-v.gov.cn",), start="http://www.county-v.gov.cn/index.htm")
+    h = "http://www.county-v.gov.cn"
+    docs = organ_docs(s, "秦安县人民政府", "bd", REPORTS + NEIGHBOURS + [(2020, "xlsx", "attach")])
+    docs += organ_docs(s, "秦安县兴国镇人民政府", "bdt", [(2024, "html", "page"), (2023, "wps", "attach")])
+    publish(s, docs, lambda d, k: f"{h}/info/2261/{773000 + k}.htm",
+            lambda d, k: f"{h}/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1622&wbfileid={5000 + k}",
+            lambda d: article(d, body_class="v_news_content"))
+    files = {urlsplit(d.file).query.rsplit("=", 1)[1]: d for d in docs if d.file}
+    items = newest_first(docs)
+    pages = n_pages(len(items), 5)
+
+    def path(k: int) -> str:          # page k (1 = newest): 2261.htm, then counting down
+        return f"{h}/2261.htm" if k == 1 else f"{h}/2261/{pages - k + 1}.htm"
+
+    for k in range(1, pages + 1):
+        lis = "".join(f'<li><a href="{d.page or d.file}" title="{esc(d.title)}">{esc(d.title)}</a></li>'
+                      for d in items[(k - 1) * 5:k * 5])
+        nav = f'<a href="{path(k + 1)}" class="Next">下页</a>' if k < pages else ""
+        s.page(path(k), (lambda b: lambda req: page(b, "政府信息公开年报"))(f'<ul>{lis}</ul><div>{nav}</div>'))
+
+    def download(req: Request) -> Response | None:
+        if req.path != "/system/_content/download.jsp":
+            return None
+        d = files.get(req.query.get("wbfileid", ""))
+        if d is None or "county-v.gov.cn" not in req.headers.get("referer", ""):
+            return page("<p>对不起，您无权访问该资源！</p>" + "<!-- vsb -->" * 300, "提示信息")
+        return Response(200, file_bytes(d), DOC_TYPES[d.fmt])
+
+    s.dynamic = download
+    s.page(f"{h}/index.htm", lambda req: page(f'<a href="{h}/xxgk.htm">政府信息公开</a>', "首页"))
+    s.page(f"{h}/xxgk.htm", lambda req: page(f'<a href="{h}/2261.htm">政府信息公开年报</a>', "政府信息公开"))
+    return s
+
+
+# --- Fujian: a static first page, the rest only through avalon.js and a POST ---------------------
+
+FJ_JS = """(function () {
+  var ul = document.getElementById("dyn"), bar = document.getElementById("pg");
+  function load(p) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/fjdzapp/search");
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    xhr.onload = function () {
+      var d = JSON.parse(xhr.responseText).data;
+      document.getElementById("static").style.display = "none";
+      ul.innerHTML = d.docs.map(function (e) { return '<li><a href="' + e.chnldocurl + '">' + e.doctitle + '</a></li>'; }).join("");
+      bar.innerHTML = "";
+      for (var i = 1; i <= Math.ceil(d.total / 4); i++) { var a = document.createElement("a"); a.textContent = i; a.href = "javascript:;";
+        (function (n) { a.onclick = function () { load(n); }; })(i); bar.appendChild(a); }
+    };
+    xhr.send("channelid=200330&page=" + p + "&pageSize=4");
+  }
+  bar.onclick = null; window.loadPage = load; load(1);
+})();"""
+
+
+def fujian_site() -> Site:
+    s = Site("fujian-mq", "fujian", hosts=("www.county-f.gov.cn",), start="http://www.county-f.gov.cn/index.htm")
+    h = "http://www.county-f.gov.cn"
+    col = f"{h}/zfxxgk/zfxxgkndbg/"
+    docs = organ_docs(s, "闽清县人民政府", "fj", REPORTS + NEIGHBOURS + [(2020, "html", "page"), (2019, "pdf", "attach")])
+    docs += organ_docs(s, "闽清县梅溪镇人民政府", "fjt", [(2024, "html", "page")])
+    publish(s, docs, lambda d, k: f"{col}{d.date:%Y%m}/t{d.date:%Y%m%d}_{80500 + k}.htm",
+            lambda d, k: f"{col}{d.date:%Y%m}/P0{d.date:%Y%m%d}{80500 + k:08d}.{d.fmt}",
+            lambda d: article(d, body_class="TRS_Editor"))
+    items = newest_first(docs)
+
+    def search(req: Request) -> Response | None:
+        if req.path != "/fjdzapp/search" or req.method != "POST":
+            return None
+        n = max(1, int(req.form.get("page", "1") or 1))
+        recs = [{"chnldocurl": d.page or d.file, "doctitle": d.title, "docreltime": str(d.date)}
+                for d in items[(n - 1) * 4:n * 4]]
+        return as_json({"code": 0, "data": {"total": len(items), "page": n, "docs": recs}})
+
+    s.dynamic = search
+    first = "".join(f'<dd><a href="{d.page or d.file}" title="{esc(d.title)}">{esc(d.title)}</a></dd><dd>{d.date}</dd>'
+                    for d in items[:4])
+    s.page(f"{col}index.htm", lambda req: page(
+        f'<dl id="static">{first}</dl><ul id="dyn" ms-controller="list"><li ms-repeat="list"><a ms-attr-href="el.chnldocurl">'
+        '{{el.doctitle}}</a></li></ul><div id="pg" ms-include-src="pgTemp"></div>'
+        f'<script>{FJ_JS}</script>', "政府信息公开年报", '<meta name="ColumnName" content="政府信息公开年报"><meta name="ChnlId" content="200330">'))
+    s.page(f"{h}/index.htm", lambda req: page(f'<a href="{h}/zfxxgk/index.htm">政府信息公开</a>', "首页"))
+    s.page(f"{h}/zfxxgk/index.htm", lambda req: page(f'<a href="{col}index.htm">政府信息公开年报</a>', "政府信息公开"))
+    s.serve_files()
+    return s
+
+
 def build() -> list[Site]:
     return [
         trs_site(), lonsun_site(), hanweb_site(),
@@ -686,4 +789,5 @@ def build() -> list[Site]:
         ucap_site("ucap-hidden", "www.county-u2.gov.cn", "hmx2", "xxgklist.shtml", "/es-search/search/",
                   "?_template=ucap/cdtf&_pageSize=6&SORTED_TIME=DESC&page=", 6, False, True, False),
         public_site(), hebei_site(), nmg_site(), aspx_site(), spa_site(), jsp_site(), xxgkcontent_site(),
+        boda_site(), fujian_site(),
     ]
