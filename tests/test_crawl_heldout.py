@@ -3,7 +3,7 @@
 proxy (``http_proxy``), as a deployment behind a proxy reaches the real portals: Scrapy's plain
 requests and Chromium (challenges, rendered lists) both go through it.
 
-Per CMS family — and for two layouts no family module knows — at least 98 % of the reports are
+Per CMS family — and for layouts no family module knows — at least 98 % of the reports are
 found, at least 95 % of what is archived as a report is one, and no report is fetched twice. The
 crawl stays on each portal's hosts and the disclosure platform its own navigation links."""
 
