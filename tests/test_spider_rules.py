@@ -140,3 +140,30 @@ def test_a_resumed_crawl_keeps_the_platforms_its_killed_run_took_in():
     assert p.readmit(["http://public.city-z.gov.cn/D0120X/88310.jhtml", "http://www.county-b.gov.cn/x.html",
                       "http://www.gov.cn/zhengce/"]) == {"public.city-z.gov.cn"}
     assert p.in_scope("http://public.city-z.gov.cn/?d=31") and not p.in_scope("http://www.gov.cn/zhengce/")
+
+
+# --- a column link that led to an article, a report link that led to a list ----------------------------
+
+def _page(body: str, url: str = "http://www.county-x.gov.cn/xxgk/Show.aspx?id=9000"):
+    from scrapy.http import HtmlResponse
+    return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8")
+
+
+REPORT_LINKS = "".join(f'<li><a href="Show.aspx?id={i}">安新县{o}2023年政府信息公开工作年度报告</a></li>'
+                       for i, o in enumerate(("教育局", "财政局", "民政局")))
+
+
+@pytest.mark.parametrize("body, article", [
+    ('<head><meta name="ArticleTitle" content="安新县人民政府2023年政府信息公开工作年度报告"></head><p>一、总体情况</p>', True),
+    ("<head><title>安新县人民政府2023年政府信息公开工作年度报告</title></head><p>一、总体情况</p>", True),
+    ('<div class="content"><table><tr><td>制发件数</td><td>3</td></tr></table>' + "总体情况。" * 80 + "</div>", True),
+    # a year's column, a column of one organ's reports, a list of reports
+    (f"<head><title>2023年度政府信息公开工作年度报告</title></head><ul>{REPORT_LINKS[:90]}</ul>", False),
+    (f"<head><title>政府信息公开年报</title></head><ul>{REPORT_LINKS}</ul>", False),
+])
+def test_a_column_link_that_led_to_an_article(body, article):
+    from crawler.spiders.reports import is_article, is_list_page
+
+    page = _page(f"<html>{body}</html>")
+    assert is_article(page) is article
+    assert is_list_page(page) is (REPORT_LINKS in body)

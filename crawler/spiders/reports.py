@@ -76,6 +76,10 @@ _COLLECTION = re.compile(r"(部门|乡镇|街道|镇街|单位|县区|区县|各
                          r"(汇总|专栏|栏目|专题)$")
 
 
+# An organ's name, then the year: 盐池县2023年…, not 2023年度… (a year's column).
+_ORGAN_THEN_YEAR = re.compile(r"^[^\d\s]{2,}?(19[89]\d|20[0-4]\d)\s*年")
+
+
 def names_a_report(label: str | None) -> bool:
     """A link text naming one report (an organ's report on a year), not a column of them:
     '盐池县2023年政府信息公开工作年度报告', not '政府信息公开年报', '2023年度' or '2023年度部门年报'."""
@@ -113,6 +117,10 @@ def is_article(response) -> bool:
         return False
     if C.looks_like_detail(response.url) or (response.xpath(_ARTICLE_META).get() or "").strip():
         return True
+    heading = C.clean(" ".join(response.xpath("//h1//text()").getall())) or \
+        C.clean(response.xpath("//title/text()").get())
+    if names_a_report(heading) and _ORGAN_THEN_YEAR.match(heading) and report_links(response) <= 1:
+        return True                  # its heading names one organ's report on one year
     scope = content_scope(response)
     if scope is None:
         return False
