@@ -94,7 +94,7 @@ XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the arc
 XXGK_DEMO_URL = os.environ.get("XXGK_DEMO_URL", "http://127.0.0.1:8765")
 XXGK_XXGK_HOPS = 3              # pages walked inside 政府信息公开 before a 年报 column is found
 XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
-XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links is rendered in Chromium once
+XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links, or a script-only pager, is rendered once
 XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challenge in one crawl
 XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
 
