@@ -114,6 +114,11 @@ def _registry(db: sqlite_utils.Database) -> None:
     db.executescript(REGISTRY_SCHEMA)
 
 
+@migrations(name="0004_organs")
+def _organs(db: sqlite_utils.Database) -> None:
+    db.executescript(ORGANS_SCHEMA)
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,
@@ -412,4 +417,25 @@ CREATE TABLE divisions (
     source TEXT
 );
 CREATE INDEX divisions_parent ON divisions (parent);
+"""
+
+# The organs a portal's organ directories name (departments, townships), whether or not a
+# registry lists them; a report listed under an organ's column knows that organ.
+ORGANS_SCHEMA = """
+CREATE TABLE organs (
+    id INTEGER PRIMARY KEY,
+    portal TEXT NOT NULL,
+    name TEXT NOT NULL,
+    column_url TEXT,
+    directory_url TEXT,
+    division_code TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    UNIQUE (portal, name)
+);
+CREATE INDEX organs_division ON organs (division_code);
+
+ALTER TABLE fetches ADD COLUMN organ TEXT;
+ALTER TABLE reports ADD COLUMN listed_organ TEXT;
+CREATE INDEX reports_listed_organ ON reports (portal, listed_organ);
 """

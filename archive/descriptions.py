@@ -69,6 +69,8 @@ _TABLES = {
         n_warnings: 警告数 / Number of parser warnings
         first_seen: 首次发现 / First fetched (UTC)
         last_seen: 最近发现 / Last fetched (UTC)
+        listed_organ: 目录所列机关 / The organ whose column on the portal listed the report, as the
+            portal's organ directory names it (NULL: the portal's own column)
         """),
     "documents": (
         "文件：每个不同的原始文件（按 SHA-256）一行。",
@@ -136,6 +138,8 @@ _TABLES = {
         local_path: 本地路径 / File given to xxgk ingest
         found_by: 发现方式 / recheck: only the archive knew this URL (no list linked it this time);
             NULL: followed from a page
+        organ: 所属机关栏目 / The organ whose column listed it, as the portal's organ directory names
+            it (NULL: the portal's own column)
         error: 错误 / Error of a failed fetch
         """),
     "crawls": (
@@ -160,6 +164,21 @@ _TABLES = {
         url: 首页 / Home page
         region: 地区 / Area the portal serves
         level: 层级 / Tier of the portal's government
+        """),
+    "organs": (
+        "机关目录：门户的机关目录（部门、乡镇）列出的机关及其年报栏目，无论登记表是否收录。",
+        "Organs a portal's organ directories name (departments, townships), with their 年报 "
+        "column, whether or not a registry lists them.",
+        """
+        id: 编号 / Organ id
+        portal: 门户 / Portal whose directory named the organ
+        name: 机关名称 / The organ as the directory names it
+        column_url: 年报栏目 / The organ's 年报 column (NULL: not found yet)
+        directory_url: 目录页 / The page that named the organ
+        division_code: 行政区划代码 / Division the organ sits in (parsers.divisions: its name read
+            within the portal's division; the portal's own for a department)
+        first_seen: 首次发现 / First seen (UTC)
+        last_seen: 最近发现 / Last seen (UTC)
         """),
     "report_aliases": (
         "别名：同一年报的其他网址。",

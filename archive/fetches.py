@@ -72,6 +72,7 @@ class FetchRecord:
     ip_address: str | None = None
     error: str | None = None
     found_by: str | None = None          # 'recheck': only the archive knew this URL
+    organ: str | None = None             # the organ whose column listed it (organ directories)
 
 
 @dataclass
@@ -167,7 +168,7 @@ def fetch_row(ex: Exchange, doc: Document, *, sha: str | None, fmt: str | None,
         else (len(body) if body is not None else None),
         "format": fmt, "unchanged": int(unchanged) if sha else None,
         "revisit_of": revisit_of, "local_path": local_path, "error": rec.error,
-        "found_by": rec.found_by,
+        "found_by": rec.found_by, "organ": rec.organ,
     }
 
 

@@ -295,6 +295,20 @@ def report_facts(db, report_id: int) -> dict:
     return dict(r)
 
 
+def organs(db, portal: str | None = None) -> list[dict]:
+    """The organs the portals' organ directories named (``organs``), with the number of reports
+    listed under each; one portal's when ``portal`` is given."""
+    where, params = ("WHERE o.portal = ?", (portal,)) if portal else ("", ())
+    return list(db.query(
+        "SELECT o.*, (SELECT count(*) FROM reports r WHERE r.portal = o.portal "
+        f"AND r.listed_organ = o.name) AS reports FROM organs o {where} "
+        "ORDER BY o.portal, o.name", params))
+
+
+def organ(db, portal: str, name: str) -> dict | None:
+    return _first(db, "SELECT * FROM organs WHERE portal = ? AND name = ?", (portal, name))
+
+
 def portal_summary(db, portal_like: str) -> dict:
     """Reports of the portals named like ``portal_like`` (SQL LIKE): how many, parsed, cells,
     failing their checks."""

@@ -32,15 +32,16 @@ def link(db, doc_id: int, sha: str, rec, seen: str) -> None:
     if rep is None:
         cur = c.execute(
             "INSERT INTO reports (url, portal, title, published, first_seen, last_seen, "
-            "parse_status) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-            (canonical, rec.portal, rec.title, rec.published, seen, seen))
+            "parse_status, listed_organ) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+            (canonical, rec.portal, rec.title, rec.published, seen, seen, rec.organ))
         rep = {"id": cur.lastrowid, "url": canonical}
     else:
         c.execute(
             "UPDATE reports SET first_seen = min(coalesce(first_seen, ?), ?), "
             "last_seen = max(coalesce(last_seen, ?), ?), portal = coalesce(portal, ?), "
-            "title = coalesce(?, title), published = coalesce(?, published) WHERE id = ?",
-            (seen, seen, seen, seen, rec.portal, rec.title, rec.published, rep["id"]))
+            "title = coalesce(?, title), published = coalesce(?, published), "
+            "listed_organ = coalesce(?, listed_organ) WHERE id = ?",
+            (seen, seen, seen, seen, rec.portal, rec.title, rec.published, rec.organ, rep["id"]))
     for u in urls:
         if u != rep["url"]:
             c.execute("INSERT OR IGNORE INTO report_aliases (url, report_id) VALUES (?, ?)",

@@ -9,6 +9,7 @@ the diffs.
     arc.read(queries.fetched_urls, crawl)            # a read (archive.queries) on this connection
 
 Each job has its module: :mod:`.crawls` (lifecycle, locks), :mod:`.fetches` (the records),
+:mod:`.directory` (organs found in organ directories),
 :mod:`.warc` (WARC records), :mod:`.reports` (linking, best document), :mod:`.parses` (parser
 output), :mod:`.changes` (diffs). Calls may come from several threads: one connection, one lock.
 """
@@ -18,11 +19,12 @@ from __future__ import annotations
 import parsers
 from parsers.sandbox import Limits
 
-from . import fetches, parses, queries, reports, sites
+from . import directory, fetches, parses, queries, reports, sites
 from .blobs import BlobStore, clean_tmp
 from .changes import store as changes_store
 from .changes.model import Diff
 from .crawls import Crawls
+from .directory import OrganRecord
 from .fetches import FetchRecord, FetchResult
 from .paths import Layout
 from .warc import CrawlWarcs, exchange_records
@@ -101,6 +103,14 @@ class Archive:
             if doc.id and rec.role in fetches.REPORT_ROLES and ok and not rec.error:
                 reports.link(db, doc.id, sha, rec, ex.fetched_at)
         return FetchResult(fetch_id, sha, doc.size if sha else 0, fmt, unchanged, doc.new)
+
+    # -- organs ------------------------------------------------------------------------------------
+
+    def record_organ(self, rec: OrganRecord) -> int:
+        """An organ a portal's organ directory named (its 年报 column, the directory page, its
+        division): inserted, or its row refreshed. Its id in ``organs``."""
+        with self.writer.transaction() as db:
+            return directory.upsert(db, rec)
 
     # -- parses and changes -----------------------------------------------------------------------
 

@@ -1,12 +1,76 @@
 """What every Chromium page the crawler opens shares (scrapy-playwright): one browser context, so
-that the cookies a challenge earned serve the pages rendered later, and no images, media or fonts
-loaded (``PLAYWRIGHT_ABORT_REQUEST``)."""
+that the cookies a challenge earned serve the pages rendered later, no images, media or fonts
+loaded (``PLAYWRIGHT_ABORT_REQUEST``), and the network the environment names.
+
+Scrapy's HttpProxyMiddleware takes ``http_proxy``/``https_proxy``/``no_proxy`` from the
+environment for plain requests; Chromium is a separate program that does not read them, so the
+browser is launched with a proxy auto-config (``browser_network_args``) that sends it through the
+same proxy, straight to the ``no_proxy`` hosts and loopback — and nowhere for the calls Chromium
+makes to Google's services by itself (component updates, sign-in), so that a crawl asks nothing
+of anybody but the portals.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
+from urllib.parse import urlsplit
+from urllib.request import getproxies
+
 BROWSER_CONTEXT = "xxgk"
+
+# Chromium's own services (it calls them whatever the flags say): never reached.
+BROWSER_SERVICES = ("*.google.com", "update.googleapis.com", "clientservices.googleapis.com",
+                    "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com",
+                    "safebrowsing.googleapis.com", "*.gvt1.com")
+# A port nothing listens on: a connection there fails at once.
+NOWHERE = "PROXY 127.0.0.1:9"
 
 
 def abort_browser_request(req) -> bool:
     """In Chromium, skip what a list or a challenge does not need."""
     return req.resource_type in ("image", "media", "font")
+
+
+def browser_proxy(proxies: dict[str, str] | None = None) -> dict | None:
+    """The environment's proxy for the browser (``getproxies()``: ``http_proxy``, ``https_proxy``,
+    ``all_proxy``, ``no_proxy`` in either case): ``{"server", "bypass"}``, or None. One proxy
+    serves the browser: the http one, else https, else all."""
+    proxies = getproxies() if proxies is None else proxies
+    server = proxies.get("http") or proxies.get("https") or proxies.get("all")
+    if not server:
+        return None
+    out = {"server": server}
+    bypass = ",".join(h.strip() for h in (proxies.get("no") or "").split(",") if h.strip())
+    if bypass:
+        out["bypass"] = bypass
+    return out
+
+
+def proxy_auto_config(proxies: dict[str, str] | None = None) -> str:
+    """The PAC script Chromium is given: Chromium's own services nowhere; loopback and the
+    ``no_proxy`` hosts direct; everything else through the environment's proxy, or direct."""
+    found = browser_proxy(proxies)
+    via = "DIRECT"
+    if found:
+        p = urlsplit(found["server"] if "://" in found["server"] else "http://" + found["server"])
+        via = f"PROXY {p.hostname}:{p.port or 80}"
+    direct = ["localhost", "127.0.0.1", "[::1]"]
+    for h in (found or {}).get("bypass", "").split(","):
+        h = h.strip().split(":")[0]
+        if h == "*":
+            via = "DIRECT"
+        elif h:
+            direct += [h.lstrip("."), "*." + h.lstrip(".")]
+    return ("function FindProxyForURL(url, host) {\n"
+            f"  var nowhere = {json.dumps(list(BROWSER_SERVICES))}, direct = {json.dumps(direct)};\n"
+            "  for (var i = 0; i < nowhere.length; i++) { if (shExpMatch(host, nowhere[i])) return "
+            f"{json.dumps(NOWHERE)}; }}\n"
+            "  for (var j = 0; j < direct.length; j++) { if (shExpMatch(host, direct[j])) return \"DIRECT\"; }\n"
+            f"  return {json.dumps(via)};\n}}\n")
+
+
+def browser_network_args(proxies: dict[str, str] | None = None) -> list[str]:
+    """Chromium's command-line arguments for its network: the proxy auto-config above."""
+    pac = base64.b64encode(proxy_auto_config(proxies).encode()).decode()
+    return [f"--proxy-pac-url=data:application/x-ns-proxy-autoconfig;base64,{pac}"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # --- titles ------------------------------------------------------------------------------------
@@ -22,9 +22,11 @@ _REPORT = re.compile(
     r"|年度报告|年报")
 # A title that names a report but is something else: a notice to write one, its 解读, a plan…
 _NOT_REPORT = re.compile(
-    r"通知|解读|图解|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案"
+    r"通知|解读|图解|一图|读懂|看懂|图说|要点|指南|编制|报送|做好|答记者问|问答|征集|征求意见|方案"
     r"|目录|制度|办法|规定|会议|督查|统计公报|公报|国民经济"
-    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|第三方|排名|汇编|一览表")
+    r"|政府工作报告|工作总结|述职|申请表|申请书|流程图|公示|第三方|排名|汇编|一览表"
+    # 年度报告 of other subjects, often in the same 政务公开 columns
+    r"|法治政府|法治建设|国有资产|环境状况|环境质量|社会信用|营商环境|慈善|社会责任|企业年度报告|工商年报|年度报表")
 # Words of neighbours that are also words of organs' names (审计局, 卫生和计划生育委员会, 环境监测站,
 # 考核办, 评估中心, 培训中心): they count only after the organ, from the year or the report's name on.
 _NOT_REPORT_AFTER_ORGAN = re.compile(r"计划|考核|测评|评估|培训|检查|预算|决算|审计|监测")
@@ -39,6 +41,21 @@ _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
 
 def clean(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
+
+
+# Site sections named like an organ.
+_NAV_CENTRE = re.compile(r"^(新闻|帮助|个人|用户|下载|会员|信息|数据|办事|消息|资料|图片|视频|互动)中心$")
+
+
+def organ_name(label: str | None) -> str | None:
+    """The organ a link names (花马池镇, 县教育局, 相山区人民政府), or None: a group of organs
+    (县直部门, 各乡镇), a column or anything else is not one."""
+    t = clean(label).replace(" ", "")
+    if not 3 <= len(t) <= 30 or not ORGAN_TEXT.search(t) or ORGAN_GROUP_TEXT.search(t):
+        return None
+    if NB_TEXT.search(t) or XXGK_TEXT.search(t) or title_kind(t) == "report" or _NAV_CENTRE.match(t):
+        return None
+    return t
 
 
 def title_kind(title: str | None) -> str:
@@ -92,14 +109,22 @@ def variant_rank(title: str | None, url: str) -> int:
 # --- columns -------------------------------------------------------------------------------------
 
 XXGK_TEXT = re.compile(r"政府信息公开|信息公开|政务公开|公开目录|法定主动公开")
+# A navigation link to the portal's own disclosure platform says only that (a label naming a
+# government — 河南省政府信息公开 — leads to another government's site).
+XXGK_NAV_TEXT = re.compile(r"^(?:政府信息公开|政务公开|信息公开|政务信息公开|政府信息|法定主动公开)"
+                           r"(?:平台|专栏|专区|目录|网|门户|网站)?$")
 NB_TEXT = re.compile(r"年报|年度报告|工作报告")
 NB_URL = re.compile(r"(^|[/_\-])(zfxxgknb|xxgknb|gknb|zwgknb|ndbg|xxgkndbg|nb|nianbao|zfgknb\d*|"
                     r"xxgkndbg|gkndbg|ndgzbg|zfxxgkndbg)([/_\-.]|$)|type=3(&|$)|[?&]catId=", re.I)
 XXGK_URL = re.compile(r"(^|/)(zfxxgk|xxgk|zwgk|gkml|zfxxgkml|openness|public|gongkai|zwgk_?\d*|"
                       r"xxgk_\d+|gkmlpt)([/_.]|$)", re.I)
-ORGAN_TEXT = re.compile(r"(乡|镇|街道|办事处|管委会|委员会|局|委|办|政府|中心|院|所|队|站|公司|"
+ORGAN_TEXT = re.compile(r"(乡|镇|街道|办事处|管委会|委员会|局|委|办|办公室|政府|中心|院|所|队|站|公司|"
                         r"部门|乡镇|社区|人民政府|示范区|开发区|园区)$|^(各?乡镇|各?部门|县直|市直|区直|"
                         r"街道|乡镇街道|部门单位)")
+# A heading of an organ directory (a group of organs), not an organ: 县直部门, 各乡镇, 镇（街道）.
+ORGAN_GROUP_TEXT = re.compile(r"^(各|县直|市直|区直|旗直|本级)|(部门|单位|乡镇|镇街|街镇|县区|区县|市县|旗县|"
+                              r"机构|（街道）|（乡镇）|（镇）|（市、区）|（县、区）|信息公开|公开目录|政务公开|名单|"
+                              r"目录|列表|导航)$|^(街道|乡镇街道|政府|人民政府|办事处|委员会|中心|开发区|园区)$")
 YEAR_TEXT = re.compile(r"^\s*(19[89]\d|20[0-4]\d)\s*(年度?|年报|年度报告)?\s*$|^(19[89]\d|20[0-4]\d)n$")
 PAGING_TEXT = re.compile(r"^(下一?页|上一?页|尾页|末页|前页|后页|next|prev|last|first|»|›|>|<|«|‹|"
                          r"\d{1,4}|\.\.\.|…)$", re.I)
@@ -198,27 +223,52 @@ def script_links(text: str) -> list[str]:
 
 # Query parameters that only change navigation state, never content.
 NAV_PARAMS = {"activeid", "ismobile", "mobile", "from", "spm", "isappinstalled", "uid_nav",
-              "jsessionid", "_t", "t", "timestamp", "random", "r", "rnd", "v", "ver", "tdsourcetag",
-              "share", "source", "wxshare", "clicktime", "enterid", "navid", "currentnav"}
+              "jsessionid", "_t", "timestamp", "random", "rnd", "v", "ver", "tdsourcetag",
+              "share", "source", "wxshare", "clicktime", "enterid", "navid", "currentnav",
+              "_", "_dc", "nocache", "cachebuster", "_ts"}
+# Parameters that are a cache-buster only when their value is a time stamp or a random number
+# (``t=1700000000000``, ``r=0.4711``); ``t=path`` on 郑州's platform names a page.
+_BUSTER_IF_RANDOM = {"t", "r", "ts", "time", "rand"}
+_RANDOM_VALUE = re.compile(r"^(\d{6,}|0?\.\d{4,}|\d+\.\d{6,})$")
+
+
+def is_cache_buster(key: str, value: str) -> bool:
+    """A parameter that only changes navigation state or defeats a cache: not the page."""
+    k = key.lower()
+    return k in NAV_PARAMS or (k in _BUSTER_IF_RANDOM and bool(_RANDOM_VALUE.match(value.strip())))
 
 
 def canonical_url(url: str, keep: set[str] | None = None) -> str:
-    """One spelling for one page: no fragment, no navigation-state parameters, no `/wap/` mirror,
-    no `;jsessionid`, lower-case host, default port dropped, `dir/index.html` kept as written.
-    ``keep`` names parameters that must survive even if listed in NAV_PARAMS."""
+    """One spelling for one page: no fragment, no navigation-state parameters or cache-busters,
+    no `/wap/` mirror, no `;jsessionid`, lower-case host, default port dropped, `dir/index.html`
+    kept as written, the query in the order the page wrote it (``url_key`` says which URLs are
+    one page whatever the order). ``keep`` names parameters that must survive even if they
+    usually mean nothing."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
     netloc = host if not port or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I)
-    path = re.sub(r"/wap(?=/)", "", path, count=1, flags=re.I)   # /wap/ mobile mirrors
+    path = re.sub(r"/wap(?=/)", "", path, count=1, flags=re.I)   # /wap/ mirrors
     path = path or "/"
     path = re.sub(r"/{2,}", "/", path)
     keep = {k.lower() for k in (keep or set())}
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in NAV_PARAMS or k.lower() in keep]
+             if not is_cache_buster(k, v) or k.lower() in keep]
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True) if query else "", ""))
+
+
+def url_key(url: str, keep: set[str] | None = None) -> str:
+    """What identifies a page: its canonical URL with the query sorted. URLs that differ only
+    in their query are distinct pages (``?a=dir&p=D0104X`` and ``…p=D0105X``); a reordered
+    query or a cache-buster (``&_=…``) is the same page."""
+    canon = canonical_url(url, keep)
+    parts = urlsplit(canon)
+    if not parts.query:
+        return canon
+    query = sorted(parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
 
 
 def same_site(url: str, hosts: set[str]) -> bool:
@@ -319,7 +369,10 @@ DETAIL_URL = re.compile(
     r"|xxgkAnnualReport\.jsp\?|/XxgkAnnualReport/show/\d+\.html$"
     r"|/\d{6}/[0-9a-f]{32}\.s?html$|/article[0-9a-f]{32}\.html$|/doc_[0-9a-f]{24}\.html$"
     r"|/art_[0-9a-f]{32}\.html$|/\d{10,}\.html$|/\d{4}/\d{2}-\d{2}/\d+\.html$"
-    r"|/\d+/\d+/\d{5,}\.html$|/content_\d+(\.s?html?)?$|/\d{6}/\d+_[^/]+/page\.html$",
+    r"|/\d+/\d+/\d{5,}\.html$|/content_\d+(\.s?html?)?$|/\d{6}/\d+_[^/]+/page\.html$"
+    r"|/[A-Za-z]\w*/\d+\.jhtml$"                  # 郑州's public.*.gov.cn
+    r"|/columns/[0-9a-f-]{36}/\d{6}/\d{2}/[0-9a-f-]{36}\.html$"   # Hebei
+    r"|/c\d+/content\.shtml$",                      # UCAP (CSRC)
     re.I)
 LIST_URL = re.compile(r"/(index|list|default)(_\d+)?\.s?html?$|/$|/col/col\d+/|[?&]pageIndex=|"
                       r"/public/column/\d+|type=\d&action=list|/\d+/\d+\.htm$|/\d+\.htm$|"
@@ -359,6 +412,8 @@ class Link:
     source: str = "a"          # a | onclick | iframe | embed | script | img | record | api
     kind: str = ""             # attachment | detail | column | paging | other (set by classify_link)
     ext: str | None = None
+    organ: str | None = None   # the organ its row of an organ directory names (县教育局 | 指南 年报)
+    files: list = field(default_factory=list)   # files a list record gives beside its page (Links)
 
     @property
     def label(self) -> str:

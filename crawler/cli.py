@@ -78,7 +78,7 @@ def nightly_command(data, portals, area, demo, config, jobs, sets):
 @click.option("--port", default=0, show_default=True, help="Port of the demo portal (0: any free).")
 @click.option("--jobs", default=2, show_default=True, help="Demo portals crawled at once.")
 def demo_command(data, port, jobs):
-    """Crawl the bundled demo portal end to end: start it on 127.0.0.1, crawl its six sites
+    """Crawl the bundled demo portal end to end: start it on 127.0.0.1, crawl its ten sites
     with the real spiders, parse, diff, and leave an archive for xxgk serve.
 
     The demo's report files are built once under <data>/demo-site (LibreOffice; about a

@@ -1,5 +1,6 @@
 """What a spider yields: one FetchItem per HTTP exchange (listing, page, report, attachment,
-challenge), carrying what the archive's FetchRecord needs."""
+challenge), carrying what the archive's FetchRecord needs, and an OrganItem per organ an organ
+directory names."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ from .middlewares import RAW
 # What an item carries: FetchRecord's fields but the two the pipeline adds.
 FETCH_FIELDS = tuple(f.name for f in dataclasses.fields(FetchRecord)
                      if f.name not in ("crawl_id", "portal"))
+
+
+@dataclasses.dataclass
+class OrganItem:
+    """An organ a portal's organ directory names (the pipeline adds the portal): its 年报 column
+    once found, the page that named it, the division it sits in."""
+
+    name: str
+    column_url: str | None = None
+    directory_url: str | None = None
+    division_code: str | None = None
 
 
 class FetchItem(dict):

@@ -1,14 +1,16 @@
-"""Item pipelines: every exchange to the archive (raw bytes + provenance), report documents to the
-parser. Both run on worker threads (see bridge.py); a failure is logged and counted, never fatal."""
+"""Item pipelines: every exchange to the archive (raw bytes + provenance) and every organ an organ
+directory names, report documents to the parser. Both run on worker threads (see bridge.py); a failure is logged and counted, never fatal."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
+from archive.directory import OrganRecord
 from archive.fetches import FetchRecord
 
 from .bridge import get_bridge
-from .items import FetchItem
+from .items import FetchItem, OrganItem
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ class ArchivePipeline:
         await self.bridge.open(self.crawler.spider)
 
     async def process_item(self, item):
+        if isinstance(item, OrganItem):
+            return await self.record_organ(item)
         if not isinstance(item, FetchItem):
             return item
         spider = self.crawler.spider
@@ -55,6 +59,20 @@ class ArchivePipeline:
                                 "format": res.format, "unchanged": res.unchanged,
                                 "new_document": res.new_document}
         return out
+
+
+    async def record_organ(self, item: OrganItem) -> OrganItem:
+        self.crawler.stats.inc_value("xxgk/organs")
+        arc = self.bridge.arc
+        if arc is None:
+            return item
+        rec = OrganRecord(portal=self.crawler.spider.portal_id, **dataclasses.asdict(item))
+        try:
+            await self.bridge.call(arc.record_organ, rec)
+        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the crawl
+            logger.error("archive: could not record organ %s: %s", item.name, exc, exc_info=True)
+            self.crawler.stats.inc_value("xxgk/archive/errors")
+        return item
 
 
 class ParsePipeline:

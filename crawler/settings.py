@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 
+from crawler.browser import browser_network_args
+
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
 # The registry's portals are spiders too, each built when asked for (crawler/spiders/loader.py).
@@ -54,6 +56,8 @@ HTTPERROR_ALLOW_ALL = True
 METAREFRESH_ENABLED = False
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
+# One fetch per page: a reordered query, a cache-buster or a navigation switch is the same page.
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"
 
 DOWNLOADER_MIDDLEWARES = {
     # engine side
@@ -92,7 +96,7 @@ XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the arc
 XXGK_DEMO_URL = os.environ.get("XXGK_DEMO_URL", "http://127.0.0.1:8765")
 XXGK_XXGK_HOPS = 3              # pages walked inside 政府信息公开 before a 年报 column is found
 XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
-XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links is rendered in Chromium once
+XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links, or a script-only pager, is rendered once
 XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challenge in one crawl
 XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
 
@@ -109,6 +113,11 @@ PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS
     "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--no-first-run", "--disable-sync"],
 }
+# Chromium's network: behind a proxy (http_proxy/https_proxy, as Scrapy's HttpProxyMiddleware
+# reads them for plain requests) through it too, and never to Google's services (crawler/browser.py).
+if "proxy" not in PLAYWRIGHT_LAUNCH_OPTIONS and not any(
+        a.startswith("--proxy") for a in PLAYWRIGHT_LAUNCH_OPTIONS.get("args", [])):
+    PLAYWRIGHT_LAUNCH_OPTIONS["args"] = [*PLAYWRIGHT_LAUNCH_OPTIONS.get("args", []), *browser_network_args()]
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

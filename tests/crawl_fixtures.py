@@ -137,7 +137,7 @@ def stats_of(log: str) -> dict:
     """The crawl's xxgk/* stats as printed in its log."""
     out = {}
     for line in log.splitlines():
-        line = line.strip().rstrip(",")
+        line = line.strip().rstrip(",").rstrip("}")
         if line.startswith("'xxgk/") or line.startswith("{'xxgk/"):
             k, _, v = line.lstrip("{").partition(": ")
             try:

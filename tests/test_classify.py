@@ -4,9 +4,9 @@ to, which spelling of a URL is the page's, traps, and links hidden in scripts an
 
 import pytest
 
-from crawler.classify import (Link, canonical_url, classify_link, is_parent, looks_like_trap, meta_refresh,
-                              report_year, same_site, script_links, title_kind, variant_key, variant_rank,
-                              viewer_target)
+from crawler.classify import (Link, canonical_url, classify_link, is_cache_buster, is_parent, looks_like_trap,
+                              meta_refresh, organ_name, report_year, same_site, script_links, title_kind, url_key,
+                              variant_key, variant_rank, viewer_target)
 
 
 @pytest.mark.parametrize("title", [
@@ -178,3 +178,55 @@ def test_text_and_picture_copies_are_one_report_and_the_text_stands_for_it():
     assert variant_key(text) == variant_key(picture)
     assert variant_rank(text, "https://www.yanchi.gov.cn/xxgk/t20230110_1.html") < \
         variant_rank(picture, "https://www.yanchi.gov.cn/xxgk/P020230110123.pdf")
+
+
+# --- one page, one fetch: query values are identity, cache-busters are not ---------------------------
+
+def test_urls_differing_only_in_a_query_value_are_distinct_pages():
+    a = url_key("http://public.zhengzhou.gov.cn/?a=dir&h=1&p=D0104X")
+    assert a != url_key("http://public.zhengzhou.gov.cn/?a=dir&h=1&p=D0105X")
+    # the same page: its query reordered, a cache-buster, a time-stamp t=, a random r=
+    for same in ("http://public.zhengzhou.gov.cn/?p=D0104X&h=1&a=dir",
+                 "http://public.zhengzhou.gov.cn/?a=dir&h=1&p=D0104X&_=1718000000000",
+                 "http://public.zhengzhou.gov.cn/?a=dir&t=1718000000&h=1&p=D0104X",
+                 "http://public.zhengzhou.gov.cn/?a=dir&h=1&p=D0104X&random=0.8316742"):
+        assert url_key(same) == a, same
+
+
+def test_a_parameter_named_like_a_cache_buster_that_names_a_page_stays():
+    url = "https://public.zhengzhou.gov.cn/?a=info&k=law&t=path&i=01&d=49"
+    assert canonical_url(url) == url
+    assert canonical_url(url + "&_=1718000000000") == url
+    assert is_cache_buster("t", "1718000000123") and not is_cache_buster("t", "path")
+
+
+def test_the_duplicate_filter_fingerprints_a_page_once():
+    from scrapy import Request
+
+    from crawler.fingerprint import CanonicalFingerprinter
+
+    fp = CanonicalFingerprinter().fingerprint
+    api = "http://www.x.gov.cn/common/search/1a2b?_isJson=true&page=2"
+    assert fp(Request(api)) == fp(Request("http://www.x.gov.cn/common/search/1a2b?page=2&_isJson=true&_=17"))
+    assert fp(Request(api)) != fp(Request(api.replace("page=2", "page=3")))
+    assert fp(Request(api)) != fp(Request(api, method="POST", body=b"page=2"))
+
+
+@pytest.mark.parametrize("label, organ", [
+    ("花马池镇", "花马池镇"), ("盐池县审计局", "盐池县审计局"), ("相山区人民政府", "相山区人民政府"),
+    ("南黎街道办事处", "南黎街道办事处"), ("县政务服务中心", "县政务服务中心"),
+    # groups of organs, columns, site sections
+    ("县直部门", None), ("各乡镇", None), ("镇（街道）", None), ("信息公开单位", None), ("政府信息公开年报", None),
+    ("乡镇年报", None), ("新闻中心", None), ("政务公开", None),
+])
+def test_the_organ_a_directory_link_names(label, organ):
+    assert organ_name(label) == organ
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("一图读懂《西吉县2023年政府信息公开工作年度报告》", "other"),
+    ("西吉县2023年度法治政府建设年度报告", "other"),
+    ("西吉县人民政府门户网站2023年度工作报表", "unknown"),
+])
+def test_other_yearly_reports_and_picture_guides_are_no_reports(title, kind):
+    assert title_kind(title) == kind

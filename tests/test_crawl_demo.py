@@ -1,7 +1,7 @@
 """The real spiders against the demo portal: ``scrapy crawl demo-<family>`` in child processes,
 real Scrapy, real Chromium for the JS-only list and the cookie challenges, a temporary archive.
 
-One crawl of the six demo portals feeds every test in this module."""
+One crawl of the ten demo portals feeds every test in this module."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from crawl_fixtures import (archived_report_urls, demo_server, live_reports,  # noqa: F401
                             report_doc_shas, rows, run_crawl, stats_of)
 
-SITES = ["trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda"]
+SITES = ["trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda", "ucap", "public", "hebei", "nmg"]
 PARSED_SITE = "boda"        # parsed while crawling (the others only archive, to keep this fast)
 
 
@@ -124,7 +124,7 @@ def test_attachments_of_every_format_stored(crawled):
 
 def test_challenges_passed_in_chromium(crawled):
     data = crawled["data"]
-    for site, status in (("avalon", 412), ("gkmlpt", 521)):
+    for site, status in (("avalon", 412), ("gkmlpt", 521), ("ucap", 412)):
         ch = rows(data, "SELECT url, status FROM fetches WHERE portal = ? AND role = 'challenge'",
                   (f"demo-{site}",))
         assert ch and all(c["status"] == status for c in ch), (site, ch)
@@ -206,3 +206,25 @@ def test_provenance_recorded(crawled):
     assert f["warc_file"] and (Path(data) / f["warc_file"]).is_file()
     assert f["request_headers"] and "xxgk-archive" in f["request_headers"]
     assert f["http_version"] == "HTTP/1.1" and f["ip_address"] == "127.0.0.1"
+
+
+def test_organ_directories_walked_and_recorded(crawled):
+    """Lonsun's organ directory and the query-addressed platform's 部门 / 乡镇（街道） tabs name their
+    organs; each organ's 年报 column is walked, the organ is recorded with its column, the page that
+    named it and its division, and its reports know it."""
+    data = crawled["data"]
+    organs = {(o["portal"], o["name"]): o for o in rows(data, "SELECT * FROM organs")}
+    for portal, name, code in (("demo-lonsun", "渠沟镇人民政府", None), ("demo-lonsun", "相山区财政局", "340603"),
+                               ("demo-public", "金水区丰产路街道办事处", "410105009"),
+                               ("demo-public", "金水区民政局", "410105"), ("demo-trs", "花马池镇", "640323100")):
+        o = organs[(portal, name)]
+        assert o["column_url"] and o["directory_url"], o
+        if code:
+            assert o["division_code"] == code, o
+    listed = {r["url"]: r["listed_organ"] for r in rows(data, "SELECT url, listed_organ FROM reports")}
+    for d in live_reports(crawled["manifest"]):
+        if d["site"] in ("lonsun", "public") and d["page_url"] in listed and \
+                not d["organ_printed"].endswith(("区人民政府", "县人民政府")):
+            assert listed[d["page_url"]] == d["organ_printed"], d["page_url"]
+    # a footer's link to another government is no organ of the portal's
+    assert not any(name.startswith("宁夏回族自治区") for _, name in organs)

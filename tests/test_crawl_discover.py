@@ -14,7 +14,8 @@ from crawl_fixtures import (archived_report_urls, demo_server, live_reports,  # 
 # The CMS family each demo site imitates (see crawler/demo/sites/); avalon is the Fujian
 # intensive platform.
 SITES = {"trs": "trs", "hanweb": "hanweb", "lonsun": "lonsun", "gkmlpt": "gkmlpt",
-         "avalon": "fujian", "boda": "boda"}
+         "avalon": "fujian", "boda": "boda", "ucap": "ucap", "public": "public", "hebei": "hebei",
+         "nmg": "nmg"}
 
 
 @pytest.fixture(scope="module")

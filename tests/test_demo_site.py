@@ -134,7 +134,8 @@ def test_manifest_has_fifty_reports_in_every_format(manifest):
     formats = {r["format"] for r in reports}
     assert {"html", "pdf", "doc", "docx", "wps", "xls", "xlsx"} <= formats
     assert any(r["scanned"] for r in reports)
-    assert {r["site"] for r in reports} == {"trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda"}
+    assert {r["site"] for r in reports} == {"trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda", "ucap",
+                                            "public", "hebei", "nmg"}
     for r in reports:
         assert r["url"].startswith("/" + r["site"] + "/")
         assert r["organ"] and 2019 <= r["year"] <= 2024 and r["template"] in ("2019", "2021")
@@ -153,7 +154,7 @@ def test_manifest_has_fifty_reports_in_every_format(manifest):
 def test_every_report_is_served_as_the_manifest_says(server, manifest):
     gk, ts = gk_cookies(server), ts_cookies(server)
     for r in manifest["reports"]:
-        cookies = gk if r["site"] == "gkmlpt" else ts if r["site"] == "avalon" else None
+        cookies = gk if r["site"] == "gkmlpt" else ts if r["site"] in ("avalon", "ucap") else None
         headers = {"Referer": server + r["page_url"]} if r["site"] == "boda" else None
         resp = fetch_ok(server, r["url"], cookies=cookies, headers=headers)
         assert resp.status == 200, r["url"]
@@ -337,6 +338,65 @@ def test_avalon_list_is_built_by_a_browser(server, manifest):
     pages = {d["page_url"] for d in manifest["reports"] if d["site"] == "avalon"}
     assert hrefs & pages
     assert "index_1.html" in pager
+
+
+# --- UCAP, the query-addressed platform, Hebei, Inner Mongolia -------------------------------------
+
+def test_ucap_list_is_json_by_channel_behind_the_412(server, manifest):
+    from crawler.demo.sites.ucap import CHANNEL, LIST
+
+    assert fetch(server, LIST).status == 412
+    cookies = ts_cookies(server)
+    page = fetch(server, LIST, cookies=cookies).text
+    assert f'<meta name="channelid" content="{CHANNEL}">' in page and "/202" not in page   # no list in the page
+    urls, files, n = [], [], 1
+    while True:
+        data = json.loads(fetch(server, f"/ucap/common/search/{CHANNEL}?_isJson=true&_pageSize=50&page={n}",
+                                cookies=cookies).text)["data"]
+        if not data["results"]:
+            break
+        assert len(data["results"]) <= 5          # five a page whatever _pageSize says
+        urls += [urlsplit(r["url"]).path for r in data["results"]]
+        files += [f["filePath"] for r in data["results"] for f in r["resList"]]
+        n += 1
+    assert len(urls) == data["total"] and n > 2
+    mine = [d for d in manifest["reports"] if d["site"] == "ucap"]
+    assert {d["page_url"] for d in mine} <= set(urls)
+    assert {d["url"] for d in mine if d["format"] != "html"} <= set(files)
+    other = json.loads(fetch(server, "/ucap/common/search/" + "0" * 32 + "?page=1", cookies=cookies).text)
+    assert other["data"]["results"] == []
+
+
+def test_public_pages_are_told_apart_by_their_query(server, manifest):
+    organ = fetch(server, "/public/?d=10").text
+    assert "?a=info&amp;k=nb&amp;d=10" in organ
+    one = fetch(server, "/public/?a=info&k=nb&d=10").text
+    other = fetch(server, "/public/?a=info&k=nb&d=1001").text
+    assert one != other and "郑州市金水区人民政府" in one and "金水区教育局" in other
+    assert fetch(server, "/public/?k=nb&a=info&d=10").text == one          # the query in another order
+    assert "_t=" in one and "page=2" in one                                   # pager links with a time stamp
+    directory = fetch(server, "/public/?a=dept&d=10").text
+    assert "金水区教育局" in directory and "金水区丰产路街道办事处" in directory
+    assert all(d["page_url"].endswith(".jhtml") for d in manifest["reports"] if d["site"] == "public")
+
+
+def test_hebei_list_is_a_block_loaded_by_page(server, manifest):
+    from crawler.demo.sites.hebei import BLOCK_PATH, COL
+
+    shell = fetch(server, COL + "index.html").text
+    assert BLOCK_PATH in shell and "xxgk_gfxwjk-list-li" not in shell
+    first = fetch(server, BLOCK_PATH + "?page=1&fix=0").text
+    second = fetch(server, BLOCK_PATH + "?page=2&fix=0").text
+    assert "共2页" in first and first != second and "javascript:loadBlock(2)" in first
+    listed = set(re.findall(r'href="([^"]+\.html)"', first + second))
+    assert {d["page_url"] for d in manifest["reports"] if d["site"] == "hebei"} <= listed
+
+
+def test_nmg_columns_named_only_in_data_url(server, manifest):
+    page = fetch(server, "/nmg/zfxxgk/fdzdgknr/?gk=3&cid=8225").text
+    assert 'data-url="./zfxxgknb/"' in page and 'href="./zfxxgknb/' not in page
+    first = fetch(server, "/nmg/zfxxgk/fdzdgknr/zfxxgknb/index.html").text
+    assert "createPageHTML(2, 0" in first and fetch(server, "/nmg/zfxxgk/fdzdgknr/zfxxgknb/index_1.html").status == 200
 
 
 # --- Boda --------------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ from crawler.families.gkmlpt import gk_base, report_categories
 from crawler.families.hanweb import dataproxy_form, record_groups, record_links
 from crawler.families.lonsun import FAMILY as LONSUN
 from crawler.families.lonsun import annual_column, lonsun_pages
+from crawler.families.hebei import block_urls
+from crawler.families.public import FAMILY as PUBLIC
 from crawler.families.trs import trs_pages
+from crawler.families.ucap import channel_id, search_url
 
 # --- TRS WCM: the page count only in a script ------------------------------------------------------
 
@@ -145,6 +148,51 @@ def test_gk_base_is_the_site_in_front_of_gkmlpt():
     assert gk_base("http://127.0.0.1:8765/gkmlpt/index") == "http://127.0.0.1:8765"
 
 
+@pytest.mark.parametrize("html", [
+    '<script src="/hpx/gkmlpt/static/js/chunk-common.8d2f.js"></script>',          # where its bundle is
+    "<script>var api = '/hpx/gkmlpt/api/all/' + cat;</script>",                  # an API path it names
+    "<script>window._CONFIG = {SID: '441624', SITE_PATH: '/hpx'};</script>",     # its configuration
+])
+def test_gk_base_comes_from_the_pages_own_configuration(html):
+    # a shell served under a path prefix, at a URL that does not say /gkmlpt/
+    assert gk_base("http://www.heping.gov.cn/hpx/zwgk/gkml/index.html#2541", html) == "http://www.heping.gov.cn/hpx"
+
+
+# --- UCAP: the channel id and the search endpoint the page's own script names ------------------------
+
+def test_ucap_search_url_from_the_channel_id_and_the_pages_script():
+    assert channel_id('<meta name="channelid" content="817052cbb3a94d0d8217824e7a3aca53">') == \
+        "817052cbb3a94d0d8217824e7a3aca53"
+    page = "https://www.hlj.gov.cn/hlj/c108376/zfxxgk_list.shtml"
+    assert search_url("<script>var url = '/hlj/search/' + channelId;</script>", page, "abc").startswith(
+        "https://www.hlj.gov.cn/hlj/search/abc?_isAgg=true&_isJson=true")
+    # a site search form is not the list's endpoint; without a script naming one, the usual one
+    assert search_url('<form action="/search/"></form>', page, "abc").startswith(
+        "https://www.hlj.gov.cn/common/search/abc?")
+    assert search_url('<script>$.get("/es-search/search/0123456789abcdef01?page=1")</script>', page, "abc") \
+        .startswith("https://www.hlj.gov.cn/es-search/search/abc?")
+
+
+# --- the query-addressed platform: another page keeps every parameter but its number ---------------
+
+def test_public_pages_of_one_list_differ_only_in_their_number():
+    page = "https://public.zhengzhou.gov.cn/?a=info&k=nb&d=21"
+    assert PUBLIC.same_column("https://public.zhengzhou.gov.cn/?d=21&a=info&k=nb&page=3", page)
+    assert not PUBLIC.same_column("https://public.zhengzhou.gov.cn/?a=info&k=nb&d=22&page=2", page)
+    assert not PUBLIC.same_column("https://public.zhengzhou.gov.cn/?a=dir&h=1&p=D0104X", page)
+
+
+# --- Hebei: the list blocks a column page loads ------------------------------------------------------------
+
+def test_hebei_blocks_of_a_column_page():
+    col = "/columns/332d4a26-5321-4072-967a-fda55b1f345f"
+    html = (f'<div data-src="{col}/templates/f46e1e7c-5d7e-4585-aacd-9f792cc2f27c/blocks/'
+            '12a2ace1-a99f-428d-b067-48a9ceb838bd"></div>')
+    assert block_urls(html, f"https://www.hebei.gov.cn{col}/index.html") == [
+        f"https://www.hebei.gov.cn{col}/templates/f46e1e7c-5d7e-4585-aacd-9f792cc2f27c/blocks/"
+        "12a2ace1-a99f-428d-b067-48a9ceb838bd?page=1&fix=0"]
+
+
 def test_report_categories_are_the_annual_report_nodes_of_the_tree():
     tree = ("window._CONFIG = {SID: '755001', TREE: [{\"id\": 2539, \"name\": \"政府信息公开\", \"children\": ["
             "{\"id\": 2540, \"name\": \"政策文件\"}, {\"id\": 2541, \"name\": \"政府信息公开年报\"}, "
@@ -163,7 +211,8 @@ def test_boda_list_pages_are_one_column():
 # --- which family handles a page ------------------------------------------------------------------------
 
 def test_the_registry_names_every_family():
-    assert set(NAMES) == {"auto", "trs", "hanweb", "lonsun", "gkmlpt", "boda", "fujian"}
+    assert set(NAMES) == {"auto", "trs", "hanweb", "lonsun", "gkmlpt", "boda", "fujian", "ucap", "public",
+                          "hebei", "nmg"}
     assert get("auto") is None and get("lonsun") is FAMILIES["lonsun"]
     with pytest.raises(KeyError, match="unknown CMS family"):
         get("kaipuyun")
@@ -178,6 +227,14 @@ def test_the_registry_names_every_family():
      "http://www.maiji.gov.cn/1941.htm", "boda"),
     ('<li ms-repeat="list"><a ms-attr-href="el.chnldocurl">{{el.doctitle}}</a></li>',
      "http://www.yt.gov.cn/zfxxgk/zfxxgknb/", "fujian"),
+    ('<meta name="channelid" content="817052cbb3a94d0d8217824e7a3aca53">', "https://www.hlj.gov.cn/hlj/c108376/zfxxgk_list.shtml",
+     "ucap"),
+    ('<ul class="common-list"><a href="/D0105Y/173749.jhtml"><span>…</span></a></ul>',
+     "https://public.zhengzhou.gov.cn/?a=info&k=law&t=path&i=01&d=49", "public"),
+    ('<div data-src="/columns/49f13cc2-db03-4d0c-b4fe-2f3f659d3b6e/templates/x/blocks/y"></div>',
+     "https://www.hebei.gov.cn/columns/49f13cc2-db03-4d0c-b4fe-2f3f659d3b6e/index.html", "hebei"),
+    ('<a href="javascript:;" data-url="./zfxxgknb/">政府信息公开年报</a>', "https://rst.nmg.gov.cn/zfxxgk/fdzdgknr/?gk=3&cid=14006",
+     "nmg"),
 ])
 def test_a_page_shows_its_family(html, url, family):
     assert family in [f.name for f in Detection(html, url).families()]

@@ -3,6 +3,8 @@ links lead on from home through 政府信息公开 to a 年报 column, and one r
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.classify import Link
 from crawler.spiders.duplicates import Candidate, Duplicates
 from crawler.spiders.zones import column_root, column_step, start_zone
@@ -66,3 +68,102 @@ def test_a_mobile_spelling_is_an_alias_and_a_report_is_requested_once():
     assert dupes.aliases_for(url) == {url + "?isMobile=true"}
     # linked again from another list page
     assert dupes.choose([_candidate(url, "盐池县2023年政府信息公开工作年度报告")]) == []
+
+
+# --- scope: the disclosure platform a portal's own navigation links ------------------------------------
+
+def _plan(start="http://www.county-b.gov.cn/", allow=None):
+    from scrapy.settings import Settings
+
+    from crawler.spiders.scope import plan
+    return plan({"start_urls": [start]}, Settings(), allow=allow)
+
+
+def test_the_portals_own_navigation_widens_the_crawl_to_its_disclosure_platform():
+    p = _plan()
+    home = "http://www.county-b.gov.cn/"
+    platform = "http://public.city-z.gov.cn/?d=31"
+    assert not p.in_scope(platform)
+    assert p.widen(platform, "政务公开", "home", home) == "public.city-z.gov.cn"
+    assert p.in_scope(platform) and p.in_scope("http://public.city-z.gov.cn/D0120X/88310.jhtml")
+    assert "city-z.gov.cn" not in p.allowed_domains or "public.city-z.gov.cn" in p.allowed_domains
+
+
+@pytest.mark.parametrize("url, label, zone, page", [
+    # a label naming another government: its site, not ours
+    ("http://www.nx.gov.cn/zwgk/", "宁夏回族自治区政府信息公开", "home", "http://www.county-b.gov.cn/"),
+    # the national portal, a copied or rewritten domain
+    ("http://www.gov.cn/zhengce/xxgk/", "政府信息公开", "home", "http://www.county-b.gov.cn/"),
+    ("http://zwgk.copied-site.com/", "政府信息公开", "home", "http://www.county-b.gov.cn/"),
+    ("http://www.a.gov.cn.x7a72968723868.ipv6best.cn/zwgk/", "政务公开", "home", "http://www.county-b.gov.cn/"),
+    # a page of a column, or of another host than the portal's own
+    ("http://public.city-z.gov.cn/?d=31", "政务公开", "nb", "http://www.county-b.gov.cn/"),
+    ("http://xxgk.other.gov.cn/", "政务公开", "xxgk", "http://public.city-z.gov.cn/?d=31"),
+])
+def test_nothing_else_widens_it(url, label, zone, page):
+    p = _plan()
+    assert p.widen(url, label, zone, page) is None and not p.in_scope(url)
+
+
+def test_the_allow_prefixes_keep_to_the_portals_own_hosts():
+    p = _plan("http://127.0.0.1:8765/public/home.html", allow="/public/")
+    assert not p.in_scope("http://127.0.0.1:8765/trs/index.html")
+    p.hosts.add("public.city-z.gov.cn")
+    p.widened.add("public.city-z.gov.cn")
+    assert p.in_scope("http://public.city-z.gov.cn/?d=31")
+
+
+# --- organ directories: each organ a walk of its own, two directories deep -------------------------------
+
+def test_an_organ_named_in_a_directory_starts_its_own_walk():
+    xxgk = {"zone": "xxgk", "hops": 2, "root": "/xxgk/"}
+    step = column_step(f"{SITE}/xxgk/bm/jyj/", "盐池县教育局", xxgk, "/xxgk/", 3)
+    assert step == {"zone": "xxgk", "root": "/xxgk/bm/jyj/", "hops": 0, "organ": "盐池县教育局", "organ_depth": 1}
+    # a group of organs is a step inside the walk, not an organ
+    assert "organ" not in column_step(f"{SITE}/xxgk/bm/", "县直部门", xxgk, "/xxgk/", 3)
+    # a city's county, then the county's department; no third level
+    deep = {**xxgk, "organ": "某县", "organ_depth": 2}
+    assert column_step(f"{SITE}/bm/jyj/", "盐池县教育局", deep, "/xxgk/", 3) is None
+
+
+def test_a_report_title_on_a_link_that_is_not_a_list_is_a_page():
+    from crawler.spiders.reports import names_a_report
+
+    assert names_a_report("西吉县人民政府2024年政府信息公开工作年度报告")
+    for column in ("政府信息公开年报", "2024年度", "2024年度部门年报", "2023年度乡镇政府信息公开年度报告",
+                   "一图读懂《西吉县2024年政府信息公开工作年度报告》"):
+        assert not names_a_report(column), column
+
+
+def test_a_resumed_crawl_keeps_the_platforms_its_killed_run_took_in():
+    p = _plan()
+    assert p.readmit(["http://public.city-z.gov.cn/D0120X/88310.jhtml", "http://www.county-b.gov.cn/x.html",
+                      "http://www.gov.cn/zhengce/"]) == {"public.city-z.gov.cn"}
+    assert p.in_scope("http://public.city-z.gov.cn/?d=31") and not p.in_scope("http://www.gov.cn/zhengce/")
+
+
+# --- a column link that led to an article, a report link that led to a list ----------------------------
+
+def _page(body: str, url: str = "http://www.county-x.gov.cn/xxgk/Show.aspx?id=9000"):
+    from scrapy.http import HtmlResponse
+    return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8")
+
+
+REPORT_LINKS = "".join(f'<li><a href="Show.aspx?id={i}">安新县{o}2023年政府信息公开工作年度报告</a></li>'
+                       for i, o in enumerate(("教育局", "财政局", "民政局")))
+
+
+@pytest.mark.parametrize("body, article", [
+    ('<head><meta name="ArticleTitle" content="安新县人民政府2023年政府信息公开工作年度报告"></head><p>一、总体情况</p>', True),
+    ("<head><title>安新县人民政府2023年政府信息公开工作年度报告</title></head><p>一、总体情况</p>", True),
+    ('<div class="content"><table><tr><td>制发件数</td><td>3</td></tr></table>' + "总体情况。" * 80 + "</div>", True),
+    # a year's column, a column of one organ's reports, a list of reports
+    (f"<head><title>2023年度政府信息公开工作年度报告</title></head><ul>{REPORT_LINKS[:90]}</ul>", False),
+    (f"<head><title>政府信息公开年报</title></head><ul>{REPORT_LINKS}</ul>", False),
+])
+def test_a_column_link_that_led_to_an_article(body, article):
+    from crawler.spiders.reports import is_article, is_list_page
+
+    page = _page(f"<html>{body}</html>")
+    assert is_article(page) is article
+    assert is_list_page(page) is (REPORT_LINKS in body)

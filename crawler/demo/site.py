@@ -49,7 +49,7 @@ def default_root() -> Path:
 
 @dataclass
 class Behaviour:
-    challenge_412: tuple = ("/avalon/",)
+    challenge_412: tuple = ("/avalon/", "/ucap/")
     challenge_521: tuple = ("/gkmlpt/",)
     flaky: bool = True
     slow_seconds: float = 30.0

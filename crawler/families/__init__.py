@@ -12,13 +12,15 @@ To add a family: write its module (``FAMILY = MyFamily()``) and add it to ``FAMI
 
 from __future__ import annotations
 
-from . import boda, fujian, gkmlpt, hanweb, lonsun, trs
+from . import boda, fujian, gkmlpt, hanweb, hebei, lonsun, nmg, public, trs, ucap
 from .base import Family, FamilyLinks
 
-# The order markers are tried in, the most specific first: a gkmlpt or Hanweb page may also
-# carry TRS-like detail URLs, a Fujian page is TRS behind avalon.js.
+# The order markers are tried in, the most specific first: a gkmlpt, UCAP or Hanweb page may
+# also carry TRS-like detail URLs, a Fujian page is TRS behind avalon.js, an Inner Mongolia list
+# is a TRS list.
 FAMILIES: dict[str, Family] = {f.name: f for f in (
-    gkmlpt.FAMILY, hanweb.FAMILY, lonsun.FAMILY, fujian.FAMILY, boda.FAMILY, trs.FAMILY)}
+    gkmlpt.FAMILY, ucap.FAMILY, hanweb.FAMILY, lonsun.FAMILY, hebei.FAMILY, nmg.FAMILY,
+    public.FAMILY, fujian.FAMILY, boda.FAMILY, trs.FAMILY)}
 NAMES = ("auto", *FAMILIES)
 
 # How much of a page is searched for markers (they sit in its head, scripts and links).

@@ -1,14 +1,17 @@
 """Guangdong gkmlpt: the column page ``/<site>/gkmlpt/index#<catId>`` is a shell; the list is JSON
-from ``GET /gkmlpt/api/all/{catId}?page=N&sid={SID}`` (``{total, articles:[{title, url, …}]}``;
-some sites give everything on page 1 and 404 after it). The site id is ``SID: '…'`` in the page,
-the column tree is ``window._CONFIG.TREE``. Details ``/gkmlpt/content/0/963/post_963149.html``
-carry ``window._CONFIG.DETAIL`` (attachments among its strings)."""
+from ``GET /<site>/gkmlpt/api/all/{catId}?page=N&sid={SID}`` (``{total, articles:[{title, url,
+…}]}``; some sites give everything on page 1 and 404 after it). The site id is ``SID: '…'`` in
+the page, the column tree is ``window._CONFIG.TREE``; where the API lives is what the page's own
+configuration says (``gk_base``). When that guess fails (404, not JSON, no articles) the shell is
+rendered and the requests its script makes are followed (``spider.fallback``). Details
+``/gkmlpt/content/0/963/post_963149.html`` carry ``window._CONFIG.DETAIL`` (attachments among its
+strings)."""
 
 from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from .. import classify as C
 from ..spiders.exchanges import item
@@ -19,9 +22,23 @@ _NODE = re.compile(r"""['"]?id['"]?\s*:\s*['"]?(\d+)['"]?\s*,\s*['"]?(?:name|tit
                    r"""|['"]?(?:name|title|text)['"]?\s*:\s*['"]([^'"]+)['"]\s*,\s*['"]?id['"]?\s*:\s*['"]?(\d+)""")
 
 
-def gk_base(url: str) -> str:
-    """``scheme://host/<site>`` in front of ``/gkmlpt/``."""
+# Where the page's own configuration says the API lives: an API path it names, the path its
+# gkmlpt bundle is served from, or a site path in its _CONFIG.
+_API_IN_PAGE = re.compile(r"""["']((?:https?:)?(?://[^"'/]+)?/[^"'\s]*?)/gkmlpt/api/""")
+_BUNDLE = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?(?://[^"'/]+)?(?:/[^"'\s]*?)?)/gkmlpt/static/""")
+_SITE_PATH = re.compile(r"""\b(?:SITE_PATH|BASE_PATH|BASE_URL|CONTEXT_PATH|ROOT_PATH|SITE_URL)\s*:\s*["']([^"']*)["']""")
+
+
+def gk_base(url: str, html: str = "") -> str:
+    """``scheme://host/<site>`` in front of ``/gkmlpt/api``: from the page's own configuration
+    when it says (an API path it names, the path of its gkmlpt bundle, a site path in
+    ``_CONFIG``), else from the page's URL (the path before ``/gkmlpt``)."""
     p = urlsplit(url)
+    for rx in (_API_IN_PAGE, _BUNDLE, _SITE_PATH):
+        m = rx.search(html)
+        if m:
+            base = urljoin(url, m.group(1).rstrip("/") or "/").rstrip("/")
+            return base
     i = p.path.find("/gkmlpt")
     prefix = p.path[:i] if i >= 0 else ""
     return urlunsplit((p.scheme, p.netloc, prefix, "", ""))
@@ -71,7 +88,7 @@ class Gkmlpt(Family):
 
     def list_links(self, spider, response, x):
         m = _SID.search(response.text)
-        if not m or "/gkmlpt" not in response.url:
+        if not m or not (x.get("zone") == "nb" or "/gkmlpt" in response.url):
             return FamilyLinks()
         sid = m.group(1)
         cats = []
@@ -82,10 +99,11 @@ class Gkmlpt(Family):
         if not cats or x.get("zone") != "nb":
             cats += [c for c in report_categories(response.text) if c[0] not in {k for k, _ in cats}]
         found = FamilyLinks()
-        base = gk_base(response.url)
+        base = gk_base(response.url, response.text)
         for cid, name in cats:
             nx = {**x, "zone": "nb", "cat": cid, "sid": sid, "page": 1, "gk_base": base,
-                  "root": urlsplit(base).path + "/gkmlpt/", "link_text": name or None, "family": self.name}
+                  "root": urlsplit(base).path + "/gkmlpt/", "link_text": name or None, "family": self.name,
+                  "page_url": response.url + ("" if "#" in response.url else f"#{cid}")}
             req = spider.paging_request(response, api_url(base, cid, 1, sid), nx,
                                         callback=spider.parse_list_data)
             if req is not None:
@@ -98,8 +116,13 @@ class Gkmlpt(Family):
             data = json.loads(response.text)
         except ValueError:
             yield item(response, "listing", error="not JSON")
+            yield from spider.fallback(response, x, "not JSON")
             return
         arts, links = article_links(data, response)
+        if not arts and int(x.get("page", 1)) == 1:
+            yield item(response, "listing", error="no articles")
+            yield from spider.fallback(response, x, "no articles")
+            return
         yield from spider.follow(response, links, x)
         total = data.get("total") or (data.get("classify") or {}).get("post_count") or 0
         page = int(x.get("page", 1))

@@ -115,7 +115,8 @@ class Lonsun(Family):
             if not spider.in_scope(target):
                 continue
             nx = {"role": "listing", "zone": "nb", "root": urlsplit(target).path,
-                  "link_text": label or None, "organ": organ or None, "hops": 0}
+                  "link_text": label or None, "organ": C.organ_name(organ) or x.get("organ"),
+                  "directory": response.url, "hops": 0}
             found.requests.append(spider.make_request(target, nx, spider.parse_listing, response, priority=5))
         if x.get("zone") == "nb":
             found.requests += spider.paging_requests(response, lonsun_pages(response.text, response.url), x)

@@ -26,12 +26,13 @@ from ..bridge import get_bridge
 from ..families import Family, FamilyLinks
 from ..journal import resumed_requests
 from ..meta import xmeta
-from . import reports, zones
+from . import listdata, reports, zones
 from .duplicates import Candidate, Duplicates
 from .exchanges import callback, failure_item, http_error, item, listing_failed
 from .links import attachment_links, extract_links, urljoin
+from .organs import Organs
 from .paging import ListBudget
-from .rendering import Rendering, captured_exchanges, rendered_pages
+from .rendering import Rendering, captured_exchanges, captured_requests, rendered_pages
 from .scope import plan
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class XxgkSpider(scrapy.Spider):
         self.list_budget = ListBudget(self.plan.max_list_pages)
         self.rendering = Rendering(self.plan.hosts, self.plan.render_patterns,
                                    self.plan.render_empty_lists)
+        self.organs = Organs(p.get("region_code"))
         self.portal_facts = {k: v for k, v in {
             "name": p.get("name"), "url": self.plan.start_urls[0].url, "province": p.get("province"),
             "region": p.get("region"), "level": p.get("level")}.items() if v}
@@ -86,6 +88,19 @@ class XxgkSpider(scrapy.Spider):
 
     def canonical(self, url: str) -> str:
         return self.plan.canonical(url)
+
+    def widen_scope(self, response, link, zone: str) -> bool:
+        """Take in the disclosure platform on another host that this page's navigation links
+        (``CrawlPlan.widen``): the crawl may go there from now on."""
+        host = self.plan.widen(link.url, link.label, zone, response.url)
+        if host is None:
+            return False
+        self.allowed_domains = self.plan.allowed_domains     # Scrapy's offsite filter follows
+        self.rendering.hosts = self.plan.hosts
+        self.crawler.stats.inc_value("xxgk/scope/widened")
+        logger.info("scope: %s's navigation links its disclosure platform %s (%s)", response.url,
+                    host, link.label)
+        return True
 
     # -- the families a page is handled by ---------------------------------------------------------
 
@@ -140,6 +155,8 @@ class XxgkSpider(scrapy.Spider):
                 x["fragment"] = s.url.split("#", 1)[1]
             yield self.make_request(s.url, x, self.parse_listing)
         if bridge.journal is not None:
+            if self.plan.readmit(e.url for e in bridge.journal.entries):
+                self.allowed_domains = self.plan.allowed_domains
             for req in resumed_requests(self, bridge.journal.entries, bridge.done):
                 yield req
 
@@ -166,7 +183,7 @@ class XxgkSpider(scrapy.Spider):
         if url == response.url and callback is None and formdata is None:
             return None
         column = x.get("column") or x.get("root") or zones.url_dir(response.url)
-        if not self.list_budget.admit(url, column, formdata):
+        if not self.list_budget.admit(url, column, formdata, first_is_bare=callback is None):
             return None
         nx = {**x, "role": "listing", "start": False, "column": column,
               "link_text": link.label if link else None}
@@ -213,9 +230,16 @@ class XxgkSpider(scrapy.Spider):
 
     @callback(on_failure=listing_failed)
     def parse_listing(self, response, x):
-        if not isinstance(response, TextResponse):
-            # A listing link that turned out to be a file: archive it as a possible report.
+        if not isinstance(response, TextResponse) or reports.sniff_format(response.body) in reports.FILE_FORMATS:
+            # A listing link that turned out to be a file (whatever its Content-Type said):
+            # archive it as a possible report.
             yield from self.file_exchange(response, x, role="report")
+            return
+        if reports.is_article(response):
+            # A listing link that turned out to be an article (a report linked from a home page
+            # or a column's sidebar): it is a report page or a page, never a listing.
+            self.crawler.stats.inc_value("xxgk/listing_was_article")
+            yield from self.detail_exchange(response, {**x, "role": "report", "guess": "unknown"})
             return
         found = reports.refresh(response)
         if found is not None and found[1]:
@@ -224,19 +248,76 @@ class XxgkSpider(scrapy.Spider):
                 yield self.make_request(target, x, self.parse_listing, response)
             yield item(response, "listing")
             return
+        if response.request is not None and response.request.method == "GET":
+            self.list_budget.mark(response.url)
         page = self.page_links(response, x)
-        n_found = 0
+        yield from self.organs_named(response, page.links, x)
+        n_found = n_pages = 0
         for req in chain(self.follow(response, page.links, x), page.requests):
             n_found += 1
+            n_pages += bool(xmeta(req).get("column"))     # another page of this list
             yield req
-        if self.rendering.wanted_for_list(response, x, n_found):
+        if self.rendering.wanted_for_list(response, x, n_found, n_pages):
             yield self.rendering.request(self, response, x)
         yield item(response, "listing")
 
-    @callback(on_failure=listing_failed)
+    def organs_named(self, response, links, x):
+        """The organs this page names as an organ directory, and the organ whose 年报 column it
+        is (the first page of that column)."""
+        if x.get("zone") not in ("xxgk", "nb"):
+            return
+        yield from self.organs.directory(response.url, [ln for ln in links if self.in_scope(ln.url)])
+        if x.get("zone") == "nb" and x.get("organ") and not x.get("column"):
+            found = self.organs.found(x["organ"], self.canonical(response.url), x.get("directory"))
+            if found is not None:
+                yield found
+
+    def list_data_failed(self, response, x):
+        """A list API that answered with an error: archived, and the page it was guessed from is
+        read by its own script instead."""
+        yield item(response, "listing", error=http_error(response))
+        yield from self.fallback(response, x, f"HTTP {response.status}")
+
+    @callback(on_failure=list_data_failed)
     def parse_list_data(self, response, x):
-        """A list a family fetches as data (Hanweb's dataproxy XML, gkmlpt's JSON API)."""
-        yield from families.get(x["family"]).parse_list_data(self, response, x)
+        """A list fetched as data: by a family that knows its API (Hanweb's dataproxy XML,
+        gkmlpt's JSON API…), else as any JSON or HTML list is read (``listdata``)."""
+        if x.get("family"):
+            yield from families.get(x["family"]).parse_list_data(self, response, x)
+        else:
+            yield from self.read_list_data(response, x)
+
+    def read_list_data(self, response, x, answer=None):
+        """A list answer read without knowing the platform: its records' links, the list's
+        other pages; an answer with no record falls back to the page's script."""
+        text = response.text if isinstance(response, TextResponse) else ""
+        data, links = listdata.links_of(text, x.get("page_url") or response.url) if answer is None \
+            else (answer, listdata.json_links(answer, x.get("page_url") or response.url))
+        if not links:
+            yield item(response, "listing", error="no list records" if x.get("page_url") else None)
+            yield from self.fallback(response, x, "no list records")
+            return
+        yield from self.follow(response, links, x)
+        form = listdata.form_of(response.request.body.decode("utf-8", "replace")) \
+            if response.request is not None and response.request.method == "POST" else None
+        for nxt in listdata.other_pages(listdata.Request(response.url, form), data, text, len(links)):
+            req = self.paging_request(response, nxt.url, {**x, "start": False}, formdata=nxt.form,
+                                      callback=self.parse_list_data)
+            if req is not None:
+                yield req
+        yield item(response, "listing")
+
+    def fallback(self, response, x, why: str):
+        """When a family's shortcut fails (its API guess answered 404, not JSON, or nothing), the
+        page it was guessed from is rendered in Chromium and the list requests its own script
+        makes are followed (``parse_rendered``)."""
+        page_url = x.get("page_url")
+        if not page_url or not self.rendering.wanted_as_fallback(page_url):
+            return
+        self.crawler.stats.inc_value("xxgk/fallback/rendered")
+        logger.info("list shortcut failed at %s (%s): rendering %s", response.url, why, page_url)
+        fx = {k: v for k, v in x.items() if k not in ("family", "page_url", "page", "start")}
+        yield self.rendering.request(self, response, {**fx, "role": "listing", "zone": "nb"}, url=page_url)
 
     def follow(self, response, links, x):
         """Requests for the links of a list page, by zone (home → 信息公开 → 年报 column)."""
@@ -246,13 +327,18 @@ class XxgkSpider(scrapy.Spider):
         seen: set[str] = set()
         for link in links:
             url = link.url
-            if url in seen or not self.in_scope(url):
+            if url in seen:
                 continue
             seen.add(url)
             label = link.label
+            if not self.in_scope(url) and not (self.widen_scope(response, link, zone) and self.in_scope(url)):
+                continue
             if C.JUNK_URL.search(url) or (label and C.JUNK_TEXT.search(label)):
                 continue
             kind = link.kind or C.classify_link(link)
+            if kind == "column" and reports.names_a_report(label) and not C.looks_like_list(url):
+                # One report's title on a link that is not a list: its page, not a column.
+                kind = "detail"
             if any(p.search(url) for p in self.plan.detail_patterns):
                 kind = "detail"
             if any(p.search(url) for p in self.plan.column_patterns):
@@ -281,15 +367,23 @@ class XxgkSpider(scrapy.Spider):
         yield from self.report_requests(response, candidates, x)
 
     def column_request(self, response, link, x, root, tk):
-        if tk == "other":
+        if tk == "other" and not C.organ_name(link.label):
+            # A neighbour's page (解读, 通知…); an organ named with 审计 or 计划 is no neighbour.
             return None
         url, label = link.url, link.label
         step = zones.column_step(url, label, x, root, self.plan.xxgk_hops, self.plan.column_patterns)
         if step is None or not self.column_ok(response, url, step["zone"]):
             return None
         nx = {"role": "listing", "link_text": label or None, **step}
-        if x.get("organ") and "organ" not in nx:
-            nx["organ"] = x["organ"]
+        if link.organ and "organ" not in nx:
+            nx["organ"] = link.organ                 # its row in an organ directory names it
+        if "organ" not in nx:
+            for k in ("organ", "organ_depth", "directory"):
+                if x.get(k):
+                    nx[k] = x[k]
+        elif nx["organ"] != x.get("organ"):
+            nx["directory"] = response.url        # the page that named the organ
+            nx.setdefault("organ_depth", x.get("organ_depth", 0))
         url = self.canonical(url) if "#" not in url else url
         return self.make_request(url, nx, self.parse_listing, response,
                                  priority=5 if step["zone"] == "nb" else 0)
@@ -312,6 +406,8 @@ class XxgkSpider(scrapy.Spider):
                   "guess": C.title_kind(c.label)}
             if c.fallback:
                 rx["fallback"] = c.fallback
+            if c.link.files and c.how == "detail":
+                rx["files"] = [[f.url, f.label] for f in c.link.files]
             if c.how == "file":
                 rx["file_ext"] = c.link.ext
                 yield self.make_request(c.canon, rx, self.parse_file, response,
@@ -360,10 +456,26 @@ class XxgkSpider(scrapy.Spider):
                 yield item(response, "page", title=x.get("title"))
                 return
         title, kind = reports.page_title(response, x)
+        if reports.is_list_page(response):
+            # A link named like a report led to a list of them (a year's column).
+            nx = {**x, "role": "listing", "zone": "nb", "root": zones.url_dir(response.url)}
+            page = self.page_links(response, nx)
+            yield from self.follow(response, page.links, nx)
+            yield from page.requests
+            yield item(response, "listing", link_text=x.get("link_text"))
+            return
         if kind == "report":
             self.dupes.page_aliases(report_url, (urljoin(response, h) for h in response.xpath("//a/@href").getall()),
                                     self.canonical, lambda u: self.twin_key(response, u))
             files = attachment_links(response)
+            listed = {f.url for f in files}
+            for url, label in x.get("files") or []:
+                # files the list's record gave beside the page (a script shows them on it)
+                if url not in listed and self.in_scope(url):
+                    link = C.Link(url, label or "", "", "api")
+                    if C.classify_link(link) == "attachment":
+                        files.append(link)
+                        listed.add(url)
             yield from self.attachment_requests(response, files, report_url, title, x.get("found_by"))
             if not files and self.rendering.wanted_for_files(response):
                 # A report page with neither tables nor files: its file is set by a script.
@@ -384,9 +496,10 @@ class XxgkSpider(scrapy.Spider):
         yield item(response, "page", title=title)
 
     def attachment_requests(self, response, files, report_url, title, found_by=None):
+        organ = xmeta(response).get("organ")
         for link in files:
             ax = {"role": "attachment", "report_url": report_url, "link_text": link.label or None,
-                  "file_ext": link.ext, "title": title}
+                  "file_ext": link.ext, "title": title, "organ": organ}
             if found_by:
                 ax["found_by"] = found_by
             yield self.make_request(self.canonical(link.url), ax, self.parse_file, response)
@@ -433,10 +546,16 @@ class XxgkSpider(scrapy.Spider):
     # -- pages rendered in Chromium ------------------------------------------------------------------
 
     async def parse_rendered(self, response):
-        """A page as Chromium built it; for a list, its JS pager is clicked through page by page."""
+        """A page as Chromium built it; for a list, its JS pager is clicked through page by page,
+        and the list requests its script made are read as lists, their other pages requested."""
         x = xmeta(response)
         listing = x.get("role") == "listing"
-        for r in await rendered_pages(response, listing, self.plan.max_list_pages):
+        pages = await rendered_pages(response, listing, self.plan.max_list_pages)
+        if listing:
+            # The records the script fetched first: they may carry more than the page shows.
+            for req in self.captured_lists(pages[0], x):
+                yield req
+        for r in pages:
             if listing:
                 page = self.page_links(r, x)
                 for req in chain(self.follow(r, page.links, x), page.requests):
@@ -447,3 +566,29 @@ class XxgkSpider(scrapy.Spider):
                     yield req
         for it in captured_exchanges(response):
             yield it
+
+    def captured_lists(self, response, x):
+        """The list requests a rendered page made: their records' links, and the pages of the
+        same request it did not ask for (a pager a click could not turn)."""
+        captured = captured_requests(response)
+        column = x.get("column") or x.get("root") or zones.url_dir(response.url)
+        asked = set()
+        for req, _ in captured:
+            self.list_budget.admit(req.url, column, req.form)     # the browser fetched these
+            asked.add(listdata.page_of(req))
+        signed = listdata.varying([req for req, _ in captured])
+        nx = {**x, "start": False, "page_url": None, "family": None}
+        for req, text in captured:
+            data, links = listdata.links_of(text, response.url)
+            if not links:
+                continue
+            self.crawler.stats.inc_value("xxgk/fallback/list_requests")
+            yield from self.follow(response, links, x)
+            for nxt in listdata.other_pages(req, data, text, len(links)):
+                if listdata.page_of(nxt) in asked or listdata.page_of(nxt)[0] in signed:
+                    continue
+                asked.add(listdata.page_of(nxt))
+                r = self.paging_request(response, nxt.url, nx, formdata=nxt.form,
+                                        callback=self.parse_list_data)
+                if r is not None:
+                    yield r

@@ -34,7 +34,7 @@ class Duplicates:
     def __init__(self):
         self.aliases: dict[str, set[str]] = {}      # canonical report URL -> other URLs
         self.twins: dict[Hashable, str] = {}         # twin key -> canonical URL
-        self.requested: set[str] = set()             # canonical URLs requested as reports/pages
+        self.requested: set[str] = set()             # url_key of the URLs requested as reports/pages
 
     def add_alias(self, canonical: str, other: str) -> None:
         if other and other != canonical:
@@ -63,7 +63,8 @@ class Duplicates:
                     self.add_alias(first, c.canon)
                     self.add_alias(first, c.link.url)
                     continue
-            if c.canon in self.requested or any(o.canon == c.canon for o in chosen):
+            key = C.url_key(c.canon)
+            if key in self.requested or any(C.url_key(o.canon) == key for o in chosen):
                 continue
             chosen.append(c)
         groups: dict[str, list[Candidate]] = {}
@@ -78,7 +79,7 @@ class Duplicates:
             for m in members[1:]:
                 m.report_url = head
                 self.add_alias(head, m.canon)
-        self.requested.update(c.canon for c in chosen)
+        self.requested.update(C.url_key(c.canon) for c in chosen)
         return chosen
 
     def page_aliases(self, report_url: str, urls: Iterable[str], canonical: Callable[[str], str],

@@ -44,6 +44,7 @@ def item(response, role: str, **fields):
     x = xmeta(response)
     fields.setdefault("link_text", x.get("link_text"))
     fields.setdefault("found_by", x.get("found_by"))
+    fields.setdefault("organ", x.get("organ"))
     if not fields.get("referer") and x.get("referer"):
         fields["referer"] = x["referer"]
     return fetch_item_from_response(response, role, **fields)

@@ -44,7 +44,7 @@ def extract_links(response, scope=None) -> list[C.Link]:
         if href and not href.strip().lower().startswith("javascript") and "{{" not in href:
             url = urljoin(response, href)
             if url:
-                out.append(C.Link(url, text, title, "a"))
+                out.append(C.Link(url, text, title, "a", organ=row_organ(a, text)))
                 target = C.viewer_target(url)
                 if target:
                     t = urljoin(response, target)
@@ -78,12 +78,53 @@ def extract_links(response, scope=None) -> list[C.Link]:
             out.append(C.Link(url, "", el.attrib.get("title", ""), "embed"))
         else:
             out.append(C.Link(url, "", el.attrib.get("title", ""), "frame"))
+    for opt in root.xpath(".//select/option[@value]"):
+        # a "部门网站" / "乡镇" drop-down: each option's value is a site's address
+        value = opt.attrib.get("value", "").strip()
+        if re.match(r"^(https?://|/|\./)", value):
+            url = urljoin(response, value)
+            if url:
+                out.append(C.Link(url, C.clean(" ".join(opt.xpath(".//text()").getall())), "", "option"))
     for s in root.xpath(".//script[not(@src)]/text()").getall():
         for u in C.script_links(s):
             url = urljoin(response, u)
             if url and (C.attachment_ext(url) or C.viewer_target(url)):
                 out.append(C.Link(url, "", "", "script"))
+        for name, u in script_records(s):
+            url = urljoin(response, u)
+            if url:
+                out.append(C.Link(url, name, "", "tree"))
     return out
+
+
+_RECORD = re.compile(r"\{[^{}]{0,600}\}")
+_NAME = re.compile(r"""['"]?(?:name|title|text|label)['"]?\s*:\s*['"]([^'"]{2,60})['"]""")
+_HREF = re.compile(r"""['"]?(?:url|href|link|path)['"]?\s*:\s*['"]((?:https?://|/|\./|\.\./)?[^'"\s]+\.[a-z]{2,5}[^'"\s]*|"""
+                   r"""(?:https?://|/|\./|\.\./)[^'"\s]*)['"]""", re.I)
+
+
+def script_records(text: str) -> list[tuple[str, str]]:
+    """(name, address) of the nodes a script's data holds — an organ tree (zTree's
+    ``{id, pId, name, url}``), a menu: objects naming both."""
+    out = []
+    for m in _RECORD.finditer(text):
+        obj = m.group(0)
+        name, href = _NAME.search(obj), _HREF.search(obj)
+        if name and href and not href.group(1).lower().startswith("javascript"):
+            out.append((C.clean(name.group(1)), href.group(1)))
+    return out
+
+
+def row_organ(a, text: str) -> str | None:
+    """The organ an organ directory's row names, for a short link beside it (``<li><a>县教育局</a>
+    <a>指南</a> <a>年报</a></li>``): the row's first link, when that is an organ's name."""
+    if not text or len(text) > 8 or not C.NB_TEXT.search(text):
+        return None
+    row = a.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]")
+    if not row:
+        return None
+    first = row[0].xpath("(.//a)[1]")
+    return C.organ_name(" ".join(first.xpath(".//text()").getall())) if first else None
 
 
 def content_scope(response):

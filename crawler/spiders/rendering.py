@@ -1,7 +1,8 @@
 """Pages loaded in Chromium (scrapy-playwright): a list built by JavaScript, whose pager is clicked
-through page by page, or a report page whose file link only a script sets. The XHR/fetch
-exchanges such a page makes are captured and archived too. Chromium is slow: it is used only
-when a page needs it."""
+through page by page, or a report page whose file link only a script sets, or a page whose list
+a family's shortcut (an API URL it guessed) failed to read. The XHR/fetch exchanges such a page
+makes are captured, archived, and read as lists (``listdata``). Chromium is slow: it is used
+only when a page needs it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .. import classify as C
 from ..browser import BROWSER_CONTEXT
 
 from ..items import FetchItem
+from . import listdata
 from .links import content_scope
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,22 @@ CLICK_PAGE_JS = """(n) => {
 }"""
 
 
+_SCRIPT_HREF = re.compile(r"^\s*(javascript:|#)", re.I)
+
+
+def has_script_pager(response) -> bool:
+    """A pager whose next page a script opens: a 下一页 / 2 / 尾页 link with no address of its
+    own (``javascript:…``, ``#``, none) or a click handler."""
+    for el in response.xpath("//a | //button | //span[@onclick] | //li[@onclick]"):
+        label = C.clean(" ".join(el.xpath(".//text()").getall()))
+        if not label or not re.match(r"^(下一?页|下页|尾页|末页|2|>|»|›|next)$", label, re.I):
+            continue
+        href = el.attrib.get("href")
+        if href is None or _SCRIPT_HREF.match(href) or el.attrib.get("onclick"):
+            return True
+    return False
+
+
 class Rendering:
     """Which pages a crawl renders (each once), and the requests that render them."""
 
@@ -49,14 +67,17 @@ class Rendering:
     def _done(self, response) -> bool:
         return bool(response.meta.get("playwright")) or response.url in self.rendered
 
-    def wanted_for_list(self, response, x: dict, n_found: int) -> bool:
-        """A list the portal says to render, or a 年报 list with scripts and no links at all."""
+    def wanted_for_list(self, response, x: dict, n_found: int, n_pages: int = 0) -> bool:
+        """A list the portal says to render, a 年报 list with scripts and no links at all, or a
+        年报 list whose pager only a script turns (``javascript:goPage(2)``, ``__doPostBack``) when
+        nothing else found its other pages."""
         if self._done(response):
             return False
         if any(p.search(response.url) for p in self.patterns):
             return True
-        return bool(self.empty_lists and x.get("zone") == "nb" and n_found == 0
-                    and "<script" in response.text.lower())
+        if not (self.empty_lists and x.get("zone") == "nb" and "<script" in response.text.lower()):
+            return False
+        return n_found == 0 or (n_pages == 0 and not x.get("column") and has_script_pager(response))
 
     def wanted_for_files(self, response) -> bool:
         """A report page with neither tables nor much text nor a file: a script sets its file."""
@@ -70,11 +91,18 @@ class Rendering:
         low = response.text.lower()
         return "<script" in low and bool(re.search(r"qzb|ms-attr|\{\{|\.href\s*=|\.src\s*=|pdf", low))
 
-    def request(self, spider, response, x: dict):
-        """The page again, in Chromium, to ``spider.parse_rendered``."""
+    def wanted_as_fallback(self, url: str) -> bool:
+        """A page whose list a family's shortcut failed to read: rendered once, by its own
+        script."""
+        return url not in self.rendered
+
+    def request(self, spider, response, x: dict, url: str | None = None):
+        """The page (``url``, by default the response's) again, in Chromium, to
+        ``spider.parse_rendered``."""
         from scrapy_playwright.page import PageMethod
 
-        self.rendered.add(response.url)
+        url = url or response.url
+        self.rendered.add(url)
         captured: list = []
         hosts = self.hosts
 
@@ -92,10 +120,10 @@ class Rendering:
             except Exception:  # noqa: BLE001 - the page went away
                 pass
 
-        logger.info("rendering %s in Chromium", response.url)
+        logger.info("rendering %s in Chromium", url)
         spider.crawler.stats.inc_value("xxgk/rendered")
         return spider.make_request(
-            response.url, x, spider.parse_rendered, priority=5, dont_filter=True,
+            url, x, spider.parse_rendered, priority=5, dont_filter=True,
             meta={"playwright": True, "playwright_include_page": True,
                   "playwright_context": BROWSER_CONTEXT,
                   "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
@@ -135,6 +163,20 @@ async def rendered_pages(response, click_through: bool, max_pages: int) -> list[
                 pass
     return [HtmlResponse(url=response.url, body=html.encode("utf-8"), encoding="utf-8",
                          request=response.request) for html in htmls]
+
+
+def captured_requests(response) -> list[tuple[listdata.Request, str]]:
+    """The list requests a rendered page made (GET, or POST with a form) and their answers'
+    text, for those that answered 200."""
+    out = []
+    for c in response.meta.get("xxgk_captured", []) or []:
+        if c["status"] != 200 or not c["body"]:
+            continue
+        form = listdata.form_of(c["post"]) if c["method"] == "POST" else None
+        if c["method"] == "POST" and form is None:
+            continue
+        out.append((listdata.Request(c["url"], form), c["body"].decode("utf-8", "replace")))
+    return out
 
 
 def captured_exchanges(response):

@@ -11,10 +11,14 @@ from urllib.parse import urlsplit
 from parsers.detect import sniff
 
 from .. import classify as C
+from .links import content_scope
 
 _DATE = re.compile(r"(19[89]\d|20[0-4]\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _PUBDATE_META = ("//meta[@name='PubDate' or @name='pubdate' or @name='publishdate' "
                  "or @name='firstpublishedtime' or @name='PubDateTime']/@content")
+# Formats a document is in, not a page (parsers.detect.sniff).
+FILE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "ofd", "rtf", "zip", "image")
+_ARTICLE_META = "//meta[@name='ArticleTitle' or @name='articletitle']/@content"
 # A refresh slower than this is a page's own reload, not a redirect.
 REFRESH_MAX_SECONDS = 10
 
@@ -65,6 +69,65 @@ def published(response) -> str | None:
     if m:
         return f"{m.group(3)}-{int(m.group(4)):02d}-{int(m.group(5)):02d}"
     return None
+
+
+# A column of many organs' reports: 2024年度部门年报, 乡镇年度报告, 年报汇总, 年报专栏.
+_COLLECTION = re.compile(r"(部门|乡镇|街道|镇街|单位|县区|区县|各级)(政府)?(信息公开)?(工作)?(年报|年度报告)|"
+                         r"(汇总|专栏|栏目|专题)$")
+
+
+# An organ's name, then the year: 盐池县2023年…, not 2023年度… (a year's column).
+_ORGAN_THEN_YEAR = re.compile(r"^[^\d\s]{2,}?(19[89]\d|20[0-4]\d)\s*年")
+
+
+def names_a_report(label: str | None) -> bool:
+    """A link text naming one report (an organ's report on a year), not a column of them:
+    '盐池县2023年政府信息公开工作年度报告', not '政府信息公开年报', '2023年度' or '2023年度部门年报'."""
+    t = C.clean(label)
+    return C.title_kind(t) == "report" and C.report_year(t) is not None and \
+        not C.YEAR_TEXT.match(t) and len(t) >= 10 and not _COLLECTION.search(t)
+
+
+def report_links(response) -> int:
+    """How many links of the page name a report (a list has several; a report page at most its
+    上一篇 and 下一篇)."""
+    return sum(1 for a in response.xpath("//a[@href]")
+               if names_a_report(C.clean(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title")))
+
+
+def is_list_page(response) -> bool:
+    """A page that lists reports rather than being one: three or more links naming reports and
+    no article of its own (no ArticleTitle, no article text or tables)."""
+    if report_links(response) < 3:
+        return False
+    if (response.xpath(_ARTICLE_META).get() or "").strip():
+        return False
+    scope = content_scope(response)
+    if scope is None:
+        return True
+    text = C.clean(" ".join(scope.xpath(".//text()[not(ancestor::a)]").getall()))
+    return not scope.xpath(".//table") and len(text) < 400
+
+
+def is_article(response) -> bool:
+    """A page that is an article (a report page reached by a link that looked like a column):
+    its URL has an article's shape, it carries an article's title in its meta, or its text
+    container holds tables or a long text and links no list of reports."""
+    if is_list_page(response):
+        return False
+    if C.looks_like_detail(response.url) or (response.xpath(_ARTICLE_META).get() or "").strip():
+        return True
+    heading = C.clean(" ".join(response.xpath("//h1//text()").getall())) or \
+        C.clean(response.xpath("//title/text()").get())
+    if names_a_report(heading) and _ORGAN_THEN_YEAR.match(heading) and report_links(response) <= 1:
+        return True                  # its heading names one organ's report on one year
+    scope = content_scope(response)
+    if scope is None:
+        return False
+    if report_links(response) >= 2:
+        return False
+    text = C.clean(" ".join(scope.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]").getall()))
+    return bool(scope.xpath(".//table//td")) and len(text) >= 300 or len(text) >= 1500
 
 
 def refresh(response) -> tuple[float, str] | None:
