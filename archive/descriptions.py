@@ -393,12 +393,15 @@ VIEWS = {
                  "different numbers."),
     "missing_reports": ("缺失的年报：往年有年报、最新年度没有的机关。",
                         "Organs with reports in earlier years and none for the latest year."),
-    "expected_organs": ("应有年报的机关：登记的每个政府网站的主办单位（各来源合并）。",
+    "expected_organs": ("应有年报的机关：登记的每个政府网站的主办单位，以及门户机构目录列出的机关"
+                        "（各来源合并）。",
                         "Organs a report is expected from: the organ running each registered "
-                        "government website (one SELECT per source)."),
+                        "government website, and every organ a portal's organ directory names "
+                        "(one SELECT per source)."),
     "organ_coverage": ("机关覆盖：每个应有年报的机关在每个年度是否找到年报（按机关名称对应）。",
                        "Every expected organ for every year the archive has reports of, with "
-                       "its report if one was found (matched by the organ's name)."),
+                       "its report if one was found (matched by the organ's name, or by the directory "
+                       "column it was listed under)."),
     "division_coverage": ("地区覆盖：每个省、市、县每个年度应有年报的机关数、已找到年报的机关数、"
                           "门户上找到的年报数。",
                           "Per province, prefecture and county and per year: organs expected, "
@@ -406,11 +409,11 @@ VIEWS = {
 }
 # Columns of a view that mean something of their own there.
 _EXPECTED_ORGAN = """
-        source: 来源 / Where the organ is listed: registry (a government website's 主办单位)
+        source: 来源 / Where the organ is listed: registry (a government website's 主办单位) or directory (named by a portal's organ directory)
         organ: 机关 / The organ expected to publish a report
         portal: 门户 / The portal its reports are expected on
-        region_code: 行政区划代码 / Its division code (100000: national)
-        url: 网址 / The portal's home page
+        region_code: 行政区划代码 / Its division code (100000: national; empty when its name is shared)
+        url: 网址 / The portal's home page, or the organ's own 年报 column
 """
 VIEW_COLUMNS = {
     "expected_organs": _columns(_EXPECTED_ORGAN),

@@ -130,6 +130,8 @@ WHERE s.last_year < l.year
 EXPECTED_ORGANS = """
 SELECT 'registry' AS source, organ, portal, region_code, url
 FROM sites WHERE withdrawn IS NULL AND organ IS NOT NULL
+UNION ALL
+SELECT 'directory', name, portal, division_code, column_url FROM organs
 """
 
 # A code off the division list (a township's 9 digits, a district the list lacks) is placed on
@@ -140,6 +142,12 @@ _PLACE = """coalesce(
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 6)),
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 4) || '00'),
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 2) || '0000'))"""
+
+# A report is an expected organ's when it bears the organ's name (on the organ's own portal when
+# organs of several divisions share the name), or when a directory named the organ (often by a
+# short name: 教育局) and the report was listed under that organ's column on that portal.
+_OF_ORGAN = """((r.organ = p.organ AND (NOT p.name_shared OR r.portal = p.portal))
+             OR (p.source = 'directory' AND r.portal = p.portal AND r.listed_organ = p.organ))"""
 
 # Every expected organ, for every year the archive has reports of, with its report of that year
 # if one was found: a report bearing the organ's name (the copy with the most cells), or, when
@@ -154,11 +162,9 @@ placed AS (
 ),
 matched AS (
     SELECT p.*, y.year,
-           (SELECT r.id FROM reports r WHERE r.organ = p.organ AND r.year = y.year
-              AND (NOT p.name_shared OR r.portal = p.portal)
+           (SELECT r.id FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}
             ORDER BY coalesce(r.n_cells, 0) DESC, r.id LIMIT 1) AS report_id,
-           (SELECT count(*) FROM reports r WHERE r.organ = p.organ AND r.year = y.year
-              AND (NOT p.name_shared OR r.portal = p.portal)) AS copies
+           (SELECT count(*) FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}) AS copies
     FROM placed p LEFT JOIN years y ON 1
 )
 SELECT m.source, m.organ, m.portal, m.region_code, m.url,

@@ -47,3 +47,26 @@ def test_a_report_knows_the_organ_whose_column_listed_it(tmp_path):
     assert fetch["organ"] == "花马池镇"
     assert report["listed_organ"] == "花马池镇" and report["portal"] == "yanchi"
     assert organs["花马池镇"]["reports"] == 1 and organs["大水坑镇"]["reports"] == 0
+
+
+def test_an_organ_a_directory_names_is_expected_and_its_listed_report_covers_it(tmp_path):
+    """Coverage counts the organs directories name beside the registry's: an organ named short
+    (花马池镇) is covered by the report listed under its column, one with no report is missing."""
+    url = "http://www.yanchi.gov.cn/xxgk/xzjd/hmcz/202501/t20250115_1.html"
+    with Archive(tmp_path) as arc:
+        crawl = arc.begin_crawl("yanchi", "yanchi")
+        arc.record_organ(OrganRecord("yanchi", "花马池镇", "http://www.yanchi.gov.cn/xxgk/xzjd/hmcz/",
+                                     division_code="640323100"))
+        arc.record_organ(OrganRecord("yanchi", "大水坑镇", "http://www.yanchi.gov.cn/xxgk/xzjd/dskz/",
+                                     division_code="640323101"))
+        arc.record_fetch(FetchRecord(crawl, "yanchi", url, status=200, body=PAGE, role="report",
+                                     report_url=url, organ="花马池镇",
+                                     response_headers=[("Content-Type", "text/html; charset=utf-8")]))
+        arc.end_crawl(crawl)
+        doc = arc.read(lambda db: next(db.query("SELECT sha256 FROM documents")))["sha256"]
+        arc.parse_document(doc)
+        rows = arc.read(lambda db: list(db.query(
+            "SELECT source, organ, year, report_id, county FROM organ_coverage "
+            "WHERE source = 'directory' ORDER BY organ")))
+    assert {(r["organ"], r["year"], r["report_id"] is not None, r["county"]) for r in rows} == {
+        ("大水坑镇", 2024, False, "盐池县"), ("花马池镇", 2024, True, "盐池县")}
