@@ -19,9 +19,13 @@ class Fujian(Family):
 
     name = "fujian"
     markers = re.compile(r"ms-repeat|avalon|qzbfile|fjdzapp")
+    content_selectors = trs.FAMILY.content_selectors
 
     def list_links(self, spider, response, x):
         return trs.FAMILY.list_links(spider, response, x)
+
+    def url_date(self, url):
+        return trs.FAMILY.url_date(url)
 
 
 FAMILY = Fujian()
