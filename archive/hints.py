@@ -48,12 +48,18 @@ def disposition_name(value: str | None) -> str | None:
     return name.strip() or None
 
 
+# The last segment of a page's or a script's URL names no file (download.jsp, t2024….html).
+_NOT_FILES = {"jsp", "php", "asp", "aspx", "do", "action", "cgi", "html", "htm", "shtml", "jhtml"}
+
+
 def url_name(url: str | None) -> str | None:
-    """The last segment of a URL's path, if it names a file (has an extension)."""
+    """The last segment of a URL's path, if it names a file (an extension, not a page's or a
+    script's)."""
     if not url or not url.startswith(("http://", "https://")):
         return None
     name = unquote(posixpath.basename(urlsplit(url).path))
-    return name if "." in name.strip(".") else None
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else None
+    return name if ext and ext not in _NOT_FILES else None
 
 
 def _header(headers_json: str | None, name: str) -> str | None:

@@ -31,7 +31,7 @@ from parsers.report import normalize_text
 # Larger pages are left to the parser's whole-page text: main-content extraction runs in the
 # archive's own process, and a hostile page must not hold it for long.
 MAX_BYTES = 8 * 1024 * 1024
-# Less text than this in a container means it is not the page's body (an empty placeholder).
+# Less text than this from trafilatura is not a page's main content (it found none).
 MIN_CHARS = 20
 
 
@@ -69,7 +69,7 @@ def main_text(data: bytes, selectors=(), title: str | None = None) -> MainText |
             continue
         if hits:
             text = _text_of(etree.tostring(hits[0], encoding="utf-8", method="html"))
-            if len(text) >= MIN_CHARS:
+            if text:            # an empty container is a placeholder, not the page's body
                 found = MainText(text, f"container:{sel}")
                 break
     if found is None:

@@ -160,6 +160,12 @@ def challenged_fetches(db, crawl_id: str, statuses) -> list[dict]:
                          [crawl_id, *statuses]))
 
 
+def listings_fetched(db, crawl_id: str) -> int:
+    """How many list pages the crawl fetched with a 2xx or 304 answer."""
+    return _column(db, "SELECT count(*) FROM fetches WHERE crawl_id = ? AND role = 'listing' "
+                       "AND (status BETWEEN 200 AND 299 OR status = 304)", (crawl_id,))[0]
+
+
 def url_outcomes(db, crawl_id: str) -> dict[str, tuple[bool, bool]]:
     """Every URL the crawl fetched -> (answered at least once: 2xx, 304, or 404/410 — a list
     that is gone links nothing; failed for good at least once: no status, a 5xx or a block,

@@ -178,10 +178,10 @@ def _removed(old: dict, new: dict, seen: set, incomplete: str | None):
         now = new.get(rid)
         if now is not None and now.present:
             continue
-        if now is not None and not now.gone and not now.docs and now.failures:
-            continue                     # unreachable tonight: an error, not a removal
         if incomplete:
             unconfirmed.append((rid, incomplete))
+        elif now is not None and not now.gone and not now.docs and now.failures:
+            continue                     # unreachable tonight: an error, not a removal
         elif now is not None and now.gone:
             removed.append((rid, now.gone))
         elif st.lists and not st.lists <= seen:

@@ -50,6 +50,8 @@ def completeness(db, crawl_id: str) -> Completeness:
         first = blocked[0]
         return Completeness(False, f"{len(blocked)} page(s) stayed behind a JavaScript challenge "
                                    f"(first: {first['url']}, HTTP {first['status']})")
+    if stats and not queries.listings_fetched(db, crawl_id):
+        return Completeness(False, "no list page could be fetched")
     return Completeness(True)
 
 

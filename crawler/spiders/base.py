@@ -23,6 +23,7 @@ from scrapy.http import TextResponse
 from .. import classify as C
 from .. import families
 from ..bridge import get_bridge
+from ..browser import close_failed_page
 from ..families import Family, FamilyLinks
 from ..journal import resumed_requests
 from ..meta import xmeta
@@ -201,6 +202,7 @@ class XxgkSpider(scrapy.Spider):
         return [r for r in reqs if r is not None]
 
     def on_error(self, failure):
+        close_failed_page(failure.request)      # a render that failed keeps its page open
         it = failure_item(failure, self.crawler.stats)
         if it is not None:
             yield it
