@@ -350,6 +350,8 @@ COMMON = _columns("""
     tier: 机关层级 / 省, 市, 县, 乡镇 or 部门
     division_code: 区划代码 / 6-digit division code; a township's is its county's
     status: 状态 / online, revised, removed or unchecked
+    first_seen_date: 首次发现日 / The day (China's) the archive first fetched the report: the
+        report was out by then — an upper bound of its publication, never its date
     deadline: 法定期限 / Legal deadline for this report (deadlines table)
     late: 逾期 / 1 out after its deadline, 0 on time, NULL not known (late_basis)
     late_basis: 逾期依据 / published: the publication date; first_seen: fetched before the

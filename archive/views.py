@@ -96,7 +96,7 @@ _SEEN = "date(r.first_seen, '+8 hours')"
 
 COVERAGE = f"""
 SELECT r.portal, r.organ, r.organ_type, r.tier, r.region, r.division_code, r.year,
-       r.id AS report_id, r.url, r.published, r.published_source, {_SEEN} AS first_seen,
+       r.id AS report_id, r.url, r.published, r.published_source, {_SEEN} AS first_seen_date,
        CASE WHEN d.month IS NOT NULL AND r.year IS NOT NULL THEN {_DEADLINE} END AS deadline,
        CASE WHEN d.month IS NULL OR r.year IS NULL THEN NULL
             WHEN r.published IS NOT NULL THEN r.published > {_DEADLINE}

@@ -254,7 +254,7 @@ def test_late_only_on_a_date_the_page_url_or_document_gives(nightly):
         deadline = f"{int(year) + 1}-{'01-31' if department else '03-31'}"
         truth[key] = min(days) > deadline
     cov = rows(data, "SELECT organ, year, late, late_basis, published, published_source, "
-                     "first_seen, deadline FROM coverage")
+                     "first_seen_date, deadline FROM coverage")
     assert {f"{c['organ']}|{c['year']}" for c in cov} == set(truth)
     for c in cov:
         key = f"{c['organ']}|{c['year']}"
@@ -304,6 +304,33 @@ def test_who_and_where_every_demo_organ_is(nightly):
     assert got == {(o, *ORGANS[o], True, True) for o in organs | {"盐池县审计局"}}
     level = {r["organ"]: r["level"] for r in nightly["reports"]}
     assert level["花马池镇人民政府"] == "乡级" and level["盐池县教育局"] == "县级"
+
+
+def test_implausible_numbers_flagged_never_changed(nightly):
+    """A year's 本年新收申请 ten times above (or a tenth of) every other year of the same organ
+    (the demo's generator prints some city-sized years): flagged on its page, the number left
+    as the report printed it."""
+    printed: dict[tuple, set] = {}
+    for d in nightly["manifest"]["reports"]:
+        cells = {(c["table"], c["row"], c["col"]): c["value"] for c in d["cells"]}
+        if ("requests", "new", "total") in cells:
+            printed.setdefault((d["organ"], d["year"]), set()).add(cells[("requests", "new", "total")])
+    years: dict[str, dict[int, float]] = {}
+    for r in rows(nightly["data"], "SELECT organ, year, requests_new FROM organ_year_totals "
+                                   "WHERE requests_new IS NOT NULL"):
+        assert r["requests_new"] in printed[(r["organ"], r["year"])], r     # never changed
+        years.setdefault(r["organ"], {})[r["year"]] = r["requests_new"]
+    expected = set()
+    for organ, values in years.items():
+        for year, v in values.items():
+            others = [o for y, o in values.items() if y != year]
+            if others and ((v >= 10 * max(max(others), 1) and v - max(others) >= 10) or
+                           (min(others) >= 10 * max(v, 1) and min(others) - v >= 10)):
+                expected.add((organ, year))
+    flagged = rows(nightly["data"], "SELECT organ, year, direction FROM implausible_numbers "
+                                    "WHERE number = 'requests_new'")
+    assert expected and {(r["organ"], r["year"]) for r in flagged} == expected
+    assert {r["direction"] for r in flagged} == {"high", "low"}
 
 
 def test_stalled_crawl_claims_nothing_it_did_not_see(nightly):
@@ -410,6 +437,10 @@ async def test_report_page_and_feed_agree_with_the_diff(ds, nightly):
             assert "本年新收申请" in entry["atom_content"]
             assert e["url"] in atom.text or e["url"].replace("&", "&amp;") in atom.text
     assert "chrome" not in atom.text.lower().split("<entry>", 1)[1]
+    odd = (await ds.client.get("/archive/implausible_numbers.json?_shape=array")).json()
+    assert odd and {"机关", "年度", "数字", "数值", "其他年度", "方向"} <= set(odd[0])
+    page = await ds.client.get(f"/archive/reports/{odd[0]['report_id']}")
+    assert "可疑数字 / implausible numbers" in page.text and odd[0]["数字"] in page.text
     late = (await ds.client.get("/archive/late_reports.json?_shape=array&year=")).json()
     assert len(late) == 7 and {r["日期来源"] for r in late} <= {"page_meta", "page_published",
                                                             "page_written", "url"}

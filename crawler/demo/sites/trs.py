@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -95,8 +96,11 @@ class TRS(Portal):
         dis("nb", "interpretation", 2024, date=self.pubdate(2024, 1) + dt.timedelta(days=1))
         ri("nb", sp(2023, o, "docx"), "file")
         dis("nb", "notice", 2023, date=dt.date(2023, 12, 6))
-        ri("nb", sp(2022, o, "html"), title=f"{o}2022年政府信息公开工作年度报告（文字版）", variant="文字版")
-        ri("nb", sp(2022, o, "scan"), "file", title=f"{o}2022年政府信息公开工作年度报告（图片版）",
+        text = sp(2022, o, "html")
+        ri("nb", text, title=f"{o}2022年政府信息公开工作年度报告（文字版）", variant="文字版")
+        # The picture copy is the same report (same numbers), scanned.
+        scan = dataclasses.replace(text, key=f"{text.key}-scan", fmt="scan", source="html")
+        ri("nb", scan, "file", title=f"{o}2022年政府信息公开工作年度报告（图片版）",
            variant="图片版")
         ri("nb", sp(2021, o, "pdf"), "file", title="盐池县2021年政府信息公开工作年度报告", flags={"flaky"})
         dis("nb", "points", 2023)
