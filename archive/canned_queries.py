@@ -31,12 +31,12 @@ ARCHIVED_LINK = ("coalesce('/{database}/reports/' || c.report_id, '/-/raw/' || "
                  "coalesce(c.new_sha256, c.old_sha256), c.url)")
 # What a feed entry says: the report's status now and its headline numbers.
 _FEED_NUMBERS = ("requests_new", "granted", "results_total", "reviews", "suits_direct")
-_FEED_CONTENT = (
+_REPORT_CONTENT = (
     "'状态 status: ' || coalesce(r.status, '—') || coalesce(' (' || r.status_reason || ')', '') "
     "|| coalesce(' ' || r.status_since, '') || '；' || "
-    + " || '；' || ".join(f"'{TOTAL_LABELS[n]} ' || coalesce(r.{n}, '—')" for n in _FEED_NUMBERS)
-    + " || '。原网址 source: ' || c.url || coalesce('；单元格变化 cells: ' || c.cells, '') || "
-    "coalesce('；' || c.text_diff, '')")
+    + " || '；' || ".join(f"'{TOTAL_LABELS[n]} ' || coalesce(r.{n}, '—')" for n in _FEED_NUMBERS))
+_FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
+                 "coalesce('；单元格变化 cells: ' || c.cells, '') || coalesce('；' || c.text_diff, '')")
 
 CANNED_QUERIES = {
     "search": {
@@ -126,12 +126,15 @@ CANNED_QUERIES = {
     },
     "new_reports": {
         "title": "新发现的年报 / Newly found reports",
-        "description": "Latest reports first; add .atom to the URL for a feed.",
+        "description": "Latest reports first, each linked to its page in the archive with its "
+                       "status and headline numbers; add .atom to the URL for a feed.",
         "sql": (
             "SELECT id AS report_id, 'urn:xxgk:report:' || id AS atom_id, "
             "coalesce(organ, title, url) || ' ' || coalesce(year, '') || ' 年度报告' "
             "AS atom_title, first_seen AS atom_updated, "
-            "'/{database}/reports/' || id AS atom_link, organ, year, status, url "
-            "FROM reports ORDER BY first_seen DESC LIMIT 200"),
+            
+            f"'/{{database}}/reports/' || id AS atom_link, {_REPORT_CONTENT} || '。原网址 "
+            "source: ' || url AS atom_content, organ, year, status, url "
+            "FROM reports r ORDER BY first_seen DESC LIMIT 200"),
     },
 }
