@@ -114,7 +114,7 @@ CANNED_QUERIES = {
         "description": "Headline numbers an order of magnitude away from every other year of "
                        "the same organ: flagged for a reader to check, never changed.",
         "sql": ("SELECT report_id, organ AS 机关, year AS 年度, label AS 数字, value AS 数值, "
-                "other_years AS 其他年度, direction AS 方向 FROM implausible_numbers "
+                "years AS 各年度, direction AS 方向 FROM implausible_numbers "
                 "ORDER BY organ, year, number"),
     },
     "missing_reports": {

@@ -377,9 +377,8 @@ COMMON = _columns("""
     evidence: 证据类别 / page, url or document (a publication date may rest on them) or server
     number: 数字 / Which headline number (its column in reports)
     label: 名称 / The headline number's name
-    other_years: 其他年度 / The organ's other years: year: value
-    others_min: 其他年度最小 / Lowest value of the other years
-    others_max: 其他年度最大 / Highest value of the other years
+    years: 各年度 / The organ's years — year: value — this one included
+    nearest: 最接近年度 / The nearest other year's value (the highest or the lowest of the others)
     direction: 方向 / high: ten times the highest other year; low: a tenth of the lowest
 """)
 

@@ -14,7 +14,7 @@ import json
 import sqlite_utils
 
 from .search import SEARCH_SQL, terms
-from .views import TOTALS
+from .views import TOTALS, implausible_sql
 
 
 def _first(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
@@ -424,8 +424,9 @@ def report_page(db, report_id) -> dict | None:
             "FROM report_documents rd JOIN documents d ON d.id = rd.document_id "
             "WHERE rd.report_id = ? ORDER BY rd.last_seen DESC", (report_id,))),
         "dates": report_dates(db, report_id),
-        "implausible": list(db.query("SELECT label, value, other_years, direction FROM "
-                                     "implausible_numbers WHERE report_id = ?", (report_id,))),
+        "implausible": list(db.query(
+            f"SELECT label, value, years, direction FROM ({implausible_sql(one_organ=True)}) "
+            "WHERE report_id = :id", {"organ": rep["organ"], "id": rep["id"]})),
         "changes": list(db.query(
             "SELECT c.id, c.kind, c.reason, c.new_crawl, cr.started_at FROM changes c JOIN "
             "crawls cr ON cr.id = c.new_crawl WHERE (c.report_id = :id OR c.old_report_id = "

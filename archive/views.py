@@ -136,29 +136,38 @@ JOIN reports r ON r.id = x.report_id
 
 # A headline number an order of magnitude away from every other year of the same organ (ten
 # times above the highest or below the lowest, and at least 10 apart: 0 against 3 is not one).
-# Flagged here, never changed.
-_HEADLINES = " UNION ALL ".join(
-    f"SELECT organ, year, report_id, '{n}' AS name, '{TOTAL_LABELS[n]}' AS label, {n} AS value "
-    f"FROM organ_year_totals WHERE {n} IS NOT NULL" for n in _TOTAL_NAMES)
-IMPLAUSIBLE_NUMBERS = f"""
-WITH v AS ({_HEADLINES}),
-o AS (
-    SELECT a.*, (SELECT min(b.value) FROM v b WHERE b.organ = a.organ AND b.name = a.name
-                 AND b.year <> a.year) AS others_min,
-           (SELECT max(b.value) FROM v b WHERE b.organ = a.organ AND b.name = a.name
-             AND b.year <> a.year) AS others_max,
-           (SELECT group_concat(b.year || ': ' || b.value, ', ') FROM
-               (SELECT year, value FROM v b WHERE b.organ = a.organ AND b.name = a.name
-                AND b.year <> a.year ORDER BY year) b) AS other_years
-    FROM v a
+# Flagged here, never changed. Only the highest and the lowest year can be one, so the nearest
+# other year, by value, is all that is compared: window functions, no self-join.
+def implausible_sql(one_organ: bool = False) -> str:
+    """The implausible numbers, of every organ or (``one_organ``) of ``:organ`` only."""
+    where = "WHERE organ = :organ" if one_organ else ""
+    # The organs' years once (a CTE read several times is computed once), one row per number.
+    headlines = " UNION ALL ".join(
+        f"SELECT organ, year, report_id, '{n}' AS name, '{TOTAL_LABELS[n]}' AS label, {n} AS value "
+        f"FROM t WHERE {n} IS NOT NULL" for n in _TOTAL_NAMES)
+    return f"""
+WITH t AS (SELECT organ, year, report_id, {", ".join(_TOTAL_NAMES)} FROM organ_year_totals {where}),
+v AS ({headlines}),
+w AS (
+    SELECT v.*, count(*) OVER byname AS n,
+           lag(value) OVER byvalue AS below, lead(value) OVER byvalue AS above,
+           group_concat(year || ': ' || value, ', ') OVER (PARTITION BY organ, name ORDER BY year
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS years
+    FROM v
+    WINDOW byname AS (PARTITION BY organ, name),
+           byvalue AS (PARTITION BY organ, name ORDER BY value, year)
 )
-SELECT report_id, organ, year, name AS number, label, value, other_years, others_min, others_max,
-       CASE WHEN value >= 10 * max(others_max, 1) THEN 'high' ELSE 'low' END AS direction
-FROM o
-WHERE others_max IS NOT NULL AND (
-    (value >= 10 * max(others_max, 1) AND value - others_max >= 10) OR
-    (others_min >= 10 * max(value, 1) AND others_min - value >= 10))
+SELECT report_id, organ, year, name AS number, label, value, years,
+       coalesce(above, below) AS nearest,
+       CASE WHEN above IS NULL THEN 'high' ELSE 'low' END AS direction
+FROM w
+WHERE n >= 2 AND (
+    (above IS NULL AND value >= 10 * max(below, 1) AND value - below >= 10) OR
+    (below IS NULL AND above >= 10 * max(value, 1) AND above - value >= 10))
 """
+
+
+IMPLAUSIBLE_NUMBERS = implausible_sql()
 
 MISSING_REPORTS = """
 WITH latest (year) AS (SELECT max(year) FROM reports),
