@@ -59,7 +59,8 @@ def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
     """Add files downloaded by hand (no crawl) to the archive.
 
     Provenance: --url/--portal, else a sidecar FILE.json (url, fetched_at, portal, title,
-    published, referer, link_text, report_url, aliases), else none. Directories are walked.
+    published, referer, link_text, publisher, report_url, aliases), else none. Directories are
+    walked.
     Ingesting the same bytes again changes nothing.
     """
     files = list(iter_files(paths))
