@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .changes.model import KINDS
 from .search import CANNED_SEARCH_SQL
+from .views import TOTAL_LABELS
 
 # One page per kind of change, with the columns that kind needs.
 _CHANGE_PAGES = {
@@ -21,8 +22,21 @@ _CHANGE_PAGES = {
 }
 # The feed lists the kinds that are news (not page-frame changes), each with its word.
 _NEWS_ROWS = ", ".join(f"'{k.row}'" for k in KINDS if k.news)
-_FEED_WORD = ("CASE kind " + " ".join(f"WHEN '{k.row}' THEN '{k.short}'" for k in KINDS if k.news)
-              + " END")
+_FEED_WORD = ("CASE c.kind " + " ".join(f"WHEN '{k.row}' THEN '{k.short}'" for k in KINDS
+                                       if k.news) + " END")
+# Where a feed entry links: the report's page in the archive (its status, its numbers, its
+# raw files), else the archived file; never only the portal's URL, which may be dead.
+# {database} is the database's name (datasette_app fills it in).
+ARCHIVED_LINK = ("coalesce('/{database}/reports/' || c.report_id, '/-/raw/' || "
+                 "coalesce(c.new_sha256, c.old_sha256), c.url)")
+# What a feed entry says: the report's status now and its headline numbers.
+_FEED_NUMBERS = ("requests_new", "granted", "results_total", "reviews", "suits_direct")
+_REPORT_CONTENT = (
+    "'状态 status: ' || coalesce(r.status, '—') || coalesce(' (' || r.status_reason || ')', '') "
+    "|| coalesce(' ' || r.status_since, '') || '；' || "
+    + " || '；' || ".join(f"'{TOTAL_LABELS[n]} ' || coalesce(r.{n}, '—')" for n in _FEED_NUMBERS))
+_FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
+                 "coalesce('；单元格变化 cells: ' || c.cells, '') || coalesce('；' || c.text_diff, '')")
 
 CANNED_QUERIES = {
     "search": {
@@ -70,25 +84,38 @@ CANNED_QUERIES = {
     "changes_feed": {
         "title": "变化订阅 / Changes feed",
         "description": "Every new, gone, revised or moved report and new crawl error, latest "
-                       "first; add .atom to the URL to subscribe.",
+                       "first, linked to the archived copy, with the report's status and "
+                       "headline numbers; add .atom to the URL to subscribe.",
         "sql": (
-            "SELECT id AS change_id, 'urn:xxgk:change:' || id AS atom_id, "
+            "SELECT c.id AS change_id, 'urn:xxgk:change:' || c.id AS atom_id, "
             f"{_FEED_WORD} || ' ' || "
-            "coalesce(organ, title, url) || coalesce(' ' || year || '年度', '') || "
-            "coalesce(' (' || reason || ')', '') AS atom_title, detected_at AS atom_updated, "
-            "url AS atom_link, coalesce(cells, text_diff, reason, url) AS atom_content, "
-            f"kind, portal, organ, year, url FROM changes WHERE kind IN ({_NEWS_ROWS}) "
-            "ORDER BY id DESC LIMIT 200"),
+            "coalesce(c.organ, c.title, c.url) || coalesce(' ' || c.year || '年度', '') || "
+            "coalesce(' (' || c.reason || ')', '') AS atom_title, c.detected_at AS atom_updated, "
+            f"{ARCHIVED_LINK} AS atom_link, "
+            f"CASE WHEN r.id IS NULL THEN coalesce(c.reason, c.url) ELSE {_FEED_CONTENT} END "
+            "AS atom_content, c.kind, c.portal, c.organ, c.year, r.status, c.url, "
+            "c.report_id FROM changes c LEFT JOIN reports r ON r.id = c.report_id "
+            f"WHERE c.kind IN ({_NEWS_ROWS}) ORDER BY c.id DESC LIMIT 200"),
     },
     "late_reports": {
         "title": "逾期公布的年报 / Reports out after their deadline",
-        "description": "Deadlines per organ type are in the deadlines table (条例第四十九条).",
+        "description": "By the publication date the page, the URL or the document gives "
+                       "(publication_dates); a first fetch never makes a report late. "
+                       "Deadlines per organ type are in the deadlines table (条例第四十九条).",
         "sql": (
             "SELECT report_id, organ AS 机关, organ_type AS 类型, year AS 年度, "
-            "deadline AS 法定期限, coalesce(published, first_seen) AS 公布或首次发现, "
-            "days_late AS 逾期天数, portal, url FROM coverage WHERE late = 1 "
+            "deadline AS 法定期限, published AS 发布日期, published_source AS 日期来源, "
+            "days_late AS 逾期天数, status AS 状态, portal, url FROM coverage WHERE late = 1 "
             "AND (:year = '' OR year = CAST(:year AS INTEGER)) ORDER BY days_late DESC"),
         "params": ["year"],
+    },
+    "implausible_numbers": {
+        "title": "可疑数字 / Implausible numbers",
+        "description": "Headline numbers an order of magnitude away from every other year of "
+                       "the same organ: flagged for a reader to check, never changed.",
+        "sql": ("SELECT report_id, organ AS 机关, year AS 年度, label AS 数字, value AS 数值, "
+                "years AS 各年度, direction AS 方向 FROM implausible_numbers "
+                "ORDER BY organ, year, number"),
     },
     "missing_reports": {
         "title": "最新年度缺失年报的机关 / Organs with no report for the latest year",
@@ -99,13 +126,16 @@ CANNED_QUERIES = {
     },
     "new_reports": {
         "title": "新发现的年报 / Newly found reports",
-        "description": "Latest reports first; add .atom to the URL for a feed.",
+        "description": "Latest reports first, each linked to its page in the archive with its "
+                       "status and headline numbers; add .atom to the URL for a feed.",
         "sql": (
             "SELECT id AS report_id, 'urn:xxgk:report:' || id AS atom_id, "
             "coalesce(organ, title, url) || ' ' || coalesce(year, '') || ' 年度报告' "
             "AS atom_title, first_seen AS atom_updated, "
-            "url AS atom_link, organ, year, url "
-            "FROM reports ORDER BY first_seen DESC LIMIT 200"),
+            
+            f"'/{{database}}/reports/' || id AS atom_link, {_REPORT_CONTENT} || '。原网址 "
+            "source: ' || url AS atom_content, organ, year, status, url "
+            "FROM reports r ORDER BY first_seen DESC LIMIT 200"),
     },
     "coverage_by_division": {
         "title": "各地区年报覆盖 / Coverage by division",

@@ -19,6 +19,8 @@ from parsers.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
 from . import queries
 from .changes import DiffError, as_json, diff_crawls, render_markdown, render_text
+from .changes.status import status_words
+from .dates import published_words
 from .db import read_only
 from .ingest import ingest_file, iter_files
 from .paths import Layout
@@ -57,7 +59,8 @@ def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
     """Add files downloaded by hand (no crawl) to the archive.
 
     Provenance: --url/--portal, else a sidecar FILE.json (url, fetched_at, portal, title,
-    published, referer, link_text, report_url, aliases), else none. Directories are walked.
+    published, referer, link_text, publisher, report_url, aliases), else none. Directories are
+    walked.
     Ingesting the same bytes again changes nothing.
     """
     files = list(iter_files(paths))
@@ -85,9 +88,12 @@ def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
     sys.exit(1 if counts["failed"] else 0)
 
 
-REPORT_FIELDS = ["url", "aliases", "portal", "organ", "year", "template", "format", "sha256",
-                 "parse_status", "first_seen", "last_seen", "title", "published", "province",
-                 "region", "level", "check_status", "n_cells", "parser_version", "parse_error"]
+REPORT_FIELDS = ["url", "aliases", "portal", "organ", "organ_source", "year", "year_source",
+                 "template", "format", "sha256", "parse_status", "status", "status_reason",
+                 "status_since", "revised_at", "first_seen", "last_seen", "title", "published",
+                 "published_source", "province", "city", "county", "region", "division_code",
+                 "place_source", "level", "tier", "organ_type", "check_status", "n_cells",
+                 "parser_version", "parse_error"]
 
 
 @click.command("reports")
@@ -96,16 +102,19 @@ REPORT_FIELDS = ["url", "aliases", "portal", "organ", "year", "template", "forma
 @click.option("--year", type=int, help="Only reports on this year.")
 @click.option("--organ", help="Only organs whose name contains this.")
 def reports_command(data, as_json_, year, organ):
-    """List the archived reports."""
+    """List the archived reports: year, organ, its tier and division code, status (online,
+    revised, removed and why), publication date and its source, parse and check status,
+    format, URL."""
     with read_archive(data) as db:
         rows = queries.reports(db, year=year, organ=organ)
     for rec in rows:
         if as_json_:
             echo_json({k: rec[k] for k in REPORT_FIELDS})
         else:
-            click.echo("\t".join(str(rec[k] if rec[k] is not None else "-") for k in
-                                 ("year", "organ", "template", "parse_status", "check_status",
-                                  "format", "url")))
+            cells = [rec["year"], rec["organ"], rec["tier"], rec["division_code"],
+                     status_words(rec), published_words(rec), rec["template"],
+                     rec["parse_status"], rec["check_status"], rec["format"], rec["url"]]
+            click.echo("\t".join(str(c if c is not None else "-") for c in cells))
 
 
 @click.command("search")

@@ -66,9 +66,11 @@ class Crawls:
             self._release(crawl_id)
 
     def register_portal(self, portal: str, **facts) -> None:
-        """Facts about a portal (name, url, province, region, level) that override the guesses."""
+        """Facts about a portal (name, url, province, region, region_code, level): where its
+        reports come from, the area an organ's name is placed in when it is ambiguous, and
+        the fallback when the name places nothing."""
         row = {"portal": portal, **{k: facts.get(k) for k in ("name", "url", "province", "region",
-                                                              "level")}}
+                                                              "region_code", "level")}}
         with self.writer.transaction() as db:
             db["portals"].upsert(row, pk="portal")
 

@@ -26,7 +26,8 @@ SETTINGS = {
     "allow_download": True,
 }
 FACETS = {
-    "reports": ["year", "template", "province", "region", "level", "check_status", "parse_status"],
+    "reports": ["year", "template", "province", "region", "level", "tier", "status",
+                "place_source", "published_source", "check_status", "parse_status"],
     "documents": ["format", "parse_status", "template", "check_status"],
     "fetches": ["portal", "role", "status", "format", "source"],
     "checks": ["check", "status"],
@@ -35,7 +36,9 @@ FACETS = {
     "organ_year_totals": ["year", "province", "level"],
     "crawls": ["portal", "status"],
     "changes": ["kind", "portal", "reason", "year"],
-    "coverage": ["year", "late", "organ_type", "portal"],
+    "coverage": ["year", "late", "late_basis", "organ_type", "portal"],
+    "publication_dates": ["source", "evidence", "stated"],
+    "implausible_numbers": ["number", "direction", "year"],
     "missing_reports": ["missing_year", "organ_type", "overdue"],
     "sites": ["province", "level", "source_group", "site_type"],
     "organ_coverage": ["year", "province", "source"],
@@ -87,7 +90,7 @@ def metadata(db: str, data_dir: str, columns: dict[str, list[str]]) -> dict:
             db: {
                 "description": "年报档案 / The archive",
                 "tables": tables,
-                "queries": copy.deepcopy(CANNED_QUERIES),
+                "queries": _queries(db),
             }
         },
         "plugins": {
@@ -95,6 +98,14 @@ def metadata(db: str, data_dir: str, columns: dict[str, list[str]]) -> dict:
             "datasette-dashboards": dashboard(db),
         },
     }
+
+
+def _queries(db: str) -> dict:
+    """The canned queries, links to the archive's own pages naming database ``db``."""
+    out = copy.deepcopy(CANNED_QUERIES)
+    for q in out.values():
+        q["sql"] = q["sql"].replace("{database}", db)
+    return out
 
 
 def run(ds: Datasette, host: str = "127.0.0.1", port: int = 8001) -> None:

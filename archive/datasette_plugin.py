@@ -23,6 +23,8 @@ from parsers.detect import media_type
 from parsers.report import CELL_ORDER, TABLE_ORDER
 
 from . import queries
+from .changes.status import status_words
+from .dates import credible, kind, published_words
 from .db import as_database
 from .paths import Layout
 
@@ -137,8 +139,16 @@ async def _report_view(datasette, database: str, pk: str) -> dict | None:
             "rows": [(r, schema.label_of(name, r, cols[0])[0], [values.get((r, c)) for c in cols])
                      for r in rows],
         })
+    dates = [{**d, "evidence": kind(d["source"]),
+              "credible": credible(d["date"], d["source"], rep["year"], rep["first_seen"])}
+             for d in page["dates"]]
     return {
         "report": rep,
+        "status": status_words(rep),
+        "published": published_words(rep),
+        "dates": dates,
+        "implausible": page["implausible"],
+        "changes": page["changes"],
         "tables": tables,
         "checks": page["checks"],
         "failed": sum(1 for c in page["checks"] if c["status"] == "fail"),

@@ -119,6 +119,14 @@ def _organs(db: sqlite_utils.Database) -> None:
     db.executescript(ORGANS_SCHEMA)
 
 
+@migrations(name="0005_statements")
+def _statements(db: sqlite_utils.Database) -> None:
+    # The portal's division may already have come with the registry's own migration.
+    if "region_code" not in db["portals"].columns_dict:
+        db.execute("ALTER TABLE portals ADD COLUMN region_code TEXT")
+    db.executescript(STATEMENTS_SCHEMA)
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,
@@ -438,4 +446,59 @@ CREATE INDEX organs_division ON organs (division_code);
 ALTER TABLE fetches ADD COLUMN organ TEXT;
 ALTER TABLE reports ADD COLUMN listed_organ TEXT;
 CREATE INDEX reports_listed_organ ON reports (portal, listed_organ);
+"""
+
+# What the archive states about a report — when it came out and by which source, where its
+# organ sits and how that was told, whether it is still online — and what those statements
+# rest on: every date a page, a URL or a document gives, where a page's text came from, which
+# crawl a change was seen in.
+STATEMENTS_SCHEMA = """
+ALTER TABLE reports ADD COLUMN published_source TEXT;
+ALTER TABLE reports ADD COLUMN tier TEXT;
+ALTER TABLE reports ADD COLUMN city TEXT;
+ALTER TABLE reports ADD COLUMN county TEXT;
+ALTER TABLE reports ADD COLUMN division_code TEXT;
+ALTER TABLE reports ADD COLUMN place_source TEXT;
+ALTER TABLE reports ADD COLUMN organ_source TEXT;
+ALTER TABLE reports ADD COLUMN year_source TEXT;
+ALTER TABLE reports ADD COLUMN status TEXT;
+ALTER TABLE reports ADD COLUMN status_reason TEXT;
+ALTER TABLE reports ADD COLUMN status_since TEXT;
+ALTER TABLE reports ADD COLUMN revised_at TEXT;
+CREATE INDEX reports_division ON reports (division_code, year);
+CREATE INDEX reports_status ON reports (status);
+
+ALTER TABLE documents ADD COLUMN organ_source TEXT;
+ALTER TABLE documents ADD COLUMN year_source TEXT;
+ALTER TABLE documents ADD COLUMN kind TEXT;
+
+ALTER TABLE fetches ADD COLUMN publisher TEXT;
+ALTER TABLE fetches ADD COLUMN dates TEXT;
+ALTER TABLE fetches ADD COLUMN content_selector TEXT;
+
+ALTER TABLE texts ADD COLUMN source TEXT;
+
+ALTER TABLE changes ADD COLUMN old_report_id INTEGER REFERENCES reports (id);
+
+-- Dates the portal gives a report: its page's fields and metas, its URLs' date patterns,
+-- the server's Last-Modified. Kept, never replaced: a page that changes its date shows both.
+CREATE TABLE report_dates (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    url TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    date TEXT NOT NULL,
+    detail TEXT,
+    first_seen TEXT,
+    PRIMARY KEY (report_id, url, source, date)
+);
+
+-- Dates a document gives itself (its signature, its properties), as the parser read them;
+-- replaced with each parse, like the document's cells.
+CREATE TABLE document_dates (
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    source TEXT NOT NULL,
+    date TEXT NOT NULL,
+    parser_version TEXT,
+    PRIMARY KEY (document_id, source, date)
+);
 """

@@ -50,14 +50,33 @@ _TABLES = {
         url: 规范网址 / Canonical URL (urn:sha256:… for a file ingested without one)
         portal: 门户 / Portal (crawler's name for the site)
         title: 标题 / Title as linked on the portal
-        published: 发布日期 / Publication date given by the portal
+        published: 发布日期 / Publication date: the earliest credible date the page, the URL or
+            the document gives (publication_dates lists them all); NULL when none does
+        published_source: 发布日期来源 / Which source gave it: page_meta, page_published,
+            page_written, stated, url, signature, pdf_created, docx_modified, …
         organ: 发布机关 / Issuing organ, as the report names it
+        organ_source: 机关来源 / Where the parser read the organ: title, signature, text,
+            publisher, link_text or file_name
         year: 统计年度 / Year the statistics cover (not the publication year)
+        year_source: 年度来源 / Where the parser read the year (as organ_source)
         template: 模板 / Template: 2019, 2021 or pre2019
         province: 省份 / Province
-        region: 地区 / Area the organ belongs to (from the portal, else its name)
-        level: 层级 / Tier: 国家级, 省级, 市级, 县级, 乡级
-        organ_type: 机关类型 / 政府 (government) or 部门 (department)
+        city: 市 / Prefecture-level division (a municipality for its districts)
+        county: 县 / County-level division (a township's county)
+        region: 地区 / Where the organ sits, province to township (placed by place_source)
+        division_code: 区划代码 / 6-digit division code (MCA list); a township's is its county's
+        place_source: 地区来源 / organ: its name placed it; organ_in_portal: its name, shared by
+            several divisions, told apart by the portal's area; portal: the name places
+            nothing and the portal's area stands in
+        level: 层级 / Level of the organ's division: 国家级, 省级, 市级, 县级, 乡级
+        tier: 机关层级 / 省, 市, 县, 乡镇 (that division's government) or 部门 (a department)
+        organ_type: 机关类型 / 政府 (government) or 部门 (department): which deadline applies
+        status: 状态 / online, revised (edited in place), removed, or unchecked (ingested by
+            hand, never crawled)
+        status_reason: 状态原因 / removed: 404, 410, soft_deleted, unlisted or moved
+        status_since: 状态起始 / When the crawl that saw this status began (UTC); online: first
+            seen, or back after a removal
+        revised_at: 修改时间 / The crawl that last saw it revised in place (UTC)
         document_id: 最佳文件 / The document the cells come from
         sha256: 原始文件 SHA-256 / Raw file of the best document (link)
         format: 格式 / Format of the best document
@@ -93,6 +112,10 @@ _TABLES = {
         n_warnings: 警告数 / Warnings
         check_status: 勾稽校验 / fail, pass, skipped or none
         pages: 页数 / Pages (PDF)
+        organ_source: 机关来源 / Where the parser read the organ: title, signature, text,
+            publisher, link_text or file_name
+        year_source: 年度来源 / Where the parser read the year
+        kind: 文件类别 / report, or not_a_report (the parser says the file is no annual report)
         """),
     "fetches": (
         "抓取记录：每次 HTTP 抓取（含失败）或每个手工导入的文件一行，附来源信息。",
@@ -141,6 +164,9 @@ _TABLES = {
         organ: 所属机关栏目 / The organ whose column listed it, as the portal's organ directory names
             it (NULL: the portal's own column)
         error: 错误 / Error of a failed fetch
+        publisher: 发布机构 / The page's 发布机构 (or 来源), as the crawler read it
+        dates: 日期 / Dates the page or URL gives the report (JSON [{date, source, detail}])
+        content_selector: 正文容器 / CSS selector of the page's body container (its CMS family's)
         """),
     "crawls": (
         "抓取批次：每个门户每次抓取一行；被中断的抓取保持 running 并可续抓。",
@@ -163,6 +189,7 @@ _TABLES = {
         portal: 门户 / Portal, as the crawler names it
         url: 首页 / Home page
         region: 地区 / Area the portal serves
+        region_code: 区划代码 / Division code of the area the portal serves
         level: 层级 / Tier of the portal's government
         """),
     "organs": (
@@ -224,9 +251,32 @@ _TABLES = {
         "Parser warnings: everything the parser would not guess.",
         ""),
     "texts": (
-        "全文：解析器读出的文本；检索请用“全文检索”查询。",
-        "Text read by the parser; search it with the 全文检索 (search) query.",
-        ""),
+        "全文：文件的文本（网页取正文）；检索请用“全文检索”查询。",
+        "A document's text (a page's main content); search it with the 全文检索 (search) query.",
+        """
+        source: 文本来源 / container:<selector> (the page's body container), trafilatura
+            (main-content extraction) or document (the whole file, as the parser read it)
+        """),
+    "report_dates": (
+        "年报日期：页面和网址给出的日期，各注来源。",
+        "Dates the portal gives a report: its pages' fields and metas, its URLs' date patterns, "
+        "the server's Last-Modified; each with its source.",
+        """
+        url: 网址 / The page or file that gave the date
+        source: 来源 / page_meta, page_published, page_written, stated, url or last_modified
+        date: 日期 / The date (YYYY-MM-DD)
+        detail: 依据 / What exactly said so: PubDate, 发布时间, 成文日期, t20240114, the header
+        first_seen: 首次发现 / When the archive first saw this date (UTC)
+        """),
+    "document_dates": (
+        "文件日期：文件自身给出的日期（落款、文件属性）。",
+        "Dates a document gives itself (its signature date, its properties), as the parser "
+        "read them.",
+        """
+        source: 来源 / signature, pdf_created, pdf_modified, docx_created, docx_modified,
+            xlsx_created or xlsx_modified
+        date: 日期 / The date (YYYY-MM-DD)
+        """),
     "changes": (
         "变化：两次抓取之间每份年报的变化（新增、消失、原址修改、仅页面框架、换址、新错误）。",
         "What changed between two crawls of a portal, one row per change; the row page shows "
@@ -243,6 +293,7 @@ _TABLES = {
         old_sha256: 旧文件 SHA-256 / Raw file before (link; a removed report's last copy)
         new_sha256: 新文件 SHA-256 / Raw file after (link)
         reason: 原因 / removed: 404, 410, soft_deleted or unlisted; error: the error
+        old_report_id: 原年报 / moved: the report at the old URL
         title: 标题 / Title
         n_cells: 变化单元格数 / revised: cells that changed
         cells: 单元格变化 / revised: JSON [{table, row, col, old, new}]
@@ -358,10 +409,19 @@ COMMON = _columns("""
     reviews: 行政复议（总计）/ Administrative reviews
     suits_direct: 行政诉讼·未经复议直接起诉 / Lawsuits filed directly
     suits_after_review: 行政诉讼·复议后起诉 / Lawsuits after review
-    published: 发布日期 / Publication date given by the portal
+    published: 发布日期 / Publication date (earliest credible page, URL or document date)
+    published_source: 发布日期来源 / Which source gave the publication date
+    tier: 机关层级 / 省, 市, 县, 乡镇 or 部门
+    division_code: 区划代码 / 6-digit division code; a township's is its county's
+    status: 状态 / online, revised, removed or unchecked
+    first_seen_date: 首次发现日 / The day (China's) the archive first fetched the report: the
+        report was out by then — an upper bound of its publication, never its date
     deadline: 法定期限 / Legal deadline for this report (deadlines table)
-    late: 逾期 / 1 if out after its deadline (publication date, else first fetched)
-    days_late: 逾期天数 / Days after the deadline (negative: early)
+    late: 逾期 / 1 out after its deadline, 0 on time, NULL not known (late_basis)
+    late_basis: 逾期依据 / published: the publication date; first_seen: fetched before the
+        deadline, so on time; NULL: no date, and first fetched after the deadline (an upper
+        bound never makes a report late)
+    days_late: 逾期天数 / Days after the deadline by the publication date (negative: early)
     revisions: 修改次数 / Times revised in place after first seen
     platforms: 平台数 / Portals carrying this organ's report for this year
     distinct_numbers: 数字版本数 / Different sets of headline numbers among those copies
@@ -373,6 +433,17 @@ COMMON = _columns("""
     kind: 类型 / Kind of change
     reason: 原因 / Why
     change_id: 变化 / Change (link to its page)
+    date: 日期 / The date (YYYY-MM-DD)
+    source: 来源 / Which source gave the date
+    detail: 明细 / What exactly said so
+    sha256: 原始文件 SHA-256 / Raw file (link)
+    stated: 采用 / 1 for the date the archive states as the publication date
+    evidence: 证据类别 / page, url or document (a publication date may rest on them) or server
+    number: 数字 / Which headline number (its column in reports)
+    label: 名称 / The headline number's name
+    years: 各年度 / The organ's years — year: value — this one included
+    nearest: 最接近年度 / The nearest other year's value (the highest or the lowest of the others)
+    direction: 方向 / high: ten times the highest other year; low: a tenth of the lowest
 """)
 
 VIEWS = {
@@ -406,6 +477,13 @@ VIEWS = {
                           "门户上找到的年报数。",
                           "Per province, prefecture and county and per year: organs expected, "
                           "organs with a report found, reports found on its portals."),
+    "publication_dates": ("发布日期依据：每份年报各来源给出的日期，及档案采用的发布日期。",
+                          "Every date each source gives a report (page, URL, document, "
+                          "server), its kind, and the one stated as the publication date."),
+    "implausible_numbers": ("可疑数字：与同一机关其他年度相差一个数量级的主要数字（仅标记，不修改）。",
+                            "Headline numbers an order of magnitude away from every other year "
+                            "of the same organ (ten times above or below, at least 10 apart): "
+                            "flagged, never changed."),
 }
 # Columns of a view that mean something of their own there.
 _EXPECTED_ORGAN = """

@@ -73,6 +73,10 @@ class FetchRecord:
     error: str | None = None
     found_by: str | None = None          # 'recheck': only the archive knew this URL
     organ: str | None = None             # the organ whose column listed it (organ directories)
+    # What the page or URL says of the report (a report page's fetch and its files' fetches):
+    dates: list = field(default_factory=list)   # [{"date", "source", "detail"}] (archive.dates)
+    publisher: str | None = None         # the page's 发布机构 / 来源
+    content_selector: str | None = None  # the CSS selector of the page's body container
 
 
 @dataclass
@@ -168,7 +172,9 @@ def fetch_row(ex: Exchange, doc: Document, *, sha: str | None, fmt: str | None,
         else (len(body) if body is not None else None),
         "format": fmt, "unchanged": int(unchanged) if sha else None,
         "revisit_of": revisit_of, "local_path": local_path, "error": rec.error,
-        "found_by": rec.found_by, "organ": rec.organ,
+        "found_by": rec.found_by, "organ": rec.organ, "publisher": rec.publisher,
+        "dates": json.dumps(rec.dates, ensure_ascii=False) if rec.dates else None,
+        "content_selector": rec.content_selector,
     }
 
 

@@ -2,8 +2,9 @@
 
 Provenance comes from ``--url`` (and ``--portal``), else from a sidecar ``FILE.json`` next to the
 file (``{"url": ..., "fetched_at": ..., "portal": ..., "title": ..., "published": ...,
-"referer": ..., "link_text": ..., "report_url": ..., "aliases": [...]}``), else there is none and
-the report is named ``urn:sha256:<hash>`` until someone says where it came from.
+"referer": ..., "link_text": ..., "publisher": ..., "report_url": ..., "aliases": [...]}``), else
+there is none and the report is named ``urn:sha256:<hash>`` until someone says where it came
+from. The link text, title, publisher and the file's name are handed to the parser as hints.
 
 Idempotent: the same bytes with the same provenance add nothing; a file whose parse was cut short
 (the process was killed) is parsed on the next run.
@@ -21,7 +22,7 @@ from .fetches import FetchRecord
 from .store import Archive
 
 SIDECAR_KEYS = ("url", "fetched_at", "portal", "title", "published", "referer", "link_text",
-                "report_url", "aliases", "role", "final_url", "status", "headers")
+                "report_url", "aliases", "role", "final_url", "status", "headers", "publisher")
 
 
 def sidecar(path: Path) -> dict:
@@ -66,7 +67,8 @@ def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | 
             fetched_at=meta.get("fetched_at"), referer=meta.get("referer"),
             link_text=meta.get("link_text"), role=meta.get("role") or "report",
             report_url=meta.get("report_url"), aliases=meta.get("aliases") or [],
-            title=meta.get("title"), published=meta.get("published")),
+            title=meta.get("title"), published=meta.get("published"),
+            publisher=meta.get("publisher")),
             source="ingest", local_path=str(path))
         status = "added"
     result = {"file": str(path), "sha256": sha, "status": status, "parse": None}

@@ -1,21 +1,25 @@
-"""What the parser says about a stored document: its cells, checks, warnings and text, each row
-with the parser version that produced it. Parsing runs in a sandboxed child, outside the lock;
-storing replaces the document's earlier parse in one transaction and refreshes its reports.
+"""What the parser says about a stored document: its cells, checks, warnings, text and dates,
+each row with the parser version that produced it, and which source gave its organ and year.
+Parsing runs in a sandboxed child, outside the lock, with what the fetches knew of the document
+as hints (:mod:`.hints`); a page's text is its main content (:mod:`.maintext`). Storing replaces
+the document's earlier parse in one transaction and refreshes its reports.
 """
 
 from __future__ import annotations
 
 import parsers
 from parsers import ParseError, schema
-from parsers.sandbox import Limits, parse_isolated
+from parsers.sandbox import Limits
 
-from . import queries, reports
+from . import dates, queries, reports
 from .blobs import BlobStore
 from .fetches import now_iso
+from .hints import document_hints, parse_with_hints
+from .maintext import main_text
 from .writer import Writer
 
 # Tables that hold one document's parse, emptied before a new parse is stored.
-PARSE_TABLES = ("cells", "checks", "warnings", "texts")
+PARSE_TABLES = ("cells", "checks", "warnings", "texts", "document_dates")
 
 
 def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str) -> dict:
@@ -25,8 +29,15 @@ def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str
     if doc is None:
         raise KeyError(f"no document {sha256}")
     version = parsers.__version__
+    fetched = writer.read(queries.document_fetches, doc["id"])
+    text = None
     try:
-        report, error = parse_isolated(blobs.read(sha256), limits), None
+        data = blobs.read(sha256)
+        report, error = parse_with_hints(data, limits, document_hints(fetched)), None
+        if doc["format"] == "html":
+            selectors = list(dict.fromkeys(f["content_selector"] for f in fetched
+                                           if f["content_selector"]))
+            text = main_text(data, selectors, report.title)
     except ParseError as exc:
         report, error = None, str(exc)
     except FileNotFoundError:
@@ -37,7 +48,7 @@ def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str
         if report is None:
             summary = _store_error(db, doc["id"], error, version)
         else:
-            summary = _store(db, doc["id"], report, version)
+            summary = _store(db, doc["id"], report, version, text)
         for report_id in queries.reports_of_document(db, doc["id"]):
             reports.refresh(db, report_id)
     return summary
@@ -47,13 +58,16 @@ def _store_error(db, doc_id: int, error: str, version: str) -> dict:
     db.conn.execute("UPDATE documents SET parse_status = 'error', parse_error = ?, "
                     "parser_version = ?, parsed_at = ?, organ = NULL, year = NULL, "
                     "template = NULL, title = NULL, n_cells = 0, n_warnings = 0, "
-                    "check_status = NULL, pages = NULL WHERE id = ?",
+                    "check_status = NULL, pages = NULL, organ_source = NULL, "
+                    "year_source = NULL, kind = NULL WHERE id = ?",
                     (error, version, now_iso(), doc_id))
     return {"status": "error", "error": error, "organ": None, "year": None, "template": None,
             "cells": 0}
 
 
-def _store(db, doc_id: int, report, version: str) -> dict:
+def _store(db, doc_id: int, report, version: str, main=None) -> dict:
+    """Store a parse; ``main`` is a page's main content (:func:`maintext.main_text`), kept as
+    its text instead of the whole page's."""
     c = db.conn
     cells = []
     for cell in report.cells:
@@ -68,18 +82,28 @@ def _store(db, doc_id: int, report, version: str) -> dict:
                     k.get("detail"), version) for k in report.checks])
     c.executemany("INSERT INTO warnings (document_id, message, parser_version) VALUES (?, ?, ?)",
                   [(doc_id, w, version) for w in report.warnings])
-    if report.text:
-        c.execute("INSERT INTO texts (document_id, content, parser_version) VALUES (?, ?, ?)",
-                  (doc_id, report.text, version))
+    content, source = (main.text, main.source) if main else (report.text, "document")
+    if content:
+        c.execute("INSERT INTO texts (document_id, content, parser_version, source) "
+                  "VALUES (?, ?, ?, ?)", (doc_id, content, version, source))
+    # What the document says of its own dates (signature, properties), when the parser reads it.
+    c.executemany("INSERT OR IGNORE INTO document_dates (document_id, source, date, "
+                  "parser_version) VALUES (?, ?, ?, ?)",
+                  [(doc_id, d.source, d.date, version)
+                   for d in dates.dated(getattr(report, "dates", None))
+                   if dates.kind(d.source) == "document"])
     statuses = {k["status"] for k in report.checks}
     check_status = ("fail" if "fail" in statuses else "pass" if "pass" in statuses
                     else "skipped" if statuses else "none")
     status = "warnings" if report.warnings else "ok"
     c.execute("UPDATE documents SET parse_status = ?, parse_error = NULL, parser_version = ?, "
               "parsed_at = ?, organ = ?, year = ?, template = ?, title = ?, n_cells = ?, "
-              "n_warnings = ?, check_status = ?, pages = ? WHERE id = ?",
+              "n_warnings = ?, check_status = ?, pages = ?, organ_source = ?, year_source = ?, "
+              "kind = ? WHERE id = ?",
               (status, version, now_iso(), report.organ, report.year, report.template,
                report.title, len(cells), len(report.warnings), check_status, report.pages,
-               doc_id))
+               getattr(report, "organ_source", None) if report.organ else None,
+               getattr(report, "year_source", None) if report.year else None,
+               getattr(report, "kind", None), doc_id))
     return {"status": status, "organ": report.organ, "year": report.year,
             "template": report.template, "cells": len(cells)}

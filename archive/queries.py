@@ -14,7 +14,7 @@ import json
 import sqlite_utils
 
 from .search import SEARCH_SQL, terms
-from .views import TOTALS
+from .views import TOTALS, implausible_sql
 
 
 def _first(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
@@ -132,7 +132,7 @@ def ingested_already(db, sha256: str, url: str | None, portal: str | None) -> bo
 def crawl_report_fetches(db, crawl_id: str) -> list[dict]:
     """The crawl's fetches of report pages, report files and pages, in order."""
     return list(db.query("SELECT id, url, final_url, report_url, role, status, error, "
-                         "document_id, sha256, found_by FROM fetches WHERE crawl_id = ? "
+                         "document_id, sha256, found_by, referer FROM fetches WHERE crawl_id = ? "
                          "AND role IN ('report', 'attachment', 'page') ORDER BY id", (crawl_id,)))
 
 
@@ -147,6 +147,43 @@ def ok_urls(db, crawl_id: str) -> set[str]:
     """URLs the crawl fetched without an error (2xx or 3xx)."""
     return set(_column(db, "SELECT url FROM fetches WHERE crawl_id = ? AND error IS NULL AND "
                            "(status BETWEEN 200 AND 399)", (crawl_id,)))
+
+
+def challenged_fetches(db, crawl_id: str, statuses) -> list[dict]:
+    """The crawl's fetches that ended on a challenge's status (not a challenge page passed on
+    the way: those are role 'challenge')."""
+    statuses = list(statuses)
+    marks = ", ".join("?" * len(statuses))
+    return list(db.query(f"SELECT url, status, role FROM fetches WHERE crawl_id = ? AND "
+                         f"role <> 'challenge' AND status IN ({marks}) AND "
+                         f"coalesce(error, '') NOT LIKE '%: retried' ORDER BY id",
+                         [crawl_id, *statuses]))
+
+
+def listings_fetched(db, crawl_id: str) -> int:
+    """How many list pages the crawl fetched with a 2xx or 304 answer."""
+    return _column(db, "SELECT count(*) FROM fetches WHERE crawl_id = ? AND role = 'listing' "
+                       "AND (status BETWEEN 200 AND 299 OR status = 304)", (crawl_id,))[0]
+
+
+def url_outcomes(db, crawl_id: str) -> dict[str, tuple[bool, bool]]:
+    """Every URL the crawl fetched -> (answered at least once: 2xx, 304, or 404/410 — a list
+    that is gone links nothing; failed for good at least once: no status, a 5xx or a block,
+    other than a retried attempt)."""
+    out = {}
+    for r in db.query(
+            "SELECT url, max(status BETWEEN 200 AND 299 OR status IN (304, 404, 410)) AS ok, "
+            "max((status IS NULL OR status >= 500 OR status IN (403, 412, 429, 521)) AND "
+            "coalesce(error, '') NOT LIKE '%: retried') AS failed "
+            "FROM fetches WHERE crawl_id = ? AND url IS NOT NULL GROUP BY url", (crawl_id,)):
+        out[r["url"]] = (bool(r["ok"]), bool(r["failed"]))
+    return out
+
+
+def finished_crawls(db, portal: str) -> list[dict]:
+    """The portal's finished crawls, newest first: id, started_at."""
+    return list(db.query("SELECT id, started_at FROM crawls WHERE portal = ? AND "
+                         "status = 'finished' ORDER BY started_at DESC, rowid DESC", (portal,)))
 
 
 def warc_files(db) -> list[str]:
@@ -219,6 +256,15 @@ def text(db, document_id: int) -> str:
     return row["content"] if row else ""
 
 
+def document_fetches(db, document_id: int) -> list[dict]:
+    """The fetches that brought a document as a report or its file, latest first: what they
+    knew of it (link text, title, publisher, the page's body container, file name headers)."""
+    return list(db.query(
+        "SELECT url, final_url, link_text, title, publisher, content_selector, response_headers, "
+        "local_path, role FROM fetches WHERE document_id = ? AND role IN ('report', 'attachment') "
+        "ORDER BY fetched_at DESC, id DESC", (document_id,)))
+
+
 # -- reports ---------------------------------------------------------------------------------------
 
 def report(db, report_id: int) -> dict | None:
@@ -246,6 +292,17 @@ def report_versions(db, report_id: int) -> list[dict]:
 def reports_of_document(db, document_id: int) -> list[int]:
     return _column(db, "SELECT DISTINCT report_id FROM report_documents WHERE document_id = ?",
                    (document_id,))
+
+
+def report_dates(db, report_id: int) -> list[dict]:
+    """Every date a source gives the report, oldest first: its pages' and URLs' (with the URL
+    that said so) and its documents' own (with the document's SHA-256)."""
+    return list(db.query(
+        "SELECT DISTINCT date, source, detail, url, NULL AS sha256 FROM report_dates "
+        "WHERE report_id = :id UNION SELECT DISTINCT dd.date, dd.source, NULL, rd.url, d.sha256 "
+        "FROM report_documents rd JOIN document_dates dd ON dd.document_id = rd.document_id "
+        "JOIN documents d ON d.id = rd.document_id WHERE rd.report_id = :id "
+        "ORDER BY date, source", {"id": report_id}))
 
 
 def portal(db, portal_id: str) -> dict | None:
@@ -288,6 +345,16 @@ def report_ids_by_url(db, portal_id: str) -> dict[str, int]:
     return urls
 
 
+def status_changes(db, report_id: int) -> list[dict]:
+    """The changes that speak of a report's status (added, removed, revised, moved — it moved
+    away or here), each with when its crawl started."""
+    return list(db.query(
+        "SELECT c.id, c.kind, c.reason, c.report_id, c.old_report_id, cr.started_at "
+        "FROM changes c JOIN crawls cr ON cr.id = c.new_crawl WHERE c.kind IN ('added', "
+        "'removed', 'revised', 'moved') AND (c.report_id = :id OR c.old_report_id = :id)",
+        {"id": report_id}))
+
+
 def report_facts(db, report_id: int) -> dict:
     """What a change says about its report: url, report_id, organ, year, title."""
     r = _first(db, "SELECT url, id AS report_id, organ, year, title FROM reports WHERE id = ?",
@@ -319,16 +386,19 @@ def portal_summary(db, portal_like: str) -> dict:
 
 
 def late_reports(db, crawl_ids) -> list[dict]:
-    """Reports first seen in these crawls that were out after their deadline."""
+    """Reports these crawls found that were out after their deadline: added since an earlier
+    crawl of their portal (a portal's first crawl finds everything it has: nothing there is
+    news) and late by their publication date (a first fetch never makes a report late)."""
     ids = list(crawl_ids)
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
     return list(db.query(
         f"SELECT c.report_id, c.portal, c.organ, c.organ_type, c.year, c.url, c.deadline, "
-        f"c.days_late, coalesce(c.published, c.first_seen) AS out FROM coverage c "
-        f"WHERE c.late = 1 AND c.report_id IN (SELECT report_id FROM changes "
-        f"WHERE kind = 'added' AND new_crawl IN ({marks})) ORDER BY c.days_late DESC", ids))
+        f"c.days_late, c.published AS out, c.published_source FROM coverage c "
+        f"WHERE c.late = 1 AND c.late_basis = 'published' AND c.report_id IN (SELECT report_id "
+        f"FROM changes WHERE kind = 'added' AND old_crawl IS NOT NULL AND new_crawl IN "
+        f"({marks})) ORDER BY c.days_late DESC", ids))
 
 
 def deadlines(db) -> list[dict]:
@@ -367,6 +437,14 @@ def report_page(db, report_id) -> dict | None:
             "SELECT d.sha256, d.format, d.size, d.parse_status, rd.role, rd.url, rd.last_seen "
             "FROM report_documents rd JOIN documents d ON d.id = rd.document_id "
             "WHERE rd.report_id = ? ORDER BY rd.last_seen DESC", (report_id,))),
+        "dates": report_dates(db, report_id),
+        "implausible": list(db.query(
+            f"SELECT label, value, years, direction FROM ({implausible_sql(one_organ=True)}) "
+            "WHERE report_id = :id", {"organ": rep["organ"], "id": rep["id"]})),
+        "changes": list(db.query(
+            "SELECT c.id, c.kind, c.reason, c.new_crawl, cr.started_at FROM changes c JOIN "
+            "crawls cr ON cr.id = c.new_crawl WHERE (c.report_id = :id OR c.old_report_id = "
+            ":id) AND c.kind <> 'chrome_only' ORDER BY cr.started_at, c.id", {"id": report_id})),
     }
 
 

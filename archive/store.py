@@ -62,7 +62,8 @@ class Archive:
         self.crawls.end(crawl_id, status, stats)
 
     def register_portal(self, portal: str, **facts) -> None:
-        """Facts about a portal (name, url, province, region, level) that override the guesses."""
+        """Facts about a portal (name, url, province, region, region_code, level): see
+        :meth:`Crawls.register_portal`."""
         self.crawls.register_portal(portal, **facts)
 
     def record_sites(self, rows: list[dict], synced_at: str, source: str) -> sites.SyncCounts:
@@ -101,7 +102,8 @@ class Archive:
             fetch_id = insert(db, "fetches", {**row, **warc})
             ok = rec.status is None or 200 <= rec.status < 300 or rec.status == 304
             if doc.id and rec.role in fetches.REPORT_ROLES and ok and not rec.error:
-                reports.link(db, doc.id, sha, rec, ex.fetched_at)
+                reports.link(db, doc.id, sha, rec, ex.fetched_at, row["last_modified"],
+                             crawled=source == "crawl")
         return FetchResult(fetch_id, sha, doc.size if sha else 0, fmt, unchanged, doc.new)
 
     # -- organs ------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from parsers import schema
 
+from .dates import SOURCES
+
 _APPLICANTS = schema.REQUEST_COLS  # the six applicant columns and 总计
 
 
@@ -41,6 +43,13 @@ TOTALS = {
     "suits_after_review": ("appeals", "suit_after_review"),
 }
 _TOTAL_NAMES = list(TOTALS)
+# How the implausible-numbers page names each headline total.
+TOTAL_LABELS = {
+    "requests_new": "本年新收申请", "requests_carried_in": "上年结转申请", "granted": "予以公开",
+    "partial": "部分公开", "results_total": "办理结果总计", "carried_out": "结转下年度继续办理",
+    "reviews": "行政复议", "suits_direct": "行政诉讼（直接起诉）",
+    "suits_after_review": "行政诉讼（复议后起诉）",
+}
 
 REPORT_TOTALS = f"""
 SELECT id AS report_id, organ, year, province, region, level, organ_type, template,
@@ -78,19 +87,26 @@ FROM reports r
 JOIN checks k ON k.document_id = r.document_id AND k.status = 'fail'
 """
 
-# The date a report was out: the portal's publication date, else when we first fetched it
-# (an upper bound: the report may have been there before our first crawl).
-_OUT = "substr(coalesce(r.published, r.first_seen), 1, 10)"
+# When a report was out: its publication date (the earliest credible date its page, URL or
+# document gives: archive/dates.py). Without one, the first fetch is only an upper bound: it
+# proves a report on time when it came before the deadline, and proves nothing after it.
 _DEADLINE = "printf('%04d-%02d-%02d', r.year + 1, d.month, d.day)"
+# The day (China's) the archive first fetched the report.
+_SEEN = "date(r.first_seen, '+8 hours')"
 
 COVERAGE = f"""
-SELECT r.portal, r.organ, r.organ_type, r.region, r.year, r.id AS report_id, r.url,
-       r.published, substr(r.first_seen, 1, 10) AS first_seen,
+SELECT r.portal, r.organ, r.organ_type, r.tier, r.region, r.division_code, r.year,
+       r.id AS report_id, r.url, r.published, r.published_source, {_SEEN} AS first_seen_date,
        CASE WHEN d.month IS NOT NULL AND r.year IS NOT NULL THEN {_DEADLINE} END AS deadline,
        CASE WHEN d.month IS NULL OR r.year IS NULL THEN NULL
-            WHEN {_OUT} > {_DEADLINE} THEN 1 ELSE 0 END AS late,
+            WHEN r.published IS NOT NULL THEN r.published > {_DEADLINE}
+            WHEN {_SEEN} <= {_DEADLINE} THEN 0 END AS late,
        CASE WHEN d.month IS NULL OR r.year IS NULL THEN NULL
-            ELSE CAST(julianday({_OUT}) - julianday({_DEADLINE}) AS INTEGER) END AS days_late,
+            WHEN r.published IS NOT NULL THEN 'published'
+            WHEN {_SEEN} <= {_DEADLINE} THEN 'first_seen' END AS late_basis,
+       CASE WHEN d.month IS NULL OR r.year IS NULL OR r.published IS NULL THEN NULL
+            ELSE CAST(julianday(r.published) - julianday({_DEADLINE}) AS INTEGER) END AS days_late,
+       r.status,
        (SELECT count(*) FROM changes c WHERE c.report_id = r.id AND c.kind = 'revised')
            AS revisions,
        (SELECT count(DISTINCT r2.portal) FROM reports r2
@@ -103,6 +119,55 @@ FROM reports r
 LEFT JOIN deadlines d ON d.organ_type = r.organ_type
 WHERE r.organ IS NOT NULL AND r.year IS NOT NULL
 """
+
+_SOURCE_KIND = "CASE {} " + " ".join(f"WHEN '{s}' THEN '{k}'" for s, k in SOURCES.items()) + " END"
+
+# Every date a source gives each report, and which one the archive states as its publication.
+PUBLICATION_DATES = f"""
+SELECT x.report_id, r.organ, r.year, x.date, x.source, {_SOURCE_KIND.format("x.source")} AS evidence,
+       x.detail, x.url, x.sha256,
+       (x.date = r.published AND x.source = r.published_source) AS stated
+FROM (SELECT report_id, date, source, detail, url, NULL AS sha256 FROM report_dates
+      UNION SELECT rd.report_id, dd.date, dd.source, NULL, rd.url, d.sha256
+      FROM report_documents rd JOIN document_dates dd ON dd.document_id = rd.document_id
+      JOIN documents d ON d.id = rd.document_id) x
+JOIN reports r ON r.id = x.report_id
+"""
+
+# A headline number an order of magnitude away from every other year of the same organ (ten
+# times above the highest or below the lowest, and at least 10 apart: 0 against 3 is not one).
+# Flagged here, never changed. Only the highest and the lowest year can be one, so the nearest
+# other year, by value, is all that is compared: window functions, no self-join.
+def implausible_sql(one_organ: bool = False) -> str:
+    """The implausible numbers, of every organ or (``one_organ``) of ``:organ`` only."""
+    where = "WHERE organ = :organ" if one_organ else ""
+    # The organs' years once (a CTE read several times is computed once), one row per number.
+    headlines = " UNION ALL ".join(
+        f"SELECT organ, year, report_id, '{n}' AS name, '{TOTAL_LABELS[n]}' AS label, {n} AS value "
+        f"FROM t WHERE {n} IS NOT NULL" for n in _TOTAL_NAMES)
+    return f"""
+WITH t AS (SELECT organ, year, report_id, {", ".join(_TOTAL_NAMES)} FROM organ_year_totals {where}),
+v AS ({headlines}),
+w AS (
+    SELECT v.*, count(*) OVER byname AS n,
+           lag(value) OVER byvalue AS below, lead(value) OVER byvalue AS above,
+           group_concat(year || ': ' || value, ', ') OVER (PARTITION BY organ, name ORDER BY year
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS years
+    FROM v
+    WINDOW byname AS (PARTITION BY organ, name),
+           byvalue AS (PARTITION BY organ, name ORDER BY value, year)
+)
+SELECT report_id, organ, year, name AS number, label, value, years,
+       coalesce(above, below) AS nearest,
+       CASE WHEN above IS NULL THEN 'high' ELSE 'low' END AS direction
+FROM w
+WHERE n >= 2 AND (
+    (above IS NULL AND value >= 10 * max(below, 1) AND value - below >= 10) OR
+    (below IS NULL AND above >= 10 * max(value, 1) AND above - value >= 10))
+"""
+
+
+IMPLAUSIBLE_NUMBERS = implausible_sql()
 
 MISSING_REPORTS = """
 WITH latest (year) AS (SELECT max(year) FROM reports),
@@ -226,4 +291,6 @@ VIEWS = {
     "expected_organs": EXPECTED_ORGANS,
     "organ_coverage": ORGAN_COVERAGE,
     "division_coverage": DIVISION_COVERAGE,
+    "publication_dates": PUBLICATION_DATES,
+    "implausible_numbers": IMPLAUSIBLE_NUMBERS,
 }

@@ -304,7 +304,8 @@ def _provenance(rec, sha: str | None, fmt: str | None) -> list[tuple[str, object
             ("via", rec.referer), ("link-text", rec.link_text),
             ("report-url", rec.report_url), ("alias", list(rec.aliases or [])),
             ("title", rec.title), ("published", rec.published),
-            ("sha256", sha), ("format", fmt)]
+            ("date", [f"{d.get('date')} {d.get('source')}" for d in rec.dates or []]),
+            ("publisher", rec.publisher), ("sha256", sha), ("format", fmt)]
 
 
 def _record_id(record) -> str:

@@ -192,7 +192,8 @@ def build_synthetic(path: Path, n: int, seed: int = 7) -> dict:
         c.executemany('INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)', cells)
         c.executemany('INSERT INTO checks (document_id, "check", "row", col, status, detail, '
                       'parser_version) VALUES (?,?,?,?,?,?,?)', checks)
-        c.executemany("INSERT INTO texts VALUES (?,?,?)", texts)
+        c.executemany("INSERT INTO texts (document_id, content, parser_version) VALUES (?,?,?)",
+                      texts)
         c.execute("COMMIT")
         print(f"  {min(n, start + batch)}/{n} reports, {time.perf_counter() - t0:.0f} s",
               file=sys.stderr, flush=True)

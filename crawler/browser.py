@@ -1,6 +1,7 @@
 """What every Chromium page the crawler opens shares (scrapy-playwright): one browser context, so
 that the cookies a challenge earned serve the pages rendered later, no images, media or fonts
-loaded (``PLAYWRIGHT_ABORT_REQUEST``), and the network the environment names.
+loaded (``PLAYWRIGHT_ABORT_REQUEST``), the network the environment names, and the page of a
+request that failed, closed.
 
 Scrapy's HttpProxyMiddleware takes ``http_proxy``/``https_proxy``/``no_proxy`` from the
 environment for plain requests; Chromium is a separate program that does not read them, so the
@@ -12,12 +13,16 @@ of anybody but the portals.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import logging
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 BROWSER_CONTEXT = "xxgk"
+
+logger = logging.getLogger(__name__)
 
 # Chromium's own services (it calls them whatever the flags say): never reached.
 BROWSER_SERVICES = ("*.google.com", "update.googleapis.com", "clientservices.googleapis.com",
@@ -25,6 +30,23 @@ BROWSER_SERVICES = ("*.google.com", "update.googleapis.com", "clientservices.goo
                     "safebrowsing.googleapis.com", "*.gvt1.com")
 # A port nothing listens on: a connection there fails at once.
 NOWHERE = "PROXY 127.0.0.1:9"
+
+
+def close_failed_page(request) -> None:
+    """Close the Chromium page a failed request kept open (``playwright_include_page`` leaves it
+    to whoever handles the failure): the context holds only ``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT``
+    pages, and leaked ones stall every later render and challenge."""
+    page = request.meta.pop("playwright_page", None)
+    if page is None or page.is_closed():
+        return
+
+    async def close():
+        try:
+            await page.close()
+        except Exception as exc:  # noqa: BLE001 - the browser may be gone already
+            logger.debug("closing a failed request's page: %s", exc)
+
+    asyncio.ensure_future(close())
 
 
 def abort_browser_request(req) -> bool:

@@ -48,11 +48,15 @@ def test_ingest_provenance_and_reingest_is_a_noop(tmp_path):
     keys = {"url", "aliases", "portal", "organ", "year", "template", "format", "sha256",
             "parse_status", "first_seen", "last_seen"}
     assert all(keys <= set(r) for r in reports)
+    # Ingested by hand, never crawled: no claim about whether they are online.
+    assert {r["status"] for r in reports} == {"unchecked"}
     by_format = {r["format"]: r for r in reports}
     pdf = by_format["pdf"]
     assert pdf["url"] == "http://www.hongze.gov.cn/art/2024/1/20/art_1.html"
     assert pdf["portal"] == "hongze" and pdf["first_seen"] == "2024-01-21T02:00:00Z"
     assert pdf["organ"] == "洪泽区人民政府" and pdf["year"] == 2023 and pdf["template"] == "2021"
+    assert (pdf["published"], pdf["published_source"]) == ("2024-01-20", "stated")
+    assert (pdf["division_code"], pdf["tier"], pdf["place_source"]) == ("320813", "县", "organ")
     assert pdf["sha256"] == sha256_hex(REAL_PDFS[0].read_bytes())
     urls = {r["url"] for r in reports}
     assert f"urn:sha256:{sha256_hex(seed_variant(0))}" in urls  # no provenance at all

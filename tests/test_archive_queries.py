@@ -74,13 +74,47 @@ def test_crawls_and_their_facts(archive, db):
 
 
 def test_late_reports_first_seen_in_a_crawl(archive, db):
-    """尹庄镇人民政府 (a government: deadline 31 March) put out its 2021 report in May 2022; the
-    other report has no publication date and was first seen years after its deadline."""
-    late = {r["url"]: r for r in queries.late_reports(db, [archive["crawl"]])}
-    assert set(late) == {U + "a.txt", U + "b.txt"}
-    a = late[U + "a.txt"]
-    assert (a["deadline"], a["out"], a["days_late"]) == ("2022-03-31", "2022-05-01", 31)
+    """尹庄镇人民政府 (a government: deadline 31 March) put out its 2021 report in May 2022 (the
+    date given with it); the other report has no publication date and was first seen years
+    after its deadline: an upper bound, not late. A portal's first crawl raises no alarm."""
+    cov = {r["url"]: r for r in db.query("SELECT * FROM coverage")}
+    a, b = cov[U + "a.txt"], cov[U + "b.txt"]
+    assert (a["deadline"], a["published"], a["published_source"], a["late"], a["late_basis"],
+            a["days_late"]) == ("2022-03-31", "2022-05-01", "stated", 1, "published", 31)
+    assert (b["published"], b["late"], b["late_basis"], b["days_late"]) == (None, None, None, None)
+    assert queries.late_reports(db, [archive["crawl"]]) == []
     assert queries.late_reports(db, []) == []
+
+
+def test_late_reports_found_by_a_later_crawl(tmp_path):
+    """A report added since the first crawl, dated by its URL and its page: late by the
+    earliest of them, and news."""
+    arc = Archive(tmp_path)
+    first = arc.begin_crawl("q", "s")
+    arc.record_fetch(FetchRecord(first, "q", U + "a.txt", status=200, body=seed_variant(0),
+                                 role="report"))
+    arc.end_crawl(first)
+    diff_crawls(arc)
+    second = arc.begin_crawl("q", "s")
+    arc.record_fetch(FetchRecord(second, "q", U + "a.txt", status=200, body=seed_variant(0),
+                                 role="report"))
+    arc.record_fetch(FetchRecord(
+        second, "q", U + "202204/t20220410_1.txt", status=200, role="report",
+        body=seed_variant(0, ["另附说明。"]), published="2022-04-12",
+        dates=[{"date": "2022-04-12", "source": "page_meta", "detail": "PubDate"},
+               {"date": "2022-04-10", "source": "url", "detail": "t20220410"}]))
+    arc.end_crawl(second)
+    diff_crawls(arc)
+    with read_only(arc.layout.db) as db:
+        [late] = queries.late_reports(db, [second])
+        assert (late["url"], late["out"], late["published_source"], late["days_late"]) == (
+            U + "202204/t20220410_1.txt", "2022-04-10", "url", 10)
+        assert queries.late_reports(db, [first]) == []
+        dates = [(d["date"], d["source"], d["stated"]) for d in db.query(
+            "SELECT * FROM publication_dates WHERE report_id = ? ORDER BY date",
+            (late["report_id"],))]
+        assert dates == [("2022-04-10", "url", 1), ("2022-04-12", "page_meta", 0)]
+    arc.close()
 
 
 def test_report_page(db):

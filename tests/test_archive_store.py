@@ -143,7 +143,12 @@ def test_report_cells_come_from_best_document(arc):
     assert rep["url"] == page_url and rep["sha256"] == pdf.sha256
     assert rep["organ"] == "洪泽区人民政府" and rep["year"] == 2023 and rep["n_cells"] > 100
     assert rep["title"] == "洪泽区2023年报" and rep["published"] == "2024-01-20"
-    assert rep["region"] == "洪泽区" and rep["level"] == "县级"
+    assert rep["published_source"] == "stated"
+    # Where the organ sits, from its own name on the division list.
+    assert (rep["province"], rep["city"], rep["county"], rep["division_code"]) == (
+        "江苏省", "淮安市", "洪泽区", "320813")
+    assert (rep["region"], rep["level"], rep["tier"], rep["organ_type"], rep["place_source"]) == (
+        "江苏省淮安市洪泽区", "县级", "县", "政府", "organ")
     aliases = {r["url"] for r in rows(arc, "SELECT url FROM report_aliases")}
     assert aliases == {"http://www.example.gov.cn/a.pdf", "http://mirror.example.gov.cn/a.pdf"}
     assert rows(arc, "SELECT count(*) AS n FROM report_documents")[0]["n"] == 2
@@ -194,7 +199,7 @@ def test_views_requests_wide_and_totals(arc):
     [tot] = rows(arc, "SELECT * FROM organ_year_totals")
     assert tot["organ"] == "尹庄镇人民政府" and tot["year"] == 2021 and tot["requests_new"] == 1
     [reg] = rows(arc, "SELECT * FROM region_year_totals")
-    assert reg["region"] == "尹庄镇" and reg["organs"] == 1 and reg["requests_new"] == 1
+    assert reg["region"] == "河南省三门峡市灵宝市尹庄镇" and reg["organs"] == 1 and reg["requests_new"] == 1
 
 
 def test_calls_from_threads(arc):

@@ -1,26 +1,31 @@
-"""What changed between two nightly runs, end to end: ``xxgk nightly`` crawls three demo portals
-(real Scrapy, real SQLite), the demo portal changes (a new report, a report taken down (404),
-one soft-deleted, an attachment revised with one changed cell, every page's frame changed),
-``xxgk nightly`` runs again; then the diff in every format, the changes table, the alerts sent
-to a local webhook, the late-report rule and the Datasette pages are checked against what the
-demo portal says it changed."""
+"""What changed between two nightly runs, end to end, and what the archive then states: ``xxgk
+nightly`` crawls the six demo portals (real Scrapy, real Chromium, real SQLite); the demo portal
+changes — a late report added, one report taken down in each way (404, soft-deleted, 410, left
+out of every list), two revised in place, and the furniture of every page (dates, counters,
+related links, share widgets) — and ``xxgk nightly`` runs again; then, the avalon site's
+challenge turns unpassable, and a third night crawls it and Boda. Checked against what the demo
+portal says it changed, as a watchdog would quote it: the diff in every format, the changes
+table, each report's status in ``xxgk reports``, on its Datasette page and in the feed, the
+late-report rule, who and where every organ is, and the alerts sent to a local webhook."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from crawl_fixtures import FAST, ROOT, demo_cache_dir, rows
 
-SITES = ["trs", "hanweb", "lonsun"]
+SITES = ["trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda"]
+# The third night: avalon behind a challenge no browser passes, Boda unchanged beside it.
+STALLED, CONTROL = "avalon", "boda"
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -49,6 +54,15 @@ def xxgk(*args, env=None, timeout=900) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
+def _nightly_cmd(config, sites, **settings):
+    cmd = ["nightly", "--config", str(config), "--jobs", "3"]
+    for s in sites:
+        cmd += ["--portal", f"demo-{s}"]
+    for k, v in {**FAST, **settings}.items():
+        cmd += ["-s", f"{k}={v}"]
+    return cmd
+
+
 @pytest.fixture(scope="module")
 def nightly(request, tmp_path_factory, webhook):
     from crawler.demo.server import serve
@@ -62,87 +76,130 @@ def nightly(request, tmp_path_factory, webhook):
     config.write_text(f'[alerts]\nurls = ["json://127.0.0.1:{webhook.server_address[1]}/hook"]\n'
                       'on = ["added", "removed", "revised", "moved", "late"]\n', encoding="utf-8")
     env = {**os.environ, "XXGK_DEMO_URL": base, "XXGK_DATA": str(data)}
-    cmd = ["nightly", "--config", str(config)]
-    for s in SITES:
-        cmd += ["--portal", f"demo-{s}"]
-    for k, v in FAST.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        first = xxgk(*cmd, env=env)
+        first = xxgk(*_nightly_cmd(config, SITES), env=env)
         posts_after_first = len(webhook.posts)
+        manifest_before = site.manifest(base)
         changes = site.next_generation()
-        second = xxgk(*cmd, env=env)
+        second = xxgk(*_nightly_cmd(config, SITES), env=env)
         outputs = {fmt: xxgk("diff", "--format", fmt, env=env) for fmt in ("json", "text", "md")}
+        reports_json = xxgk("reports", "--json", env=env)
+        reports_text = xxgk("reports", env=env)
+        manifest = site.manifest(base)
+        posts_after_second = len(webhook.posts)
+        site.behaviour.challenge_unpassable = (f"/{STALLED}/",)
+        third = xxgk(*_nightly_cmd(config, [STALLED, CONTROL], XXGK_CHALLENGE_WAIT="3",
+                                   PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT="8000"), env=env)
+        third_diff = xxgk("diff", "--format", "json", "--portal", f"demo-{STALLED}",
+                          "--portal", f"demo-{CONTROL}", env=env)
     finally:
         server.stop()
     crawls = {s: [c["id"] for c in rows(data, "SELECT id FROM crawls WHERE portal = ? ORDER BY "
                                               "started_at", (f"demo-{s}",))] for s in SITES}
-    return {"data": data, "base": base, "first": first, "second": second, "changes": changes,
-            "out": outputs, "diff": json.loads(outputs["json"].stdout), "crawls": crawls,
-            "posts": webhook.posts, "posts_after_first": posts_after_first}
+    return {"data": data, "base": base, "first": first, "second": second, "third": third,
+            "changes": changes, "out": outputs, "diff": json.loads(outputs["json"].stdout),
+            "third_diff": json.loads(third_diff.stdout), "crawls": crawls,
+            "posts": webhook.posts, "posts_after_first": posts_after_first,
+            "posts_after_second": posts_after_second, "manifest": manifest,
+            "manifest_before": manifest_before,
+            "reports": [json.loads(line) for line in reports_json.stdout.splitlines()],
+            "reports_text": reports_text.stdout}
 
 
 def _change(nightly, kind):
     return next(c for c in nightly["changes"] if c["change"] == kind)
 
 
+def _changes(nightly, kind):
+    return [c for c in nightly["changes"] if c["change"] == kind]
+
+
 def _url(nightly, path):
     return nightly["base"] + path
+
+
+def _summary(run, portal):
+    return next(ln for ln in run.stdout.splitlines() if ln.startswith(f"demo-{portal} "))
 
 
 def test_nightly_runs_exit_with_changes(nightly):
     for run in (nightly["first"], nightly["second"]):
         assert run.returncode == 1, run.stderr[-3000:]       # 1: crawled fine, something changed
         for s in SITES:
-            line = next(ln for ln in run.stdout.splitlines() if ln.startswith(f"demo-{s} "))
-            assert " ok " in line, line
+            assert " ok " in _summary(run, s), _summary(run, s)
         assert "change report:" in run.stdout
-    assert all(len(c) == 2 for c in nightly["crawls"].values()), nightly["crawls"]
+    assert all(len(c) >= 2 for c in nightly["crawls"].values()), nightly["crawls"]
     # plain, greppable log lines per portal
     assert "portal=demo-hanweb crawl ok" in nightly["second"].stderr
 
 
+def test_first_crawl_raises_no_late_alarm(nightly):
+    """Seven demo reports came out after their deadline, but a portal's first crawl finds
+    everything it has: nothing in it is "first seen tonight"."""
+    assert "late reports first seen tonight" not in nightly["first"].stdout
+    assert nightly["posts_after_first"] == 1
+    assert "late" not in nightly["posts"][0]["title"], nightly["posts"][0]["title"]
+
+
 def test_diff_lists_exactly_what_changed(nightly):
     d = nightly["diff"]
+    assert [p["complete"] for p in d["portals"]] == [True] * len(SITES)
     add = _change(nightly, "add")
     assert [(e["url"], e["organ"], e["year"]) for e in d["added"]] == [
         (_url(nightly, add["page_url"]), "盐池县审计局", 2024)]
     gone = {e["url"]: e["reason"] for e in d["removed"]}
     assert gone == {_url(nightly, _change(nightly, "remove")["page_url"]): "404",
-                    _url(nightly, _change(nightly, "soft_delete")["page_url"]): "soft_deleted"}
-    rev = _change(nightly, "revise")
-    assert len(d["revised"]) == 1, d["revised"]
-    entry = d["revised"][0]
-    assert entry["document_url"] == _url(nightly, rev["urls"][0])
-    table, row, col = rev["cell"]
-    assert entry["cells"] == [{"table": table, "row": row, "col": col, "old": rev["old"],
-                               "new": rev["new"]}]
-    assert entry["new_sha256"] == rev["sha256"]
-    assert "-" in entry["text_diff"] and "+" in entry["text_diff"]
-    assert d["moved"] == [] and d["errors"] == []
+                    _url(nightly, _change(nightly, "soft_delete")["page_url"]): "soft_deleted",
+                    _url(nightly, _change(nightly, "remove_410")["page_url"]): "410",
+                    _url(nightly, _change(nightly, "unlist")["page_url"]): "unlisted"}
+    revisions = _changes(nightly, "revise")
+    assert len(d["revised"]) == len(revisions) == 2, d["revised"]
+    by_file = {e["document_url"]: e for e in d["revised"]}
+    for rev in revisions:
+        entry = by_file[_url(nightly, rev["urls"][0])]
+        table, row, col = rev["cell"]
+        assert entry["cells"] == [{"table": table, "row": row, "col": col, "old": rev["old"],
+                                   "new": rev["new"]}]
+        assert entry["new_sha256"] == rev["sha256"]
+        assert "-" in entry["text_diff"] and "+" in entry["text_diff"]
+    assert d["moved"] == [] and d["errors"] == [] and d["unconfirmed"] == []
 
 
-def test_chrome_only_changes_told_apart(nightly):
+def test_furniture_is_never_a_revision(nightly):
+    """Every page's dates, counters (visits, downloads, reads, shares) and related links
+    changed; none of them is a revision, on any of the six families."""
     d = nightly["diff"]
     chrome = d["chrome_only"]
-    assert len(chrome) >= 20, len(chrome)   # every report page's frame changed
     formats = {r["id"]: r["format"] for r in rows(nightly["data"], "SELECT id, format FROM documents")}
+    # (An unlisted report's page still answers: its frame may change like any other's.)
     content = {e["document_url"] for e in d["revised"]} | {e["url"] for e in d["added"]} | \
-        {e["url"] for e in d["removed"]}
+        {e["url"] for e in d["removed"] if e["reason"] != "unlisted"}
     for e in chrome:
         assert formats[e["new_document_id"]] == "html", e
         assert e["document_url"] not in content
         assert e["old_sha256"] != e["new_sha256"]
+    assert {e["portal"].removeprefix("demo-") for e in chrome} == set(SITES)
+    # Every report page whose report did not change is there, its text the same.
+    pages = {d["page_url"] for d in nightly["manifest"]["reports"]
+             if d["status"] == "live" and d["page_url"] and d["format"] == "html"}
+    assert pages - content <= {e["document_url"] for e in chrome}
+    sources = {r["source"].split(":")[0] for r in rows(
+        nightly["data"], "SELECT t.source FROM texts t JOIN documents d ON d.id = t.document_id "
+                         "WHERE d.format = 'html' AND d.id IN (SELECT document_id FROM "
+                         "report_documents)")}
+    assert sources == {"container"}, sources     # every demo family names its body container
 
 
 def test_changes_table_matches_the_diff(nightly):
     data, d = nightly["data"], nightly["diff"]
-    got = rows(data, "SELECT * FROM changes WHERE old_crawl IS NOT NULL")
+    second = {s: c[1] for s, c in nightly["crawls"].items()}
+    got = [r for r in rows(data, "SELECT * FROM changes WHERE old_crawl IS NOT NULL")
+           if r["new_crawl"] == second[r["portal"].removeprefix("demo-")]]
     kinds = {"added": "added", "removed": "removed", "revised": "revised",
              "chrome_only": "chrome_only", "moved": "moved", "errors": "error"}
     for key, kind in kinds.items():
         assert sorted(r["url"] for r in got if r["kind"] == kind) == sorted(e["url"] for e in d[key])
-    pairs = {s: tuple(c) for s, c in nightly["crawls"].items()}
+    pairs = {s: tuple(c[:2]) for s, c in nightly["crawls"].items()}
     for r in got:
         portal = r["portal"].removeprefix("demo-")
         assert (r["old_crawl"], r["new_crawl"]) == pairs[portal], r
@@ -152,11 +209,152 @@ def test_changes_table_matches_the_diff(nightly):
             assert (data / blob[0]["blob"]).is_file()
         if r["kind"] == "revised":
             assert r["old_document_id"] and r["new_document_id"] and r["n_cells"] == 1
-            assert json.loads(r["cells"])[0]["new"] == _change(nightly, "revise")["new"]
-    # Running the diff again changes nothing: the same rows, not twice as many.
-    again = xxgk("diff", "--format", "json", env={**os.environ, "XXGK_DATA": str(data)})
-    assert again.returncode == 1
-    assert len(rows(data, "SELECT id FROM changes WHERE old_crawl IS NOT NULL")) == len(got)
+
+
+def test_every_status_agrees(nightly):
+    """Each changed report's status reads the same in the archive, in ``xxgk reports`` (JSON
+    and text) and in the diff: online, revised (when), removed (why, when)."""
+    d = nightly["diff"]
+    listed = {r["url"]: r for r in nightly["reports"]}
+    expected = {e["url"]: ("removed", e["reason"]) for e in d["removed"]}
+    expected.update({e["url"]: ("revised", None) for e in d["revised"]})
+    expected.update({e["url"]: ("online", None) for e in d["added"]})
+    started = {r["portal"]: r["started_at"] for r in rows(
+        nightly["data"], "SELECT portal, started_at FROM crawls WHERE id IN (%s)" % ", ".join(
+            f"'{c[1]}'" for c in nightly["crawls"].values()))}
+    for url, (status, reason) in expected.items():
+        r = listed[url]
+        assert (r["status"], r["status_reason"]) == (status, reason), r
+        if status != "online":                 # seen so by the second night's crawl
+            assert r["status_since"] == started[r["portal"]], r
+        if status == "revised":
+            assert r["revised_at"] == r["status_since"]
+    others = [r for r in nightly["reports"] if r["url"] not in expected]
+    assert others and {r["status"] for r in others} == {"online"}
+    # The manifest's removed reports are exactly the archive's.
+    gone = {d["page_url"] for d in nightly["manifest"]["reports"]
+            if d["status"] != "live" and d["page_url"]} & set(listed)
+    assert gone == {u for u, r in listed.items() if r["status"] == "removed"}
+    lines = {ln.split("\t")[-1]: ln for ln in nightly["reports_text"].splitlines()}
+    for e in d["removed"]:
+        assert f"removed ({e['reason']}) since " in lines[e["url"]]
+
+
+def test_late_only_on_a_date_the_page_url_or_document_gives(nightly):
+    """The demo's late reports are exactly those the portal published after their deadline
+    (31 January for departments, 31 March for governments), dated by their page or URL."""
+    data, manifest = nightly["data"], nightly["manifest"]
+    published = {}
+    for d in manifest["reports"]:
+        published.setdefault(d["report_key"], set()).add(d["published"])
+    truth = {}
+    for key, days in published.items():
+        organ, year = key.split("|")
+        department = organ.endswith(("局", "委员会"))
+        deadline = f"{int(year) + 1}-{'01-31' if department else '03-31'}"
+        truth[key] = min(days) > deadline
+    cov = rows(data, "SELECT organ, year, late, late_basis, published, published_source, "
+                     "first_seen_date, deadline FROM coverage")
+    assert {f"{c['organ']}|{c['year']}" for c in cov} == set(truth)
+    for c in cov:
+        key = f"{c['organ']}|{c['year']}"
+        assert key in truth, c
+        assert c["late_basis"] == "published" and c["published_source"] in (
+            "page_meta", "page_published", "page_written", "url"), c
+        assert bool(c["late"]) == truth[key], c
+        assert c["published"] == min(published[key]), c
+    assert sum(truth.values()) == 7 == sum(bool(c["late"]) for c in cov)
+    # Only the report added since the first crawl is news.
+    report = sorted((data / "reports").glob("changes-*.md"))[1].read_text("utf-8")
+    assert "逾期 / Late reports" in report and "盐池县审计局 2024年度: out 2025-" in report
+    assert "late reports first seen tonight: 1" in nightly["second"].stdout
+
+
+# Who and where every demo organ is: its tier and its 6-digit division code (a township's is
+# its county's), and whether the portal's area was needed to tell a shared name apart.
+ORGANS = {
+    "盐池县人民政府": ("县", "640323", "organ"), "盐池县教育局": ("部门", "640323", "organ"),
+    "盐池县财政局": ("部门", "640323", "organ"), "盐池县自然资源局": ("部门", "640323", "organ"),
+    "盐池县农业农村局": ("部门", "640323", "organ"), "盐池县审计局": ("部门", "640323", "organ"),
+    "花马池镇人民政府": ("乡镇", "640323", "organ"), "大水坑镇人民政府": ("乡镇", "640323", "organ"),
+    "高沙窝镇人民政府": ("乡镇", "640323", "organ"),
+    "濉溪县人民政府": ("县", "340621", "organ"), "濉溪县教育局": ("部门", "340621", "organ"),
+    "濉溪县财政局": ("部门", "340621", "organ"), "濉溪县交通运输局": ("部门", "340621", "organ"),
+    "刘桥镇人民政府": ("乡镇", "340621", "organ_in_portal"),
+    "百善镇人民政府": ("乡镇", "340621", "organ_in_portal"),
+    "韩村镇人民政府": ("乡镇", "340621", "organ_in_portal"),
+    "相山区人民政府": ("县", "340603", "organ"), "相山区教育体育局": ("部门", "340603", "organ"),
+    "相山区财政局": ("部门", "340603", "organ"),
+    "渠沟镇人民政府": ("乡镇", "340603", "organ_in_portal"),
+    "南黎街道办事处": ("乡镇", "340603", "organ"),
+    "和平县人民政府": ("县", "441624", "organ"), "和平县教育局": ("部门", "441624", "organ"),
+    "阳明镇人民政府": ("乡镇", "441624", "organ"),
+    "永泰县人民政府": ("县", "350125", "organ"), "城峰镇人民政府": ("乡镇", "350125", "organ"),
+    "麦积区人民政府": ("县", "620503", "organ"), "马跑泉镇人民政府": ("乡镇", "620503", "organ"),
+    "麦积区教育局": ("部门", "620503", "organ"), "麦积区财政局": ("部门", "620503", "organ"),
+    "麦积区卫生健康局": ("部门", "620503", "organ"),
+}
+
+
+def test_who_and_where_every_demo_organ_is(nightly):
+    organs = {d["organ"] for d in nightly["manifest"]["reports"]}
+    assert organs <= set(ORGANS), organs - set(ORGANS)
+    got = {(r["organ"], r["tier"], r["division_code"], r["place_source"], bool(r["province"]),
+            bool(r["county"])) for r in nightly["reports"]}
+    assert got == {(o, *ORGANS[o], True, True) for o in organs | {"盐池县审计局"}}
+    level = {r["organ"]: r["level"] for r in nightly["reports"]}
+    assert level["花马池镇人民政府"] == "乡级" and level["盐池县教育局"] == "县级"
+
+
+def test_implausible_numbers_flagged_never_changed(nightly):
+    """A year's 本年新收申请 ten times above (or a tenth of) every other year of the same organ
+    (the demo's generator prints some city-sized years): flagged on its page, the number left
+    as the report printed it."""
+    printed: dict[tuple, set] = {}
+    for d in nightly["manifest"]["reports"]:
+        cells = {(c["table"], c["row"], c["col"]): c["value"] for c in d["cells"]}
+        if ("requests", "new", "total") in cells:
+            printed.setdefault((d["organ"], d["year"]), set()).add(cells[("requests", "new", "total")])
+    years: dict[str, dict[int, float]] = {}
+    for r in rows(nightly["data"], "SELECT organ, year, requests_new FROM organ_year_totals "
+                                   "WHERE requests_new IS NOT NULL"):
+        assert r["requests_new"] in printed[(r["organ"], r["year"])], r     # never changed
+        years.setdefault(r["organ"], {})[r["year"]] = r["requests_new"]
+    expected = set()
+    for organ, values in years.items():
+        for year, v in values.items():
+            others = [o for y, o in values.items() if y != year]
+            if others and ((v >= 10 * max(max(others), 1) and v - max(others) >= 10) or
+                           (min(others) >= 10 * max(v, 1) and min(others) - v >= 10)):
+                expected.add((organ, year))
+    flagged = rows(nightly["data"], "SELECT organ, year, direction FROM implausible_numbers "
+                                    "WHERE number = 'requests_new'")
+    assert expected and {(r["organ"], r["year"]) for r in flagged} == expected
+    assert {r["direction"] for r in flagged} == {"high", "low"}
+
+
+def test_stalled_crawl_claims_nothing_it_did_not_see(nightly):
+    """The third night, avalon's challenge is never passed: its crawl sees nothing, claims no
+    report removed, says why; its reports stay online. Boda beside it: nothing changed."""
+    third = nightly["third"]
+    line = _summary(third, STALLED)
+    assert "incomplete:" in line and "challenge" in line and "no removals or revisions claimed" in line
+    assert "removed=0" in line and "revised=0" in line
+    d = nightly["third_diff"]
+    stalled = next(p for p in d["portals"] if p["portal"] == f"demo-{STALLED}")
+    assert not stalled["complete"] and "challenge" in stalled["incomplete"]
+    assert d["removed"] == [] and d["revised"] == [] and d["added"] == []
+    online = [r for r in nightly["reports"] if r["portal"] == f"demo-{STALLED}"]
+    assert {e["url"] for e in d["unconfirmed"]} == {r["url"] for r in online}
+    assert all(e["not_claimed"] == "removed" for e in d["unconfirmed"])
+    still = rows(nightly["data"], "SELECT DISTINCT status FROM reports WHERE portal = ?",
+                 (f"demo-{STALLED}",))
+    assert still == [{"status": "online"}]
+    control = next(p for p in d["portals"] if p["portal"] == f"demo-{CONTROL}")
+    assert control["complete"] and f"demo-{CONTROL} " in third.stdout
+    assert "added=0 removed=0 revised=0" in _summary(third, CONTROL)
+    # Nothing a watchdog would hear about: no new alert.
+    assert len(nightly["posts"]) == nightly["posts_after_second"]
 
 
 def test_text_and_markdown_say_the_same(nightly):
@@ -167,35 +365,25 @@ def test_text_and_markdown_say_the_same(nightly):
     counts = {}
     for ln in heads:
         counts[ln.split()[0]] = counts.get(ln.split()[0], 0) + 1
-    assert counts == {"#": 3, "added": 1, "removed": 2, "revised": 1,
+    assert counts == {"#": len(SITES), "added": 1, "removed": 4, "revised": 2,
                       "chrome": len(d["chrome_only"])}, counts
-    rev = _change(nightly, "revise")
-    cell = "/".join(rev["cell"])
-    assert f"    {cell}: {rev['old']} → {rev['new']}" in text.stdout
-    assert "(404; last copy sha256:" in text.stdout and "(soft_deleted; last copy" in text.stdout
     md = nightly["out"]["md"].stdout
-    assert "| " + " | ".join(rev["cell"]) + f" | {rev['old']} | {rev['new']} |" in md
+    for rev in _changes(nightly, "revise"):
+        cell = "/".join(rev["cell"])
+        assert f"    {cell}: {rev['old']} → {rev['new']}" in text.stdout
+        assert "| " + " | ".join(rev["cell"]) + f" | {rev['old']} | {rev['new']} |" in md
+    for reason in ("404", "410", "soft_deleted", "unlisted"):
+        assert f"({reason}; last copy sha256:" in text.stdout
     assert "### 消失 / Gone (1)" in md and "```diff" in md
 
 
 def test_alerts_reach_the_webhook(nightly):
     posts = nightly["posts"]
-    assert nightly["posts_after_first"] == 1 and len(posts) == 2
+    assert nightly["posts_after_first"] == 1 and nightly["posts_after_second"] == 2
     title = posts[1]["title"]
-    assert "1 added" in title and "2 removed" in title and "1 revised" in title, title
+    assert "1 added" in title and "4 removed" in title and "2 revised" in title, title
+    assert "1 late" in title
     assert "盐池县审计局" in posts[1]["message"]
-
-
-def test_late_report_is_flagged(nightly):
-    """盐池县审计局 (a department: deadline 31 January) published its 2024 report in March."""
-    data = nightly["data"]
-    late = rows(data, "SELECT organ, year, deadline, late, days_late FROM coverage WHERE organ = ?",
-                ("盐池县审计局",))
-    assert late and late[0]["deadline"] == "2025-01-31" and late[0]["late"] == 1
-    assert late[0]["days_late"] > 0
-    assert "late" in nightly["posts"][1]["title"]
-    report = sorted((data / "reports").glob("changes-*.md"))[-1].read_text("utf-8")
-    assert "逾期 / Late reports" in report and "盐池县审计局" in report
 
 
 @pytest_asyncio.fixture
@@ -209,23 +397,57 @@ async def ds(nightly):
 
 @pytest.mark.asyncio
 async def test_datasette_change_page_and_feed(ds, nightly):
-    r = await ds.client.get("/archive/changes_revised.json?_shape=array&portal=")
+    r = await ds.client.get("/archive/changes_revised.json?_shape=array&portal=demo-trs")
     assert r.status_code == 200
     [row] = r.json()
     page = await ds.client.get(f"/archive/changes/{row['change_id']}")
     assert page.status_code == 200
-    rev = _change(nightly, "revise")
+    rev = next(c for c in _changes(nightly, "revise") if c["site"] == "trs")
     html = page.text
     key = "/".join(rev["cell"])
     assert f'data-key="{key}" class="fail"' in html
     assert f'<td class="num old">{rev["old"]}</td><td class="num new">{rev["new"]}</td>' in html
     assert "/-/raw/" + rev["sha256"] in html            # links to both raw files
     removed = await ds.client.get("/archive/changes_removed.json?_shape=array&portal=")
-    assert {x["原因"] for x in removed.json()} == {"404", "soft_deleted"}
-    feed = await ds.client.get("/archive/changes_feed.atom")
-    assert feed.status_code == 200 and "<feed" in feed.text
-    assert feed.text.count("<entry>") >= 4 and "盐池县审计局" in feed.text
-    assert "chrome" not in feed.text.lower().split("<entry>", 1)[1]
+    assert {x["原因"] for x in removed.json()} == {"404", "410", "soft_deleted", "unlisted"}
+
+
+@pytest.mark.asyncio
+async def test_report_page_and_feed_agree_with_the_diff(ds, nightly):
+    """Each report the diff names: its Datasette page shows its status; its feed entry links to
+    the archived copy (not the portal's URL, which may be dead) and carries its status and
+    headline numbers."""
+    d = nightly["diff"]
+    feed = (await ds.client.get("/archive/changes_feed.json?_shape=array")).json()
+    atom = await ds.client.get("/archive/changes_feed.atom")
+    assert atom.status_code == 200 and "<feed" in atom.text
+    entries = {(e["kind"], e["url"]): e for e in feed}
+    listed = {r["url"]: r for r in nightly["reports"]}
+    for kind, word, items in (("removed", "removed", d["removed"]), ("revised", "revised", d["revised"]),
+                              ("added", "online", d["added"])):
+        for e in items:
+            rep = listed[e["url"]]
+            page = await ds.client.get(f"/archive/reports/{rep_id(nightly, e['url'])}")
+            assert page.status_code == 200
+            assert f'class="status-{rep["status"]}">{word}' in page.text
+            entry = entries[(kind, e["url"])]
+            assert entry["atom_link"] == f"/archive/reports/{rep_id(nightly, e['url'])}"
+            assert entry["status"] == rep["status"]
+            assert f"状态 status: {rep['status']}" in entry["atom_content"]
+            assert "本年新收申请" in entry["atom_content"]
+            assert e["url"] in atom.text or e["url"].replace("&", "&amp;") in atom.text
+    assert "chrome" not in atom.text.lower().split("<entry>", 1)[1]
+    odd = (await ds.client.get("/archive/implausible_numbers.json?_shape=array")).json()
+    assert odd and {"机关", "年度", "数字", "数值", "各年度", "方向"} <= set(odd[0])
+    page = await ds.client.get(f"/archive/reports/{odd[0]['report_id']}")
+    assert "可疑数字 / implausible numbers" in page.text and odd[0]["数字"] in page.text
+    late = (await ds.client.get("/archive/late_reports.json?_shape=array&year=")).json()
+    assert len(late) == 7 and {r["日期来源"] for r in late} <= {"page_meta", "page_published",
+                                                            "page_written", "url"}
+
+
+def rep_id(nightly, url):
+    return rows(nightly["data"], "SELECT id FROM reports WHERE url = ?", (url,))[0]["id"]
 
 
 def test_diff_exit_status_and_errors(nightly, tmp_path):
@@ -375,7 +597,7 @@ def test_kinds_defined_once():
     from archive.changes.render import ORDER
 
     names = [k.name for k in KINDS]
-    assert [f.name for f in dataclasses.fields(Diff)][3:] == names
+    assert [f.name for f in dataclasses.fields(Diff)][3:3 + len(names)] == names
     assert sorted(ORDER) == sorted(names)
     for k in KINDS:
         page = CANNED_QUERIES[f"changes_{k.row}"]

@@ -486,7 +486,22 @@ def test_mutations(tmp_path):
 
         status = {d["id"]: d["status"] for d in after["reports"]}
         assert status[gone["id"]] == "removed" and status[soft["id"]] == "soft_deleted"
-        assert [c["change"] for c in site.manifest()["changes"]] == ["add", "remove", "soft_delete", "revise", "chrome"]
+
+        boda = next(d for d in before["reports"] if d["site"] == "boda" and d["format"] == "html")
+        site.mutate("remove", ident=boda["id"], mode="410")
+        assert fetch(base, boda["url"]).status == 410
+        quiet = next(d for d in before["reports"] if d["site"] == "gkmlpt" and d["format"] == "xlsx")
+        site.mutate("unlist", ident=quiet["id"])
+        assert fetch(base, quiet["page_url"], cookies=gk_cookies(base)).status == 200
+        assert quiet["page_url"] not in fetch(base, "/gkmlpt/api/all/2541?page=1&sid=755001",
+                                              cookies=gk_cookies(base)).text
+        status = {d["id"]: d["status"] for d in site.manifest()["reports"]}
+        assert status[boda["id"]] == "gone" and status[quiet["id"]] == "unlisted"
+        assert [c["change"] for c in site.manifest()["changes"]] == [
+            "add", "remove", "soft_delete", "revise", "chrome", "remove_410", "unlist"]
+
+        site.behaviour.challenge_unpassable = ("/avalon/",)
+        assert fetch(base, "/avalon/index.html", cookies=ts_cookies(base)).status == 412
     finally:
         srv.stop()
 

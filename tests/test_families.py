@@ -252,3 +252,26 @@ def test_a_family_without_the_rule_asked_for_is_not_consulted():
     page = Detection(LONSUN_LIST + '<a href="/info/1941/590707.htm">…</a>', "https://www.hbxs.gov.cn/")
     assert [f.name for f in in_play(None, page, "twin_key")] == ["lonsun"]
     assert [f.name for f in in_play(None, page, "same_column")] == ["boda"]
+
+
+# --- what a URL says of when its report came out ---------------------------------------------------
+
+@pytest.mark.parametrize("url, date", [
+    ("https://www.yanchi.gov.cn/xxgk/zfxxgknb/202401/t20240114_4411234.html", "2024-01-14"),
+    ("https://www.yanchi.gov.cn/xxgk/zfxxgknb/202401/P020240114581234567890.pdf", "2024-01-14"),
+    ("https://www.fuzhou.gov.cn/zfxxgk/202501/W020250120300512345678.docx", "2025-01-20"),
+    ("https://www.sx.gov.cn/art/2024/1/9/art_1234_88307.html", "2024-01-09"),
+    ("https://www.yanchi.gov.cn/xxgk/zfxxgknb/202401/t20241340_4411234.html", None),  # no 13th month
+    ("https://www.hbxs.gov.cn/public/6596101/1234567.html", None),       # Lonsun: no date
+    ("https://www.heping.gov.cn/gkmlpt/content/3/3816/post_3816263.html", None),
+    ("https://www.maiji.gov.cn/info/1941/590707.htm", None),              # Boda: no date
+])
+def test_url_dates(url, date):
+    found = [f.url_date(url) for f in FAMILIES.values()]
+    assert {d.date for d in found if d} == ({date} if date else set())
+
+
+def test_every_family_names_its_body_container():
+    for f in FAMILIES.values():
+        assert f.content_selectors, f.name
+    assert FAMILIES["fujian"].content_selectors == FAMILIES["trs"].content_selectors

@@ -167,3 +167,32 @@ def test_a_column_link_that_led_to_an_article(body, article):
     page = _page(f"<html>{body}</html>")
     assert is_article(page) is article
     assert is_list_page(page) is (REPORT_LINKS in body)
+
+
+# --- what a report page says of itself (crawler/spiders/reports.py) ---------------------------------
+
+def _report_page(body: str, head: str = ""):
+    from scrapy.http import HtmlResponse
+
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    return HtmlResponse(url=f"{SITE}/a.html", body=html.encode("utf-8"), encoding="utf-8")
+
+
+def test_a_page_dates_its_report_each_date_with_its_source():
+    from crawler.spiders.reports import page_dates, published, publisher
+
+    page = _report_page(
+        '<div class="top">今天是：2026年12月07日 星期一 更新时间：2026-12-06</div>'
+        '<table><tr><td>索 引 号</td><td>01441633X/2025-88307</td><td>发布机构</td>'
+        '<td>濉溪县财政局</td></tr><tr><td>发文日期</td><td>2025-02-14</td></tr></table>'
+        '<div class="info">发布时间：2025-02-15 09:30　来源：濉溪县人民政府办公室</div>',
+        '<meta name="PubDate" content="2025-02-15 09:30"><meta name="HtmlGenerateTime" '
+        'content="2026-12-06 08:00:00"><meta name="ContentSource" content="濉溪县人民政府办公室">')
+    dates = page_dates(page)
+    assert dates == [
+        {"date": "2025-02-15", "source": "page_meta", "detail": "PubDate"},
+        {"date": "2025-02-14", "source": "page_written", "detail": "发文日期"},
+        {"date": "2025-02-15", "source": "page_published", "detail": "发布时间"}]
+    assert published(dates) == "2025-02-15"
+    assert publisher(page) == "濉溪县财政局"           # 发布机构 before the meta and 来源
+    assert page_dates(_report_page("<p>今天是：2026年12月07日</p><p>更新时间：2026-12-06</p>")) == []

@@ -1,13 +1,19 @@
 """Comparing two crawls of a portal: a report's state in each crawl is read from that crawl's
-fetches — which of its files came back (URL -> SHA-256), whether a list led to it or only the
-archive's recheck did, and whether its URL answered 404/410 or a soft-delete page. Reports are
+fetches — which of its files came back (URL -> SHA-256), which lists led to it (or only the
+archive's recheck did), and whether its URL answered 404/410 or a soft-delete page. Reports are
 compared by content hash, never by URL. Reads go through :mod:`archive.queries`; nothing is
 written here.
+
+What the newer crawl did not see is claimed gone (or revised) only on evidence from a crawl
+that completed (:mod:`.completeness`). The older side is the portal's last complete crawl,
+with what any crawl since then that did not complete found: a report such a crawl announced is
+not new again, and its removal or revision waits for a crawl that completes.
 """
 
 from __future__ import annotations
 
 from .. import queries
+from .completeness import completeness, lists_seen
 from .model import Diff, DiffError, ReportState
 from .revision import cell_changes, classify_revision, report_body, text_diff
 
@@ -16,8 +22,9 @@ from .revision import cell_changes, classify_revision, report_body, text_diff
 
 def crawl_pairs(db, old: str | None = None, new: str | None = None,
                 portals: list[str] | None = None) -> list[tuple[str | None, str]]:
-    """The (old, new) crawls to compare: the two given, else the last two finished crawls of
-    each portal (a portal crawled once is compared with nothing: all its reports are new)."""
+    """The (old, new) crawls to compare: the two given, else, for each portal, its last
+    finished crawl and the last one before it that completed (None when none did: a portal
+    crawled once is compared with nothing, all its reports are new)."""
     if old or new:
         if not (old and new):
             raise DiffError("give both crawls (OLD NEW), or neither for the last two of each "
@@ -33,13 +40,23 @@ def crawl_pairs(db, old: str | None = None, new: str | None = None,
         return [(old, new)]
     pairs = []
     for portal in portals or queries.finished_portals(db):
-        last = queries.last_finished_crawls(db, portal, 2)
-        if not last:
+        finished = [c["id"] for c in queries.finished_crawls(db, portal)]
+        if not finished:
             if portals:
                 raise DiffError(f"portal {portal!r} has no finished crawl")
             continue
-        pairs.append((last[1] if len(last) > 1 else None, last[0]))
+        base = next((c for c in finished[1:] if completeness(db, c).complete), None)
+        pairs.append((base, finished[0]))
     return pairs
+
+
+def between(db, old: str | None, new: str) -> list[str]:
+    """The portal's finished crawls after ``old`` (or since its first) and before ``new``,
+    oldest first."""
+    crawl = queries.crawl(db, new)
+    ids = [c["id"] for c in reversed(queries.finished_crawls(db, crawl["portal"]))]
+    start = ids.index(old) + 1 if old in ids else 0
+    return ids[start:ids.index(new)] if new in ids else []
 
 
 # -- a crawl's view of its reports -----------------------------------------------------------------
@@ -64,6 +81,8 @@ def snapshot(db, crawl_id: str | None, portal: str) -> dict[int, ReportState]:
         if ok and not error and f["document_id"] and f["role"] in ("report", "attachment"):
             st.docs[f["final_url"] or f["url"]] = (f["document_id"], f["sha256"])
             st.listed = st.listed or not f["found_by"]
+            if f["role"] == "report" and not f["found_by"] and f["referer"]:
+                st.lists.add(f["referer"])
         elif status in (404, 410):
             if resolve(f["url"]) == rid and f["role"] != "attachment":
                 st.gone = str(status)
@@ -102,17 +121,28 @@ class _Stored:
 
 # -- the comparison --------------------------------------------------------------------------------
 
-def compare(db, old_crawl: str | None, new_crawl: str) -> Diff:
-    """What changed on the portal of ``new_crawl`` since ``old_crawl`` (None: nothing before)."""
+def compare(db, old_crawl: str | None, new_crawl: str, merge_between: bool = False) -> Diff:
+    """What changed on the portal of ``new_crawl`` since ``old_crawl`` (None: nothing before).
+    ``merge_between``: what the portal's crawls between the two that did not complete found
+    counts as seen before (the nightly's and ``xxgk diff``'s default choice of crawls)."""
     crawl = queries.crawl(db, new_crawl)
     if crawl is None:
         raise DiffError(f"no crawl {new_crawl!r}")
     portal = crawl["portal"]
     old, new = snapshot(db, old_crawl, portal), snapshot(db, new_crawl, portal)
-    stored = _Stored(db)
     diff = Diff(portal, old_crawl, new_crawl)
+    if merge_between:
+        diff.also_compared = between(db, old_crawl, new_crawl)
+        for cid in diff.also_compared:
+            for rid, st in snapshot(db, cid, portal).items():
+                if st.present and not (rid in old and old[rid].present):
+                    old[rid] = st
+    done = completeness(db, new_crawl)
+    diff.incomplete = done.reason
+    stored = _Stored(db)
     added = [rid for rid, st in new.items() if st.present and not (rid in old and old[rid].present)]
-    removed = _removed(old, new) if old_crawl is not None else []
+    claims, unconfirmed = _removed(old, new, lists_seen(db, new_crawl), done.reason)
+    removed = claims if old_crawl is not None or diff.also_compared else []
     moved_new, moved_old = _moved(diff, stored, old, new, added, removed)
     for rid in added:
         if rid not in moved_new:
@@ -124,33 +154,44 @@ def compare(db, old_crawl: str | None, new_crawl: str) -> Diff:
             doc_id, sha = stored.best(old[rid])
             diff.removed.append({**stored.report(rid), "reason": reason,
                                  "old_document_id": doc_id, "old_sha256": sha,
-                                 "files": sorted(old[rid].docs)})
+                                 "since": crawl["started_at"], "files": sorted(old[rid].docs)})
+    for rid, why in unconfirmed:
+        diff.unconfirmed.append({**stored.report(rid), "not_claimed": "removed", "why": why})
     for rid in sorted(set(old) & set(new)):
-        _revised(diff, stored, rid, old[rid], new[rid])
+        if done.complete:
+            _revised(diff, stored, rid, old[rid], new[rid], crawl["started_at"])
+        elif _changed_files(old[rid], new[rid]):
+            diff.unconfirmed.append({**stored.report(rid), "not_claimed": "revised",
+                                     "why": done.reason})
     diff.errors = _new_errors(db, old_crawl, new_crawl, {e["url"] for e in diff.removed},
                               {f for st in new.values() for f in st.gone_docs})
     return diff
 
 
-def _removed(old: dict, new: dict) -> list[tuple[int, str]]:
-    """(report id, reason) of every report present before and gone now."""
-    removed = []
+def _removed(old: dict, new: dict, seen: set, incomplete: str | None):
+    """(report id, reason) of every report present before and gone now, on evidence; and
+    (report id, why not) of those gone from sight without evidence."""
+    removed, unconfirmed = [], []
     for rid, st in old.items():
         if not st.present:
             continue
         now = new.get(rid)
         if now is not None and now.present:
             continue
-        if now is not None and now.gone:
-            reason = now.gone
-        elif now is not None and now.docs:
-            reason = "unlisted"          # still online at its URL, but no list links it
-        elif now is not None and now.failures:
+        if incomplete:
+            unconfirmed.append((rid, incomplete))
+        elif now is not None and not now.gone and not now.docs and now.failures:
             continue                     # unreachable tonight: an error, not a removal
+        elif now is not None and now.gone:
+            removed.append((rid, now.gone))
+        elif st.lists and not st.lists <= seen:
+            missing = sorted(st.lists - seen)
+            unconfirmed.append((rid, f"the list that linked it could not be fetched whole "
+                                     f"({missing[0]})"))
         else:
-            reason = "unlisted"
-        removed.append((rid, reason))
-    return removed
+            # No list links it any more (if the recheck still reached it, it is still online).
+            removed.append((rid, "unlisted"))
+    return removed, unconfirmed
 
 
 def _moved(diff: Diff, stored: _Stored, old, new, added, removed) -> tuple[set, set]:
@@ -168,14 +209,21 @@ def _moved(diff: Diff, stored: _Stored, old, new, added, removed) -> tuple[set, 
             if shas_new & shas_old or (cells_new and cells_new == cells_old):
                 diff.moved.append({**stored.report(rid_new),
                                    "old_url": stored.report(rid_old)["url"],
-                                   "old_report_id": rid_old, "reason": reason})
+                                   "old_report_id": rid_old, "reason": reason,
+                                   "new_sha256": stored.best(new[rid_new])[1]})
                 moved_new.add(rid_new)
                 moved_old.add(rid_old)
                 break
     return moved_new, moved_old
 
 
-def _revised(diff: Diff, stored: _Stored, rid: int, a: ReportState, b: ReportState) -> None:
+def _changed_files(a: ReportState, b: ReportState) -> bool:
+    return any(a.docs[u][1] != b.docs[u][1] for u in set(a.docs) & set(b.docs)) or \
+        bool(b.gone_docs & set(a.docs))
+
+
+def _revised(diff: Diff, stored: _Stored, rid: int, a: ReportState, b: ReportState,
+             when: str) -> None:
     """A report in both crawls: each of its files with new bytes is a revision, or only a new
     page frame; a file that now answers 404 is a revision too."""
     for url in sorted(set(a.docs) & set(b.docs)):
@@ -183,7 +231,7 @@ def _revised(diff: Diff, stored: _Stored, rid: int, a: ReportState, b: ReportSta
         if osha == nsha:
             continue
         entry = {**stored.report(rid), "document_url": url, "old_document_id": oid,
-                 "new_document_id": nid, "old_sha256": osha, "new_sha256": nsha}
+                 "new_document_id": nid, "old_sha256": osha, "new_sha256": nsha, "since": when}
         if not (queries.parsed(stored.db, oid) and queries.parsed(stored.db, nid)):
             entry.update(cells=[], text_diff="", note="not parsed yet: run xxgk reparse")
             diff.revised.append(entry)
@@ -202,7 +250,7 @@ def _revised(diff: Diff, stored: _Stored, rid: int, a: ReportState, b: ReportSta
         diff.revised.append({**stored.report(rid), "document_url": url,
                              "old_document_id": oid, "new_document_id": None,
                              "old_sha256": osha, "new_sha256": None, "cells": [],
-                             "text_diff": "", "note": "this file now answers 404"})
+                             "text_diff": "", "note": "this file now answers 404", "since": when})
 
 
 def _failed(db, crawl_id) -> dict[str, dict]:

@@ -52,6 +52,7 @@ class ReportState:
     """A report as one crawl saw it."""
     docs: dict = field(default_factory=dict)       # file URL -> (document_id, sha256)
     listed: bool = False                           # a list of this crawl led to it
+    lists: set = field(default_factory=set)        # the list pages that linked it
     gone: str | None = None                        # '404' | '410' | 'soft_deleted'
     gone_docs: set = field(default_factory=set)    # file URLs that answered 404/410
     failures: list = field(default_factory=list)   # (url, error) of fetches that failed
@@ -72,6 +73,13 @@ class Diff:
     chrome_only: list = field(default_factory=list)
     moved: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # Why the newer crawl cannot support removals and revisions (None: it completed), and the
+    # reports it did not see that are therefore not claimed gone or revised.
+    incomplete: str | None = None
+    unconfirmed: list = field(default_factory=list)
+    # Crawls after ``old_crawl`` that did not complete: what they saw counts as seen (a report
+    # they found is not new again), not as evidence of what is gone.
+    also_compared: list = field(default_factory=list)
 
     def has_news(self) -> bool:
         return any(getattr(self, k) for k in NEWS)
@@ -82,4 +90,6 @@ class Diff:
 
     def to_dict(self) -> dict:
         return {"portal": self.portal, "old_crawl": self.old_crawl, "new_crawl": self.new_crawl,
-                **{k: getattr(self, k) for k in KIND_NAMES}}
+                "complete": self.incomplete is None, "incomplete": self.incomplete,
+                "also_compared": self.also_compared,
+                **{k: getattr(self, k) for k in KIND_NAMES}, "unconfirmed": self.unconfirmed}

@@ -24,6 +24,21 @@ def _who(e: dict) -> str:
     return " ".join(bits) or (e.get("title") or "")
 
 
+def _since(e: dict) -> str:
+    return f"; gone by the crawl of {e['since'][:10]}" if e.get("since") else ""
+
+
+def _unconfirmed(e: dict) -> str:
+    return f"not claimed {e['not_claimed']}: {e['why']}"
+
+
+def _heading(d: Diff) -> str:
+    """Which crawls a diff compares: a portal with no complete crawl before is new to us."""
+    if d.old_crawl:
+        return d.old_crawl
+    return "(no complete crawl before)" if d.also_compared else "(first crawl)"
+
+
 def _text_revised(e: dict) -> list[str]:
     return ([f"revised   {e['url']}  {_who(e)}  file {e['document_url']}"
              + (f"  ({e['note']})" if e.get("note") else "")]
@@ -50,9 +65,9 @@ _LINES = {
     "added": (lambda e: [f"added     {e['url']}  {_who(e)}"],
               lambda e: [f"- [{_who(e) or e['url']}]({e['url']})"]),
     "removed": (lambda e: [f"removed   {e['url']}  {_who(e)}  ({e['reason']}; last copy "
-                           f"sha256:{e['old_sha256']})"],
+                           f"sha256:{e['old_sha256']}{_since(e)})"],
                 lambda e: [f"- [{_who(e) or e['url']}]({e['url']}) — {e['reason']}; last copy "
-                           f"`sha256:{e['old_sha256']}`"]),
+                           f"`sha256:{e['old_sha256']}`{_since(e)}"]),
     "moved": (lambda e: [f"moved     {e['old_url']} -> {e['url']}  {_who(e)}"],
               lambda e: [f"- {_who(e)}: <{e['old_url']}> → <{e['url']}>"]),
     "revised": (_text_revised, _markdown_revised),
@@ -64,14 +79,21 @@ _LINES = {
 }
 
 
+INCOMPLETE = "nothing it did not see is claimed removed or revised"
+
+
 def render_text(diffs: list[Diff]) -> str:
     out = []
     for d in diffs:
-        out.append(f"# {d.portal}: {d.old_crawl or '(first crawl)'} -> {d.new_crawl}")
+        out.append(f"# {d.portal}: {_heading(d)} -> {d.new_crawl}")
+        if d.incomplete:
+            out.append(f"incomplete  {d.incomplete}: {INCOMPLETE}")
         for kind in ORDER:
             for e in getattr(d, kind):
                 out += _LINES[kind][0](e)
-        if not any(d.counts().values()):
+        for e in d.unconfirmed:
+            out.append(f"unconfirmed  {e['url']}  {_who(e)}  ({_unconfirmed(e)})")
+        if not any(d.counts().values()) and not d.unconfirmed:
             out.append("no changes")
     return "\n".join(out) + "\n"
 
@@ -79,8 +101,10 @@ def render_text(diffs: list[Diff]) -> str:
 def render_markdown(diffs: list[Diff]) -> str:
     out = []
     for d in diffs:
-        out.append(f"## {d.portal}\n\n`{d.old_crawl or '(first crawl)'}` → `{d.new_crawl}`\n")
-        if not any(d.counts().values()):
+        out.append(f"## {d.portal}\n\n`{_heading(d)}` → `{d.new_crawl}`\n")
+        if d.incomplete:
+            out.append(f"> **Incomplete crawl / 抓取未完成**: {d.incomplete} — {INCOMPLETE}.\n")
+        if not any(d.counts().values()) and not d.unconfirmed:
             out.append("No changes.\n")
         for kind in ORDER:
             entries = getattr(d, kind)
@@ -90,16 +114,24 @@ def render_markdown(diffs: list[Diff]) -> str:
             for e in entries:
                 out += _LINES[kind][1](e)
             out.append("")
+        if d.unconfirmed:
+            out.append(f"### 未经证实，不作结论 / Not claimed ({len(d.unconfirmed)})\n")
+            out += [f"- [{_who(e) or e['url']}]({e['url']}) — {_unconfirmed(e)}"
+                    for e in d.unconfirmed]
+            out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
 def as_json(diffs: list[Diff]) -> dict:
-    """One portal: its object; several: the same lists over all of them, plus ``portals``."""
+    """One portal: its object; several: the same lists over all of them, plus ``portals``
+    (each with whether its crawl completed)."""
     if len(diffs) == 1:
         return diffs[0].to_dict()
-    merged = {k: [] for k in KIND_NAMES}
+    lists = [*KIND_NAMES, "unconfirmed"]
+    merged = {k: [] for k in lists}
     for d in diffs:
-        for k in KIND_NAMES:
+        for k in lists:
             merged[k] += [{**e, "portal": d.portal} for e in getattr(d, k)]
-    return {"portals": [{"portal": d.portal, "old_crawl": d.old_crawl, "new_crawl": d.new_crawl}
-                        for d in diffs], **merged}
+    return {"portals": [{"portal": d.portal, "old_crawl": d.old_crawl, "new_crawl": d.new_crawl,
+                         "complete": d.incomplete is None, "incomplete": d.incomplete,
+                         "also_compared": d.also_compared} for d in diffs], **merged}

@@ -18,10 +18,11 @@ _START = re.compile(r"(?:19|20)\d{2}\s*年\s*度?\s*(?:政府)?信息公开\s*(?
 _END = re.compile(r"^[#\s]*六\s*[、.．]\s*其他需要报告的事项", re.M)
 _PARAGRAPH_END = re.compile(r"\n\s*\n")
 # Lines of page furniture that change without the report changing.
-_CHROME_LINE = re.compile(r"(浏览次数|访问量|访问者|阅读数|阅读量|点击数|点击量|发布时间|更新时间|"
+_CHROME_LINE = re.compile(r"(浏览次数|浏览量|访问量|访问者|阅读数|阅读量|阅读次数|点击数|点击量|"
+                          r"点击率|点击\s*[:：]|下载次数|已下载\s*\d+\s*次|已分享|发布时间|更新时间|"
                           r"打印|关闭|字号|分享到|当前位置|首页|版权所有|备案|网站地图|联系我们|"
-                          r"星期[一二三四五六日天]|政务日历|今天是|\d{4}-\d{2}-\d{2}|"
-                          r"\d{4}年\d{1,2}月\d{1,2}日)")
+                          r"相关链接|相关文章|星期[一二三四五六日天]|政务日历|今天是|"
+                          r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)")
 # A line of nothing but numbers, dates and punctuation (a counter, a clock).
 _NUMBERS_ONLY = re.compile(r"^[\s\d:：/.\-年月日时分秒()（）|]*$")
 _CHROME_MAX = 80   # a longer line is prose, whatever it mentions

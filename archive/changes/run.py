@@ -13,8 +13,10 @@ def diff_crawls(arc, old: str | None = None, new: str | None = None,
                 portals: list[str] | None = None, parse: bool = True,
                 pairs: list | None = None) -> list[Diff]:
     """Compare crawls of ``arc`` (an :class:`archive.store.Archive`) and store what changed:
-    OLD and NEW, else ``pairs``, else the last two finished crawls of each portal (of
-    ``portals`` when given)."""
+    OLD and NEW, else ``pairs`` (as :func:`crawl_pairs` chooses them), else each portal's last
+    finished crawl against its last complete one before (of ``portals`` when given). Unless
+    OLD and NEW are given, what incomplete crawls between the two found counts as seen."""
+    merge_between = not (old or new)
     if pairs is None:
         pairs = arc.read(crawl_pairs, old, new, portals)
     if parse:
@@ -23,7 +25,7 @@ def diff_crawls(arc, old: str | None = None, new: str | None = None,
     detected = now_iso()
     out = []
     for o, n in pairs:
-        diff = arc.read(compare, o, n)
+        diff = arc.read(compare, o, n, merge_between)
         arc.record_changes(diff, detected)
         out.append(diff)
     return out

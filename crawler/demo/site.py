@@ -51,6 +51,9 @@ def default_root() -> Path:
 class Behaviour:
     challenge_412: tuple = ("/avalon/", "/ucap/")
     challenge_521: tuple = ("/gkmlpt/",)
+    # Prefixes whose challenge no browser passes (the site's WAF changed its script): the
+    # crawl there ends behind the challenge and must claim nothing it did not see.
+    challenge_unpassable: tuple = ()
     flaky: bool = True
     slow_seconds: float = 30.0
 
@@ -205,7 +208,8 @@ class DemoSite:
     def challenge(self, req: Request) -> Response | None:
         path = req.path
         if any(path.startswith(p) for p in self.behaviour.challenge_412):
-            if not self._ts_ok(req):
+            if not self._ts_ok(req) or any(path.startswith(p) for p in
+                                           self.behaviour.challenge_unpassable):
                 return self._ts_challenge(req)
         if any(path.startswith(p) for p in self.behaviour.challenge_521):
             if not self._jsl_ok(req):
@@ -341,17 +345,24 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
                                   "urls": [d["url"] for d in portal.documents() if d["id"] in ids],
                                   "page_url": item.url})
 
+    # How a report is taken down: the item's status, and the change's name in the record.
+    REMOVALS = {"404": ("removed", "remove"), "410": ("gone", "remove_410"),
+                "soft": ("soft_deleted", "soft_delete"), "unlist": ("unlisted", "unlist")}
+
     def remove_report(self, ident: str, mode: str = "404") -> dict:
-        """Take a report down: ``404`` (gone) or ``soft`` (its page refreshes to its column)."""
-        if mode not in ("404", "soft"):
-            raise ValueError("mode is '404' or 'soft'")
+        """Take a report down: ``404`` (its page and files answer 404), ``410`` (its page
+        answers 410 Gone), ``soft`` (its page refreshes to its column; files 404) or
+        ``unlist`` (no list links it; its page and files still answer)."""
+        if mode not in self.REMOVALS:
+            raise ValueError(f"mode is one of {sorted(self.REMOVALS)}")
+        status, change = self.REMOVALS[mode]
         with self.lock:
             portal, item, _, _ = self._find(ident)
-            item.status = "removed" if mode == "404" else "soft_deleted"
+            item.status = status
             item.flags.discard("stale_listing")
             ids = [s.key for s in item.report_specs()]
-            return self._changed({"change": "remove" if mode == "404" else "soft_delete",
-                                  "site": portal.name, "ids": ids, "page_url": item.url})
+            return self._changed({"change": change, "site": portal.name, "ids": ids,
+                                  "page_url": item.url})
 
     def revise_report(self, ident: str | None = None, delta: int = 1) -> dict:
         """Same URL, new bytes: one cell of table 二 changes by ``delta``."""
@@ -381,13 +392,16 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
                                   "today": self.today().isoformat()})
 
     def mutate(self, kind: str, **kw) -> dict:
-        """``add`` | ``remove`` | ``soft_delete`` | ``revise`` | ``chrome``."""
+        """``add`` | ``remove`` (``mode`` 404 or 410) | ``soft_delete`` | ``unlist`` |
+        ``revise`` | ``chrome``."""
         if kind == "add":
             return self.add_report(**kw)
         if kind == "remove":
             return self.remove_report(kw.pop("ident"), mode=kw.pop("mode", "404"))
         if kind == "soft_delete":
             return self.remove_report(kw.pop("ident"), mode="soft")
+        if kind == "unlist":
+            return self.remove_report(kw.pop("ident"), mode="unlist")
         if kind == "revise":
             return self.revise_report(**kw)
         if kind == "chrome":
@@ -395,8 +409,10 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
         raise ValueError(f"unknown mutation {kind!r}")
 
     def next_generation(self) -> list[dict]:
-        """The standard second crawl: one report added, one removed, one soft-deleted, one
-        revised in place, and the frame of every page changed."""
+        """The standard second crawl: a report added (late: a department's, in March), one
+        taken down in each way — 404 (Hanweb), soft-deleted (Lonsun), 410 (Boda), left out of
+        the lists (gkmlpt) — two revised in place (a TRS Word file, a Boda spreadsheet), and
+        the furniture of every page changed: dates, counters, related links."""
         live = self.reports()
         by_site = {}
         for d in live:
@@ -404,8 +420,12 @@ document.cookie="{TS_COOKIE_T}="+v.toString(36)+m.slice(0,8)+"; path=/";location
         out = [self.add_report("trs", "docx", 2024, "盐池县审计局")]
         out.append(self.remove_report(by_site["hanweb"][-1]["id"], "404"))
         out.append(self.remove_report(by_site["lonsun"][-1]["id"], "soft"))
+        out.append(self.remove_report(by_site["boda"][-1]["id"], "410"))
+        out.append(self.remove_report(by_site["gkmlpt"][-1]["id"], "unlist"))
         out.append(self.revise_report(next(d["id"] for d in live if d["format"] == "docx"
                                            and d["site"] == "trs")))
+        out.append(self.revise_report(next(d["id"] for d in live if d["format"] == "xlsx"
+                                           and d["site"] == "boda")))
         out.append(self.chrome_change())
         return out
 

@@ -90,6 +90,11 @@ def redirect(location: str, status: int = 302) -> Response:
                     headers=[("Location", location)])
 
 
+def gone(path: str = "") -> Response:
+    return html_page("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>410 信息已删除</title>"
+                     "</head><body><h1>410</h1><p>该信息已被删除。</p></body></html>", status=410)
+
+
 def not_found(path: str = "") -> Response:
     return html_page(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 页面不存在</title></head>"
@@ -159,7 +164,7 @@ class Item:
     attachments: list = field(default_factory=list)
     variant: str | None = None
     flags: set = field(default_factory=set)
-    status: str = "live"          # live | removed | soft_deleted
+    status: str = "live"          # live | removed (404) | gone (410) | soft_deleted | unlisted
     art_id: int = 0
     url: str = ""                 # canonical path of the page (or of the file, mode "file")
     aliases: list = field(default_factory=list)
@@ -169,6 +174,11 @@ class Item:
     @property
     def listed(self) -> bool:
         return self.status == "live" or "stale_listing" in self.flags
+
+    @property
+    def online(self) -> bool:
+        """Its page and files still answer (an unlisted report is only left out of the lists)."""
+        return self.status in ("live", "unlisted")
 
     def report_specs(self):
         if self.spec is not None:

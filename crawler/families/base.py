@@ -9,13 +9,32 @@ build requests get the spider as their first argument and use its public helpers
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable
+from typing import Hashable, Iterable, NamedTuple
 
 from ..classify import Link
 
 NEVER = re.compile(r"(?!)")
+
+
+class UrlDate(NamedTuple):
+    date: str            # YYYY-MM-DD
+    detail: str          # the part of the URL that says so: t20240114, /art/2024/1/14/
+
+
+def url_date_of(pattern: re.Pattern, url: str) -> UrlDate | None:
+    """A date from ``pattern``'s groups year, month, day (and the match as the detail), if it
+    is a real date."""
+    m = pattern.search(url or "")
+    if not m:
+        return None
+    try:
+        day = datetime.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+    return UrlDate(day.isoformat(), m.group(0).strip("/?")) if 1990 <= day.year <= 2100 else None
 
 
 @dataclass
@@ -32,6 +51,9 @@ class Family:
     # What a page of this CMS shows, searched in its HTML and URL lower-cased (so written in
     # lower case; a case-insensitive search of a Chinese page costs several times more).
     markers: re.Pattern = NEVER
+    # CSS selectors of the element that holds an article's own text (its body container), in
+    # the order they are tried: the archive keeps that element's text as the page's text.
+    content_selectors: tuple = ()
 
     def shown_by(self, lowered_text: str) -> bool:
         return bool(self.markers.search(lowered_text))
@@ -66,3 +88,8 @@ class Family:
         """Whether ``url`` is another page of the list at ``page_url``, by this family's URL
         scheme (the spider's own rule is tried first)."""
         return False
+
+    def url_date(self, url: str) -> UrlDate | None:
+        """The date this family's URL scheme writes into an article's or a file's URL (its
+        publication date), if it does."""
+        return None

@@ -20,6 +20,8 @@ class Boda(Family):
     name = "boda"
     markers = re.compile(r"/system/_content/|wbtreeid|wbnewsid|downloadattachurl|_sitegray|"
                          r"/info/\d+/\d+\.htm|vsb\w*\.js|vsbres")
+    # Its URLs carry no date (/info/<tree>/<newsid>.htm): the page's 成文日期 dates a report.
+    content_selectors = ("#vsb_content", ".v_news_content")
 
     def same_column(self, url, page_url):
         # /nb.htm → /nb/12.htm …: the tree's pages sit in a directory named like the list file.

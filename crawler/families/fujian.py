@@ -25,6 +25,7 @@ class Fujian(Family):
 
     name = "fujian"
     markers = re.compile(r"ms-repeat|avalon|qzbfile|fjdzapp")
+    content_selectors = trs.FAMILY.content_selectors
 
     def list_links(self, spider, response, x):
         found = trs.FAMILY.list_links(spider, response, x)
@@ -33,6 +34,9 @@ class Fujian(Family):
             # The static list (if any) is its first page; the rest only avalon.js fetches.
             found.requests.append(spider.rendering.request(spider, response, x))
         return found
+
+    def url_date(self, url):
+        return trs.FAMILY.url_date(url)
 
 
 FAMILY = Fujian()

@@ -85,6 +85,8 @@ class Gkmlpt(Family):
 
     name = "gkmlpt"
     markers = re.compile(r"/gkmlpt/|sid(?<!\wsid)\s*[:=]\s*['\"]\w+|_config\s*\.\s*(tree|detail)")
+    # Its URLs carry no date (post_<id>.html): the page's 成文日期 dates a report.
+    content_selectors = (".article-content",)
 
     def list_links(self, spider, response, x):
         m = _SID.search(response.text)

@@ -13,7 +13,7 @@ from scrapy import Selector
 
 from .. import classify as C
 from ..spiders.exchanges import item
-from .base import Family, FamilyLinks
+from .base import Family, FamilyLinks, url_date_of
 
 _DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
 _RECORD = re.compile(r"<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
@@ -21,6 +21,8 @@ _NEXTGROUP = re.compile(r"<nextgroup>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</next
 _TOTALRECORD = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
 _PERPAGE = re.compile(r"""perpage\s*[:=]\s*['"]?(\d+)""", re.I)
 _JSVAR = r"""{}\s*[:=]\s*['"]?([\w\-/%.]+)"""
+# An article's URL holds its publication date: /art/2024/1/14/art_<col>_<id>.html.
+_ART_DATE = re.compile(r"/art/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/art_\d+_\d+\.html")
 FORM_KEYS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid",
              "webname", "permissiontype")
 
@@ -103,6 +105,10 @@ class Hanweb(Family):
     name = "hanweb"
     markers = re.compile(r"<datastore>|dataproxy\.jsp|/col/col\d+/|/art/\d{4}/\d{1,2}/\d{1,2}/art_|"
                          r"hanweb|jcms")
+    content_selectors = ("#zoom",)
+
+    def url_date(self, url):
+        return url_date_of(_ART_DATE, url)
 
     def list_links(self, spider, response, x):
         text = response.text

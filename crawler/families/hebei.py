@@ -31,6 +31,7 @@ class Hebei(Family):
 
     name = "hebei"
     markers = re.compile(rf"/columns/{_UUID}/")
+    content_selectors = (".article-content",)
 
     def list_links(self, spider, response, x):
         if x.get("zone") != "nb":

@@ -67,6 +67,8 @@ class Lonsun(Family):
     name = "lonsun"
     markers = re.compile(r"ls\.pagination|/public/column/\d+|xxgkmnbox|excms|lonsun|"
                          r"/site/label/8888")
+    # Its URLs carry no date (/public/<organ>/<id>.html): the page's 发布日期 dates a report.
+    content_selectors = (".wzcon", ".j-fontContent")
 
     def twin_key(self, url):
         m = _TWIN.search(urlsplit(url).path)

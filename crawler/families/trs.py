@@ -12,13 +12,16 @@ import posixpath
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import Family, FamilyLinks
+from .base import Family, FamilyLinks, url_date_of
 
 _CREATE = re.compile(r"""createPageHTML\s*\(\s*['"]?(\d+)['"]?\s*,\s*['"]?(\d+)['"]?\s*,\s*"""
                      r"""['"]([\w\-]*)['"]\s*,\s*['"](\w+)['"]""")
 _CREATE_SHORT = re.compile(r"""create(?:Page|PageHTML)\s*\(\s*['"]?(\d+)['"]?""")
 _COUNT = re.compile(r"""(?:countPage|totalPage|pageCount|page_count)\s*[=:]\s*['"]?(\d+)""")
 _NAME = re.compile(r"/(index|list|default)(?:_(\d+))?\.(s?html?)$")
+# An article t<date>_<id>.html, a file P0<date><digits> (W0 for older uploads).
+_ARTICLE_DATE = re.compile(r"/t(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})_\d+\.s?html?(?:$|\?)")
+_FILE_DATE = re.compile(r"/[PW]0(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\d{6,}\.\w+(?:$|\?)")
 
 
 def trs_pages(html: str, url: str) -> list[str]:
@@ -58,10 +61,14 @@ class Trs(Family):
 
     name = "trs"
     markers = re.compile(r"createpagehtml|countpage\s*=|createpage\s*\(|trs_editor|trs_ueditor|/t\d{8}_\d+\.s?html?")
+    content_selectors = (".TRS_Editor", ".trs_editor_view", ".TRS_UEDITOR")
 
     def list_links(self, spider, response, x):
         pages = trs_pages(response.text, response.url) if x.get("zone") == "nb" else []
         return FamilyLinks(requests=spider.paging_requests(response, pages, x))
+
+    def url_date(self, url):
+        return url_date_of(_ARTICLE_DATE, url) or url_date_of(_FILE_DATE, url)
 
 
 FAMILY = Trs()

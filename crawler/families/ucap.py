@@ -47,6 +47,7 @@ class Ucap(Family):
 
     name = "ucap"
     markers = re.compile(r"""<meta\s+name=["']channelid["']|/common/search/|_isjson=true|ucap""")
+    content_selectors = (".detail_content", ".detail-news")
 
     def list_links(self, spider, response, x):
         channel = channel_id(response.text) if x.get("zone") == "nb" else None

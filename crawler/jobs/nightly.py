@@ -210,7 +210,8 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
                                   timeout=timeout, cwd=ROOT)
         run.exit_code = proc.returncode
     except subprocess.TimeoutExpired:
-        run.error = f"crawl took longer than {timeout:.0f} s and was stopped (it resumes next time)"
+        run.error = (f"crawl took longer than {timeout:.0f} s and was stopped: nothing is claimed "
+                     "removed or revised from it (it resumes next time)")
         run.exit_code = None
     except OSError as exc:
         run.error = f"could not start scrapy: {exc}"
@@ -248,6 +249,11 @@ def summary_lines(result: NightlyResult) -> list[str]:
     for r in result.runs:
         d = by_crawl.get(r.crawl_id)
         changed = " ".join(f"{k}={v}" for k, v in d.counts().items()) if d else "no diff"
+        if d and d.unconfirmed:
+            changed += f" unconfirmed={len(d.unconfirmed)}"
+        if d and d.incomplete:
+            # What the crawl did not see is not claimed gone or revised: say why.
+            changed += f"  incomplete: {d.incomplete}: no removals or revisions claimed"
         lines.append(f"{r.portal:12} {'ok' if r.ok else 'FAILED':6} fetched={r.fetched} "
                      f"failed={r.failed} new_documents={r.new_documents} {changed}"
                      + (f"  error: {r.error}" if r.error else "")
@@ -266,8 +272,9 @@ def change_report(result: NightlyResult) -> str:
            "```", *summary_lines(result), "```\n"]
     if result.late:
         out.append("## 逾期 / Late reports\n")
-        out += [f"- {r['organ']} {r['year']}年度: out {r['out'][:10]}, deadline {r['deadline']} "
-                f"({r['days_late']} days late) <{r['url']}>" for r in result.late]
+        out += [f"- {r['organ']} {r['year']}年度: out {r['out']} ({r['published_source']}), "
+                f"deadline {r['deadline']} ({r['days_late']} days late) <{r['url']}>"
+                for r in result.late]
         out.append("")
     if result.diffs:
         out.append(render_markdown(result.diffs))

@@ -8,7 +8,7 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from ..browser import BROWSER_CONTEXT
+from ..browser import BROWSER_CONTEXT, close_failed_page
 from .capture import RAW
 from .switched import SwitchedMiddleware
 
@@ -89,6 +89,12 @@ class ChallengeMiddleware(SwitchedMiddleware):
         return request.replace(meta=meta, dont_filter=True, priority=request.priority + 50)
 
     def process_exception(self, request, exception):
+        if request.meta.get("xxgk_challenge_pass"):
+            # The browser never got past the challenge (it timed out, it crashed): the crawl
+            # stays behind it, and its closing stats say so.
+            logger.warning("challenge at %s not passed: %s", request.url, exception)
+            self.crawler.stats.inc_value("xxgk/challenge/failed")
+            close_failed_page(request)
         if request.meta.pop("xxgk_lock_held", False):
             lock = self.locks.get(urlsplit(request.url).netloc)
             if lock is not None and lock.locked():

@@ -23,6 +23,7 @@ from scrapy.http import TextResponse
 from .. import classify as C
 from .. import families
 from ..bridge import get_bridge
+from ..browser import close_failed_page
 from ..families import Family, FamilyLinks
 from ..journal import resumed_requests
 from ..meta import xmeta
@@ -81,7 +82,8 @@ class XxgkSpider(scrapy.Spider):
         self.organs = Organs(p.get("region_code"))
         self.portal_facts = {k: v for k, v in {
             "name": p.get("name"), "url": self.plan.start_urls[0].url, "province": p.get("province"),
-            "region": p.get("region"), "level": p.get("level")}.items() if v}
+            "region": p.get("region"), "region_code": p.get("region_code"),
+            "level": p.get("level")}.items() if v}
 
     def in_scope(self, url: str) -> bool:
         return self.plan.in_scope(url)
@@ -125,6 +127,27 @@ class XxgkSpider(scrapy.Spider):
     def same_column(self, response, url: str, root: str) -> bool:
         return zones.same_column(url, response.url, root) or \
             any(f.same_column(url, response.url) for f in self.families_of(response, "same_column"))
+
+    def url_dates(self, *urls) -> list[dict]:
+        """The dates the URLs' schemes write into them (``source`` ``url``): the portal's own
+        family is asked first, then every family — a date pattern is specific enough to be
+        read whatever the page shows."""
+        fams = [self.own_family] if self.own_family else []
+        fams += [f for f in families.FAMILIES.values() if f is not self.own_family]
+        out = []
+        for url in dict.fromkeys(u for u in urls if u):
+            found = next((d for f in fams if (d := f.url_date(url))), None)
+            if found and found.date not in {o["date"] for o in out}:
+                out.append({"date": found.date, "source": "url", "detail": found.detail})
+        return out
+
+    def content_selector(self, response) -> str | None:
+        """The first body container of the page's families that holds text on this page."""
+        for f in self.families_of(response):
+            for sel in f.content_selectors:
+                if "".join(response.css(sel).xpath(".//text()").getall()).strip():
+                    return sel
+        return None
 
     def page_links(self, response, x) -> FamilyLinks:
         """A list page's links and the requests its families make of it. The families its
@@ -196,6 +219,7 @@ class XxgkSpider(scrapy.Spider):
         return [r for r in reqs if r is not None]
 
     def on_error(self, failure):
+        close_failed_page(failure.request)      # a render that failed keeps its page open
         it = failure_item(failure, self.crawler.stats)
         if it is not None:
             yield it
@@ -467,6 +491,7 @@ class XxgkSpider(scrapy.Spider):
         if kind == "report":
             self.dupes.page_aliases(report_url, (urljoin(response, h) for h in response.xpath("//a/@href").getall()),
                                     self.canonical, lambda u: self.twin_key(response, u))
+            publisher = reports.publisher(response)
             files = attachment_links(response)
             listed = {f.url for f in files}
             for url, label in x.get("files") or []:
@@ -476,13 +501,18 @@ class XxgkSpider(scrapy.Spider):
                     if C.classify_link(link) == "attachment":
                         files.append(link)
                         listed.add(url)
-            yield from self.attachment_requests(response, files, report_url, title, x.get("found_by"))
+            yield from self.attachment_requests(response, files, report_url, title, x.get("found_by"),
+                                                publisher)
             if not files and self.rendering.wanted_for_files(response):
                 # A report page with neither tables nor files: its file is set by a script.
                 yield self.rendering.request(self, response, {**x, "role": "report",
                                                               "report_url": report_url, "title": title})
+            dates = reports.page_dates(response)
             yield item(response, "report", report_url=report_url, title=title,
-                       published=reports.published(response))
+                       published=reports.published(dates),
+                       dates=dates + self.url_dates(*(response.meta.get("redirect_urls") or []),
+                                                    response.url),
+                       publisher=publisher, content_selector=self.content_selector(response))
             return
         # Not a report. It may be a column that looked like an article (`nb_2022n/`).
         if x.get("zone") == "nb" and kind == "unknown":
@@ -495,13 +525,16 @@ class XxgkSpider(scrapy.Spider):
                 yield from page.requests
         yield item(response, "page", title=title)
 
-    def attachment_requests(self, response, files, report_url, title, found_by=None):
+    def attachment_requests(self, response, files, report_url, title, found_by=None,
+                            publisher=None):
         organ = xmeta(response).get("organ")
         for link in files:
             ax = {"role": "attachment", "report_url": report_url, "link_text": link.label or None,
                   "file_ext": link.ext, "title": title, "organ": organ}
             if found_by:
                 ax["found_by"] = found_by
+            if publisher:
+                ax["publisher"] = publisher
             yield self.make_request(self.canonical(link.url), ax, self.parse_file, response)
 
     # -- files ---------------------------------------------------------------------------------------
@@ -540,8 +573,10 @@ class XxgkSpider(scrapy.Spider):
             # A listed "file" that is a page after all: treat it as a detail page.
             yield from self.detail_exchange(response, x)
             return
+        urls = [*(response.meta.get("redirect_urls") or []), response.url]
         yield item(response, role, report_url=self.file_report_url(response, x, role),
-                   title=x.get("title"), error=error)
+                   title=x.get("title"), error=error, publisher=x.get("publisher"),
+                   dates=[] if error else self.url_dates(*urls))
 
     # -- pages rendered in Chromium ------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ functions of a response."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -14,11 +15,21 @@ from .. import classify as C
 from .links import content_scope
 
 _DATE = re.compile(r"(19[89]\d|20[0-4]\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
-_PUBDATE_META = ("//meta[@name='PubDate' or @name='pubdate' or @name='publishdate' "
-                 "or @name='firstpublishedtime' or @name='PubDateTime']/@content")
 # Formats a document is in, not a page (parsers.detect.sniff).
 FILE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "ofd", "rtf", "zip", "image")
 _ARTICLE_META = "//meta[@name='ArticleTitle' or @name='articletitle']/@content"
+# Metas that date the article (not HtmlGenerateTime and the like: those date the page).
+_PUBDATE_METAS = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "PubDateTime",
+                  "article:published_time")
+# Fields of the page (its info line, its 索引号 table) that date the report, and which source
+# each is (archive.dates): when it was published, when it was written. 更新时间, 生成时间 and
+# 今天是 date the page, not the report; a bare 时间/日期 counts only as a label of its own.
+_FIELDS = re.compile(r"(发布时间|发布日期|公开日期|发表时间|成文日期|发文日期|印发日期|"
+                     r"(?<![\u4e00-\u9fff])(?:时间|日期))\s*[:：]?\s*" + _DATE.pattern)
+_WRITTEN = ("成文日期", "发文日期", "印发日期")
+# How far into the page's text its own fields are looked for (text nodes).
+_TOP = 400
+_PUBLISHER = re.compile(r"(发布机构|发文机关|信息来源|来源)\s*[:：]?\s*([\u4e00-\u9fff（）()]{2,40})")
 # A refresh slower than this is a page's own reload, not a redirect.
 REFRESH_MAX_SECONDS = 10
 
@@ -57,17 +68,48 @@ def page_title(response, x: dict) -> PageTitle:
     return PageTitle(title, "unknown")
 
 
-def published(response) -> str | None:
-    """The page's date of publication (ISO), from its meta or a 发布日期 line near the top."""
-    v = response.xpath(_PUBDATE_META).get()
-    if v:
-        m = _DATE.search(v)
+def _iso(y, m, d) -> str | None:
+    try:
+        return datetime.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def page_dates(response) -> list[dict]:
+    """Every date the page gives its report, each with its source (``archive.dates``): its
+    metas (``page_meta``), its 发布时间/发布日期 fields (``page_published``), its 成文日期/发文日期
+    (``page_written``); the first of each label near the top of the page."""
+    out, seen = [], set()
+
+    def add(day, source, detail):
+        if day and (day, source) not in seen:
+            seen.add((day, source))
+            out.append({"date": day, "source": source, "detail": detail})
+
+    for name in _PUBDATE_METAS:
+        v = response.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
+        m = _DATE.search(v or "")
         if m:
-            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    text = " ".join(response.xpath("//body//text()").getall()[:400])
-    m = re.search(r"(发布|成文|发文|公开)?(日期|时间)\s*[:：]?\s*" + _DATE.pattern, text)
-    if m:
-        return f"{m.group(3)}-{int(m.group(4)):02d}-{int(m.group(5)):02d}"
+            add(_iso(*m.groups()), "page_meta", name)
+    text = " ".join(response.xpath("//body//text()").getall()[:_TOP])
+    labels = set()
+    for m in _FIELDS.finditer(text):
+        label = m.group(1)
+        if label in labels:
+            continue
+        labels.add(label)
+        add(_iso(*m.groups()[1:4]), "page_written" if label in _WRITTEN else "page_published",
+            label)
+    return out
+
+
+def published(dates: list[dict]) -> str | None:
+    """The one date a fetch's ``published`` column shows: the page's publication field, else
+    its meta, else its 成文日期."""
+    for source in ("page_published", "page_meta", "page_written"):
+        found = next((d["date"] for d in dates if d["source"] == source), None)
+        if found:
+            return found
     return None
 
 
@@ -128,6 +170,20 @@ def is_article(response) -> bool:
         return False
     text = C.clean(" ".join(scope.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]").getall()))
     return bool(scope.xpath(".//table//td")) and len(text) >= 300 or len(text) >= 1500
+
+
+def publisher(response) -> str | None:
+    """Who the page says published the report: its 发布机构 (or 来源) field, else its
+    ContentSource meta."""
+    text = " ".join(response.xpath("//body//text()").getall()[:_TOP])
+    found = {m.group(1): m.group(2) for m in reversed(list(_PUBLISHER.finditer(text)))}
+    for label in ("发布机构", "发文机关"):
+        if found.get(label):
+            return found[label]
+    meta = response.xpath("//meta[@name='ContentSource']/@content").get()
+    if meta and meta.strip():
+        return meta.strip()
+    return found.get("信息来源") or found.get("来源")
 
 
 def refresh(response) -> tuple[float, str] | None:

@@ -86,7 +86,8 @@ class Avalon(Portal):
         self.attach_item("nb", sp(2022, o, "doc"))
         dis("nb", "notice", 2022, date=dt.date(2022, 12, 2))
         ri("nb", sp(2021, o, "html"))
-        self.attach_item("nb", sp(2024, "永泰县城峰镇人民政府", "pdf", organ_truth="城峰镇人民政府"))
+        self.attach_item("nb", sp(2024, "永泰县城峰镇人民政府", "pdf", organ_truth="城峰镇人民政府"),
+                         date=dt.date(2025, 4, 8))          # late: 31 March
 
     def place(self, item: Item) -> None:
         month = f"{BASE}{item.date:%Y%m}/"
@@ -153,7 +154,8 @@ document.getElementById("qzbLink").href = qzbFile;
 document.getElementById("qzbFrame").src = qzbFile; }})();</script>"""
         content = f"""<div class="article"><div class="article_title">{esc(item.title)}</div>
 <div class="article_info"><span class="article_source">来源：{self.organ}办公室</span>
-<span class="article_time">时间：{item.date:%Y-%m-%d}</span></div>
+<span class="article_time">时间：{item.date:%Y-%m-%d}</span>
+<span class="article_views">浏览量：{self.demo.visits(path) % 4000}</span></div>
 <div class="TRS_Editor">{body}</div>{files}</div>"""
         meta = f'<meta name="ArticleTitle" content="{esc(item.title)}"><meta name="PubDate" content="{item.date:%Y-%m-%d}">'
         return self.frame(path, item.title, content, meta)

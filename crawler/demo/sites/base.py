@@ -12,7 +12,7 @@ from typing import Callable
 from ..content import CONTENT_TYPE, ReportSpec
 from ..generator import html_body
 from ..web import (Attachment, Item, Request, Response, distractor_text, distractor_title,
-                   esc, html_page)
+                   esc, gone, html_page)
 
 Route = Callable[[Request], Response]
 
@@ -109,9 +109,12 @@ class Portal:
         for item in self.items:
             if item.status == "removed" or item.mode == "offsite":
                 continue
+            if item.status == "gone":
+                r[item.url] = lambda req: gone(req.path)
+                continue
             if item.mode != "file":
                 r[item.url] = (lambda it: lambda req: self.detail(it))(item)
-            if item.status == "live":
+            if item.online:
                 for att in item.attachments:
                     if "?" not in att.url:
                         r[att.url] = (lambda a: lambda req: self.file(a, req))(att)

@@ -50,9 +50,11 @@ class Boda(Portal):
                                   "下载PDF", flags={"export"})]
             ri("nb", s, attachments=exports)
         dis("nb", "interpretation", 2024, organ=o, date=self.pubdate(2024, 0) + dt.timedelta(days=5))
-        for organ, year, fmt in (("麦积区教育局", 2024, "xlsx"), ("麦积区财政局", 2023, "xls"),
-                                 ("麦积区卫生健康局", 2024, "wps")):
-            self.attach_item("nb", sp(year, organ, fmt))
+        # 麦积区财政局's 2023 report came out in March 2024 (a department's deadline: 31 January).
+        for organ, year, fmt, date in (("麦积区教育局", 2024, "xlsx", None),
+                                       ("麦积区财政局", 2023, "xls", dt.date(2024, 3, 8)),
+                                       ("麦积区卫生健康局", 2024, "wps", None)):
+            self.attach_item("nb", sp(year, organ, fmt), date=date)
         dis("nb", "notice", 2023, date=dt.date(2023, 12, 18))
         dis("nb", "points", 2024, organ=o)
 
@@ -140,7 +142,7 @@ class Boda(Portal):
         target = None
         for item in self.items:
             for a in item.attachments:
-                if a.url.endswith(f"wbfileid={fileid}") and item.status == "live":
+                if a.url.endswith(f"wbfileid={fileid}") and item.online:
                     target = a
         parts = urlsplit(ref)
         same_site = parts.netloc == req.host and parts.path.startswith("/boda/")

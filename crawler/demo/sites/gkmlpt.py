@@ -71,7 +71,7 @@ class Gkmlpt(Portal):
         dis("nb", "notice", 2024, date=dt.date(2024, 12, 20))
         attach("nb", sp(2021, o, "pdf"))
         attach("nb", sp(2024, "和平县阳明镇人民政府", "pdf", organ_truth="阳明镇人民政府"))
-        attach("nb", sp(2024, "和平县教育局", "xlsx"))
+        attach("nb", sp(2024, "和平县教育局", "xlsx"), date=dt.date(2025, 2, 5))   # late: 31 January
         dis("news", "news", 2024, date=dt.date(2025, 3, 1))
         dis("news", "points", 2024, date=dt.date(2025, 2, 14))
 
@@ -146,7 +146,10 @@ window._CONFIG = {{
         content = f"""<div class="detail"><table class="classify"><tr><td>索引号：</td><td>{detail['identifier']}</td>
 <td>分类：</td><td>政府信息公开年报</td></tr><tr><td>发布机构：</td><td>{self.organ}</td><td>成文日期：</td><td>{item.date:%Y-%m-%d}</td></tr></table>
 <h1 class="content-title">{esc(item.title)}</h1><div class="article-content">{body}</div>
-<div class="attachment">{links}</div></div>"""
+<div class="attachment">{links}</div>
+<div class="content-foot">浏览量：{self.demo.visits(item.url) % 5000}　<a href="javascript:window.print()">打印</a></div></div>
+<div class="side"><h3>热点信息</h3><ul>{"".join(f'<li>{esc(i.title)}<span>{i.date:%Y-%m-%d}</span></li>' for i in self.live("news"))}</ul>
+<p>更新时间：{self.demo.today():%Y-%m-%d}</p></div>"""
         return self.frame(item.title, content, head)
 
     def page_routes(self) -> dict:

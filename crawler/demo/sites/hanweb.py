@@ -96,7 +96,7 @@ class Hanweb(Portal):
         attach(sp(2020, o, "docx"))
         attach(sp(2019, o, "scan"), title=f"{o}2019年政府信息公开工作年度报告（图片版）", variant="图片版")
         attach(sp(2024, "濉溪县教育局", "pdf"))
-        attach(sp(2024, "濉溪县财政局", "xls"))
+        attach(sp(2024, "濉溪县财政局", "xls"), date=dt.date(2025, 2, 14))   # late: 31 January
         ri("nb", sp(2023, "濉溪县交通运输局", "html"))
         ri("nb", sp(2024, "濉溪县刘桥镇人民政府", "html", organ_truth="刘桥镇人民政府"))
         attach(sp(2024, "百善镇人民政府", "doc"))
@@ -211,7 +211,8 @@ class Hanweb(Portal):
 <div class="article"><div class="title">{title}</div>
 <div class="info">发布日期：{item.date:%Y-%m-%d}　信息来源：{esc(organ)}　浏览次数：{self.demo.visits(item.url) % 1000}
 　<a href="javascript:window.print()">打印本页</a>　<a href="javascript:window.close()">关闭窗口</a></div>
-<div id="zoom">{body}</div></div>"""
+<div id="zoom">{body}</div>
+<div class="share">分享到：<a href="javascript:;">微信</a> <a href="javascript:;">微博</a>　已分享 {self.demo.visits(item.url + "#share") % 500} 次</div></div>"""
         return self.frame(item.title, content, meta, "政府信息公开年报")
 
     def home(self) -> Response:
@@ -256,7 +257,7 @@ class Hanweb(Portal):
         if p == "/hanweb/module/download/downfile.jsp":
             name = req.query.get("filename", "")
             target = f"/hanweb/attach/0/{name}"
-            if name and any(a.url == target and i.status == "live" for i in self.items for a in i.attachments):
+            if name and any(a.url == target and i.online for i in self.items for a in i.attachments):
                 return redirect(target, 302)
             return html_page("<html><body><script>alert('文件不存在！');history.back();</script></body></html>")
         if p == "/hanweb/module/calendar/cal.jsp":

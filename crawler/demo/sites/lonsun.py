@@ -27,7 +27,8 @@ import re
 from urllib.parse import quote
 
 from ..content import ReportSpec
-from ..web import Attachment, Item, Request, Response, article_meta, esc, html_page, offsite_links
+from ..web import (Attachment, Item, Request, Response, article_meta, esc, gone, html_page,
+                   offsite_links)
 from .base import Portal
 
 SITE_ID = 6788
@@ -83,8 +84,8 @@ class Lonsun(Portal):
     def plan(self) -> None:
         sp, ri, dis = self.spec, self.report_item, self.distractor
 
-        def attach(col, spec, store="fastdfs"):
-            return ri(col, spec, "attach", attachments=[self.new_file(spec, store)])
+        def attach(col, spec, store="fastdfs", **kw):
+            return ri(col, spec, "attach", attachments=[self.new_file(spec, store)], **kw)
 
         o = ORGANS[33][0]
         ri("33", sp(2024, o, "html"))
@@ -103,7 +104,7 @@ class Lonsun(Portal):
         attach("6596102", sp(2023, o, "pdf", source="html"))
         o = ORGANS[6596201][0]
         ri("6596201", sp(2024, o, "html"))
-        attach("6596201", sp(2023, o, "doc"), "mongo")
+        attach("6596201", sp(2023, o, "doc"), "mongo", date=dt.date(2024, 4, 15))  # late: 31 March
         attach("6596201", sp(2022, o, "wps"))
         o = ORGANS[6596202][0]
         ri("6596202", sp(2024, o, "html"))
@@ -265,7 +266,11 @@ loadPage(1);
     def article(self, item: Item, mobile: bool = False) -> Response:
         organ = ORGANS[int(item.column)][0]
         title = self.title_html(item)
-        body = self.body_html(item)
+        # The counter and tools sit inside the text's container, as on many Lonsun sites.
+        body = self.body_html(item) + (
+            f'\n<p class="wzcon-tools">【阅读次数：{self.demo.visits(item.url + "#read") % 3000}】'
+            '【<a href="javascript:window.print()">打印本页</a>】'
+            '【<a href="javascript:window.close()">关闭窗口</a>】</p>')
         files = ""
         if item.mode == "attach":
             files = '<div class="fjxz"><p>附件下载：</p><ul>' + "".join(
@@ -352,6 +357,8 @@ loadPage(1);
         if m:
             art = int(m.group(2))
             for item in self.items:
+                if item.art_id == art and item.status == "gone":
+                    return gone(p)
                 if item.art_id == art and item.status != "removed":
                     return self.detail(item, mobile=bool(m.group(1)))
             return None

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -95,8 +96,11 @@ class TRS(Portal):
         dis("nb", "interpretation", 2024, date=self.pubdate(2024, 1) + dt.timedelta(days=1))
         ri("nb", sp(2023, o, "docx"), "file")
         dis("nb", "notice", 2023, date=dt.date(2023, 12, 6))
-        ri("nb", sp(2022, o, "html"), title=f"{o}2022年政府信息公开工作年度报告（文字版）", variant="文字版")
-        ri("nb", sp(2022, o, "scan"), "file", title=f"{o}2022年政府信息公开工作年度报告（图片版）",
+        text = sp(2022, o, "html")
+        ri("nb", text, title=f"{o}2022年政府信息公开工作年度报告（文字版）", variant="文字版")
+        # The picture copy is the same report (same numbers), scanned.
+        scan = dataclasses.replace(text, key=f"{text.key}-scan", fmt="scan", source="html")
+        ri("nb", scan, "file", title=f"{o}2022年政府信息公开工作年度报告（图片版）",
            variant="图片版")
         ri("nb", sp(2021, o, "pdf"), "file", title="盐池县2021年政府信息公开工作年度报告", flags={"flaky"})
         dis("nb", "points", 2023)
@@ -127,16 +131,19 @@ class TRS(Portal):
             "dskz": ("大水坑镇人民政府", None, [(2024, "html"), (2023, "pdf")]),
             "gswz": ("盐池县高沙窝镇人民政府", "高沙窝镇人民政府", [(2024, "docx"), (2023, "html")]),
         }
+        # Out after its deadline (31 March): only the file's URL dates it (P020240506…).
+        late = {("dskz", 2023): dt.date(2024, 5, 6)}
         for col, (organ, truth, reports) in towns.items():
             for year, fmt in reports:
                 s = sp(year, organ, fmt, organ_truth=truth)
                 flags = {"gbk"}
+                date = late.get((col, year))
                 if fmt == "html":
-                    ri(col, s, flags=flags)
+                    ri(col, s, flags=flags, date=date)
                 elif fmt == "pdf":
-                    ri(col, s, "file", flags=flags)
+                    ri(col, s, "file", flags=flags, date=date)
                 else:
-                    self.attach_item(col, s, flags=flags)
+                    self.attach_item(col, s, flags=flags, date=date)
         dis("gswz", "interpretation", 2024, organ="盐池县高沙窝镇人民政府", flags={"gbk"})
         dis("zn", "guide", 2024)
         dis("gzdt", "news", 2024, date=dt.date(2025, 2, 11))
@@ -298,8 +305,18 @@ createPageHTML({pages}, {n}, "index", "html");
 　<a href="?isMobile=true">手机版</a>　<a href="javascript:window.print()">打印</a>　<a href="javascript:window.close()">关闭</a></div>
 <div class="TRS_Editor">{body}</div>
 {files}
-</div>"""
+</div>
+{self.related(path, item)}"""
         return self.frame(path, item.title, content, enc, meta, column=colname)
+
+    def related(self, path: str, item: Item) -> str:
+        """相关链接: the column's latest other articles — page furniture that changes whenever
+        the column does."""
+        others = [i for i in self.live(item.column)
+                  if i is not item and i.mode not in ("file", "offsite")][:3]
+        lis = "".join(f'<li><a href="{rel(path, i.url)}">{esc(i.title)}</a><span>{i.date:%Y-%m-%d}</span></li>'
+                      for i in others)
+        return f'<div class="xgwz"><h3>相关链接</h3><ul>{lis}</ul></div>' if lis else ""
 
     def home(self) -> Response:
         path = "/trs/index.html"
