@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .. import classify as C
+from . import trs
 from .base import Family, FamilyLinks
 
 _DATA_URL = "//*[@data-url or @data-href or @data-src]"
@@ -20,6 +21,8 @@ class Nmg(Family):
 
     name = "nmg"
     markers = re.compile(r"[?&]gk=\d+&cid=\d+|data-url=")
+    # the articles are TRS pages: the body sits in the TRS editor's container
+    content_selectors = trs.FAMILY.content_selectors
 
     def list_links(self, spider, response, x):
         links = []

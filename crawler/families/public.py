@@ -31,6 +31,7 @@ class Public(Family):
 
     name = "public"
     markers = re.compile(r"[?&]a=(?:info|dir|path|list)&|/[a-z]\w*/\d+\.jhtml|class=.?page-tile")
+    content_selectors = (".content-wrap", ".article")
 
     def same_column(self, url, page_url):
         mine = list_identity(page_url)
