@@ -23,6 +23,8 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None
     ocr_pages: list[int] = field(default_factory=list)
+    # The file's own date properties as written, keyed by dates.SOURCES (pdf_created, …).
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 def text_rows(text: str) -> list[Row]:
