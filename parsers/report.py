@@ -21,8 +21,9 @@ CELL_ORDER = {
 }
 TABLE_ORDER = ["active", "requests", "appeals"]
 KINDS = ("report", "not_a_report")
-# Where the document itself (not what the caller knows of it) states the organ or the year.
-OWN_SOURCES = ("title", "signature", "text")
+# Where the document itself names its organ or year, plainly (not what the caller knows of it,
+# nor a mention in its text, which may be another report's: a page's 相关链接).
+OWN_SOURCES = ("title", "signature")
 
 
 @dataclass
