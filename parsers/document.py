@@ -12,6 +12,8 @@ class Row:
 
     cells: list[str | None]
     grid: int | None = None  # rows of one table share an id; None for text lines
+    laid_out: bool = False  # a line of a page laid out by spaces: its numbers never continue
+    # the line above (what a cell pushed onto the next line is joined by the extractor)
 
 
 @dataclass

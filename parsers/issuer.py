@@ -91,8 +91,6 @@ def find_title(text: str, doc_title: str | None = None) -> TitleParts | None:
     first = read_title(doc_title) if doc_title else None
     for run in _title_lines(text):
         for end in range(len(run)):
-            if "报告" not in run[end] and "年" not in run[end]:
-                continue  # a title's last line holds 报告, or its year
             found = []
             # The shortest window ending here first: a line above is only taken if it belongs.
             for start in range(end, max(-1, end - MAX_TITLE_LINES), -1):

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from . import schema
 from .document import Row
-from .numbers import compact, is_placeholder, parse_number
+from .numbers import UNSURE, compact, is_placeholder, parse_number
 
 _SECTION_TWO = re.compile(r"^[#\s]*(?:二|2)\s*[、.．]?\s*主动公开|第二十条第")
 _SECTION_FIVE = re.compile(r"^[#\s]*(?:五|5)\s*[、.．]\s*存在|存在的主要问题")
@@ -54,6 +54,7 @@ class Line:
     grid: int | None
     positional: bool  # a grid's row whose numbers keep their columns
     tabbed: bool = False  # a text row whose numbers each stand in a cell of their own
+    laid_out: bool = False  # Row.laid_out: its numbers never continue the line above
 
 
 @dataclass
@@ -107,8 +108,12 @@ def _split_line(row: Row) -> Line:
             # A cell or line that holds a label and numbers separated by spaces (PDF text).
             positional = False
             label_parts: list[str] = []
-            for t in tokens:
-                if parse_number(t) is not None or (is_placeholder(t) and label_parts == []):
+            numeric = [parse_number(t) is not None for t in tokens]
+            for i, t in enumerate(tokens):
+                # A dash is a cell's placeholder among numbers or last, else part of a label.
+                if numeric[i] or (is_placeholder(t) and (
+                        label_parts == [] or i + 1 == len(tokens) or numeric[i + 1]
+                        or is_placeholder(tokens[i + 1]))):
                     if label_parts:
                         labels.append(CellText(pos, " ".join(label_parts)))
                         label_parts = []
@@ -123,7 +128,8 @@ def _split_line(row: Row) -> Line:
         labels.append(CellText(pos, text))
         prev = text
     return Line(labels, values, len(row.cells), row.grid, positional and row.grid is not None,
-                tabbed=positional and row.grid is None and len(row.cells) > 1)
+                tabbed=positional and row.grid is None and len(row.cells) > 1,
+                laid_out=row.laid_out)
 
 
 def _label_text(ln: Line) -> str:
@@ -195,6 +201,10 @@ class _Mapper:
     # --- placing -------------------------------------------------------------------------
     def put(self, table: str, row: str, col: str, raw: str) -> None:
         key = (table, row, col)
+        if raw.strip() == UNSURE:
+            self.out.warnings.append(f"{table}/{row}/{col}: the number is cut over two lines and "
+                                     f"cannot be read for sure; left absent")
+            return
         if is_placeholder(raw):
             self.out.warnings.append(f"{table}/{row}/{col}: '{raw}' is not a number; left absent")
             return
@@ -263,7 +273,7 @@ class _Mapper:
             self.pending.extend(t for _, t in ln.labels)
             return
         self.active_header_open = False
-        if not ln.labels and not self.pending and self.segment is not None:
+        if not ln.labels and not self.pending and self.segment is not None and not ln.laid_out:
             # More of the same row's numbers (a cell per line, a row wrapped in two).
             self.segment.values.extend(ln.values)
             self.segment.positional = self.segment.tabbed = False
@@ -336,8 +346,13 @@ class _Mapper:
             key = match(own)
             if key is not None:
                 return key
-            if after and not _has_marker(after[:1]):
-                key = match(own + after[:2])
+            tail = []
+            for frag in after[:2]:
+                if _has_marker([frag]):
+                    break  # the next row's label
+                tail.append(frag)
+            if tail:
+                key = match(own + tail)
                 if key is not None:
                     return key
             if _has_marker(own):
@@ -416,9 +431,9 @@ class _Mapper:
             f"{_numbers(seg.values)} were not placed")
 
     # --- requests ------------------------------------------------------------------------
-    def _request_row(self, labels: list[str]) -> str | None:
+    def _group(self, labels: list[str]) -> None:
+        """The group heading (（三）不予公开 …) the labels name last, for the items after it."""
         text = compact("".join(labels))
-        key, _ = _rightmost(text, schema.REQUEST_ROW_PATTERNS)
         gkey, gpos = None, -1
         for group in schema.REQUEST_GROUPS:
             for m in group.pattern.finditer(text):
@@ -426,6 +441,11 @@ class _Mapper:
                     gkey, gpos = group.name, m.start()
         if gkey:
             self.group = gkey
+
+    def _request_row(self, labels: list[str]) -> str | None:
+        text = compact("".join(labels))
+        key, _ = _rightmost(text, schema.REQUEST_ROW_PATTERNS)
+        self._group(labels)
         # A numbered item (2．…) of the group: its label may be damaged, its number is not.
         num = None
         for frag in reversed(labels):
@@ -452,6 +472,7 @@ class _Mapper:
         return None
 
     def _request_segment(self, seg: Segment, after: list[str]) -> None:
+        self._group(seg.before)  # a group's heading may stand on the lines above its item
         row = self._identify(seg, after, self._request_row)
         if row is None:
             self._unrecognised("requests", seg)

@@ -18,6 +18,9 @@ _SPLIT_DIGITS = re.compile(r"\d[ ,.]* [ ,.]*\d")
 _UNIT = re.compile(r"(万元|元|件|条|项|个|次|人次|份)$")
 # What a cell holds when there is nothing to report.
 PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "－－", "‐", "…", "\\", "空", "x", "X", "×", "–", "−"}
+# What an extractor puts in a number's place when it cannot read the number for sure (part of
+# it may be on another line): it keeps the row's count of cells, and is never a number.
+UNSURE = "(?)"
 
 
 def normalize(text: str) -> str:
@@ -66,4 +69,4 @@ def is_placeholder(text: str | None) -> bool:
     """True for ``—``, ``/``, ``无`` and the like: a cell that says there is no number."""
     if text is None:
         return False
-    return compact(text) in PLACEHOLDERS
+    return compact(text) in PLACEHOLDERS or text.strip() == UNSURE
