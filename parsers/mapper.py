@@ -33,6 +33,8 @@ _ITEM_NUMBER = re.compile(r"(?:^|[)）\s])(\d{1,2})\s*[.、．]\s*([^\d.、．][
 _MARKER = re.compile(r"(?:^|\s)(?:[一二三四五六七八九十]\s*、|[（(]\s*[一二三四五六七八九十]\s*[)）]|\d{1,2}\s*[.．、])")
 _TO_ACTIVE = re.compile(r"第二十条|信息内容")
 _ANY_SECTION = re.compile(r"^[#\s]*[一二三四五六七八]\s*[、.．]")
+# A full-width point set with space after it (３２． ４４): one number, not "32." and "44".
+_POINT_SPACE = re.compile(r"(\d)[.．] +(\d)")
 PROSE_CHARS = 90
 _NOT_PLACED = "their places cannot be told, not placed"
 
@@ -103,7 +105,7 @@ def _split_line(row: Row) -> Line:
         if parse_number(text) is not None or is_placeholder(text):
             values.append(CellText(pos, text))
             continue
-        tokens = text.split()
+        tokens = _POINT_SPACE.sub(r"\1.\2", text).split()
         if len(tokens) > 1 and any(parse_number(t) is not None for t in tokens):
             # A cell or line that holds a label and numbers separated by spaces (PDF text).
             positional = False

@@ -14,6 +14,8 @@ _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _MINUS = "\u2212\u2013\u2010\u2011\ufe63"
 _WRAP = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
+# A full-width point set with space after it (３２． ４４): the space is the point's width.
+_POINT_SPACE = re.compile(r"(\d)\. +(\d)")
 _SPLIT_DIGITS = re.compile(r"\d[ ,.]* [ ,.]*\d")
 _UNIT = re.compile(r"(万元|元|件|条|项|个|次|人次|份)$")
 # What a cell holds when there is nothing to report.
@@ -40,7 +42,7 @@ def parse_number(text: str | None) -> int | float | None:
         return None
     # A number wrapped in a narrow cell ("16\n4") is one number; "1 6 0" on one line is three
     # (or one misread), never joined into 160.
-    s = normalize(_WRAP.sub("", text))
+    s = _POINT_SPACE.sub(r"\1.\2", normalize(_WRAP.sub("", text)))
     if _SPLIT_DIGITS.search(s):
         return None
     s = s.replace(" ", "")
