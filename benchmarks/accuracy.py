@@ -11,7 +11,7 @@ too), wholly blank table rows, dated file properties (PDF Info or XMP, DOCX/XLSX
 rendered into every format a portal publishes, and into layout text (``pdftotext -layout`` of
 its PDFs). Files that are not reports (a blank form, a notice, a 解读, a list page, other
 documents) are mixed in. The real reports of the shared corpus are measured too (their PDFs, and
-their layout text). Pick seeds the parser was not tuned on: the tests use 0-99.
+their layout text). Pick seeds the parser was not tuned on (0-59 were).
 
 Rendering through LibreOffice is slow; the bytes are cached under ``--cache`` (default: the
 system's temporary folder), keyed by the generator's source. Parsing is never cached.

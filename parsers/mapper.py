@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from . import schema
 from .document import Row
-from .numbers import UNSURE, compact, is_placeholder, parse_number
+from .numbers import UNSURE, compact, is_cut, is_placeholder, join_marks, parse_number
 
 _SECTION_TWO = re.compile(r"^[#\s]*(?:二|2)\s*[、.．]?\s*主动公开|第二十条第")
 _SECTION_FIVE = re.compile(r"^[#\s]*(?:五|5)\s*[、.．]\s*存在|存在的主要问题")
@@ -33,8 +33,8 @@ _ITEM_NUMBER = re.compile(r"(?:^|[)）\s])(\d{1,2})\s*[.、．]\s*([^\d.、．][
 _MARKER = re.compile(r"(?:^|\s)(?:[一二三四五六七八九十]\s*、|[（(]\s*[一二三四五六七八九十]\s*[)）]|\d{1,2}\s*[.．、])")
 _TO_ACTIVE = re.compile(r"第二十条|信息内容")
 _ANY_SECTION = re.compile(r"^[#\s]*[一二三四五六七八]\s*[、.．]")
-# A full-width point set with space after it (３２． ４４): one number, not "32." and "44".
-_POINT_SPACE = re.compile(r"(\d)[.．] +(\d)")
+# Only digits and their separators, over several lines: the parts of one number.
+_FRAGMENTS = re.compile(r"^[\d,.，．\s]+$")
 PROSE_CHARS = 90
 _NOT_PLACED = "their places cannot be told, not placed"
 
@@ -80,6 +80,7 @@ class Mapped:
     warnings: list[str] = field(default_factory=list)
     found_tables: set[str] = field(default_factory=set)
     split_other: bool = False
+    cut: set[tuple[str, str, str]] = field(default_factory=set)  # read from a number cut over lines
 
 
 class Placed(NamedTuple):
@@ -105,8 +106,14 @@ def _split_line(row: Row) -> Line:
         if parse_number(text) is not None or is_placeholder(text):
             values.append(CellText(pos, text))
             continue
-        tokens = _POINT_SPACE.sub(r"\1.\2", text).split()
-        if len(tokens) > 1 and any(parse_number(t) is not None for t in tokens):
+        if row.grid is not None and len(row.cells) > 1 and _FRAGMENTS.match(text):
+            # A grid cell's lines are one number cut by the cell's width; pieced together they
+            # make no number (a part outside the cell): which it was cannot be told.
+            values.append(CellText(pos, UNSURE))
+            continue
+        tokens = join_marks(text).split()
+        if len(tokens) > 1 and (any(parse_number(t) is not None or t == UNSURE for t in tokens)
+                                or is_placeholder(tokens[-1])):
             # A cell or line that holds a label and numbers separated by spaces (PDF text).
             positional = False
             label_parts: list[str] = []
@@ -226,6 +233,8 @@ class _Mapper:
             return
         self.out.cells[key] = value
         self.out.found_tables.add(table)
+        if is_cut(raw):
+            self.out.cut.add(key)
 
     # --- walking -------------------------------------------------------------------------
     def run(self, rows: list[Row]) -> Mapped:
@@ -275,8 +284,10 @@ class _Mapper:
             self.pending.extend(t for _, t in ln.labels)
             return
         self.active_header_open = False
-        if not ln.labels and not self.pending and self.segment is not None and not ln.laid_out:
-            # More of the same row's numbers (a cell per line, a row wrapped in two).
+        if (not ln.labels and not self.pending and self.segment is not None
+                and ln.grid is None and not ln.laid_out):
+            # More of the same row's numbers (a text with a cell per line). Not in a grid, nor
+            # on a page laid out by spaces: there a line of numbers alone is no row's.
             self.segment.values.extend(ln.values)
             self.segment.positional = self.segment.tabbed = False
             self.segment.rel = None

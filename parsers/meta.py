@@ -45,13 +45,15 @@ def table_labels(text: str) -> int:
     return len(set(_TABLE_LABELS.findall(compact(text))))
 
 
-def find_kind(text: str, title: TitleParts | None, named: bool, tables: int) -> Kind:
+def find_kind(text: str, title: TitleParts | None, named: bool, tables: int,
+              hinted: bool = False) -> Kind:
     """A report: two of the template's tables hold numbers, or one does under a report's title
     or sections, or it has a report's title of its own and a report's sections or table labels.
     Not a report: a blank form of the template (tables that hold no number, no organ, no year),
     a document about a report (its 解读, a 通知 that publishes it), a page that only names one,
     anything else. ``named``: the document itself (not what the caller knows of it) names an
-    organ or a year."""
+    organ or a year; ``hinted``: the caller's hints name the report (a link's text, a page's
+    title), which makes a document with a report's sections and no title of its own one."""
     heads = sections(text)
     labels = table_labels(text)
     own_title = title is not None and not title.about
@@ -65,7 +67,7 @@ def find_kind(text: str, title: TitleParts | None, named: bool, tables: int) -> 
                                     "of a 解读 or a notice), with none of its tables")
     if own_title and (len(heads) >= MIN_SECTIONS or labels >= MIN_TABLE_LABELS):
         return Kind("report", "report: its tables hold no numbers that could be read; text only")
-    if not own_title and len(heads) >= MIN_SECTIONS + 1 and named:
+    if not own_title and len(heads) >= MIN_SECTIONS + 1 and (named or hinted):
         return Kind("report", "report without a title of its own: its sections, no table "
                               "numbers that could be read")
     if own_title:

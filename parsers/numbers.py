@@ -14,8 +14,15 @@ _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _MINUS = "\u2212\u2013\u2010\u2011\ufe63"
 _WRAP = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
-# A full-width point set with space after it (３２． ４４): the space is the point's width.
-_POINT_SPACE = re.compile(r"(\d)\. +(\d)")
+# A full-width point or comma set with a space after it (３２． ４４, １， ６６０): the space is
+# the mark's width.
+POINT_SPACE = re.compile(r"(\d)([.．]) (\d)|(\d)([,，]) (\d{3})(?!\d)")
+
+
+def join_marks(text: str) -> str:
+    """３２． ４４ → ３２．４４, １， ６６０ → １，６６０ (see POINT_SPACE)."""
+    return POINT_SPACE.sub(lambda m: "".join(g for g in m.groups() if g), text)
+
 _SPLIT_DIGITS = re.compile(r"\d[ ,.]* [ ,.]*\d")
 _UNIT = re.compile(r"(万元|元|件|条|项|个|次|人次|份)$")
 # What a cell holds when there is nothing to report.
@@ -23,6 +30,9 @@ PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "�
 # What an extractor puts in a number's place when it cannot read the number for sure (part of
 # it may be on another line): it keeps the row's count of cells, and is never a number.
 UNSURE = "(?)"
+# What joins the parts of a number an extractor put together from the lines a narrow cell cut it
+# over (layout text): the number reads as one, and is known to be pieced together.
+CUT = "\u2060"
 
 
 def normalize(text: str) -> str:
@@ -42,7 +52,7 @@ def parse_number(text: str | None) -> int | float | None:
         return None
     # A number wrapped in a narrow cell ("16\n4") is one number; "1 6 0" on one line is three
     # (or one misread), never joined into 160.
-    s = _POINT_SPACE.sub(r"\1.\2", normalize(_WRAP.sub("", text)))
+    s = join_marks(normalize(_WRAP.sub("", text.replace(CUT, ""))))
     if _SPLIT_DIGITS.search(s):
         return None
     s = s.replace(" ", "")
@@ -58,6 +68,12 @@ def parse_number(text: str | None) -> int | float | None:
         value = float(s)
         return value
     return int(s)
+
+
+def is_cut(text: str) -> bool:
+    """The number was printed cut over lines (a narrow cell): pieced together, it may have lost
+    a part the cell did not show."""
+    return CUT in text or bool(_WRAP.search(text.strip()))
 
 
 def format_number(value: int | float) -> str:

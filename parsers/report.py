@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import schema
-from .checks import run_checks
+from .checks import covered, run_checks
 from .dates import document_dates
 from .document import Extracted
 from .issuer import find_issuer
@@ -24,6 +24,8 @@ KINDS = ("report", "not_a_report")
 # Where the document itself names its organ or year, plainly (not what the caller knows of it,
 # nor a mention in its text, which may be another report's: a page's 相关链接).
 OWN_SOURCES = ("title", "signature")
+HINTED = ("link_text", "file_name")  # hints that name the report itself (the page's title is
+# reported as "title" and counted with the document's)
 
 
 @dataclass
@@ -90,15 +92,23 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
         mapped = map_rows(doc.rows, template)
         table_warnings.extend(mapped.warnings)
         found_tables = mapped.found_tables
+        checks = run_checks(mapped.cells, template, mapped.split_other)
+        doubtful = _doubtful(mapped, checks, template)
+        if doubtful:
+            for key in sorted(doubtful, key=_sort_key):
+                del mapped.cells[key]
+                table_warnings.append(f"{'/'.join(key)}: read from a number cut over lines, and a "
+                                      f"check it is in fails; left absent")
+            checks = run_checks(mapped.cells, template, mapped.split_other)
         for key in sorted(mapped.cells, key=_sort_key):
             table, row, col = key
             cells.append({"table": table, "row": row, "col": col, "value": mapped.cells[key]})
-        checks = run_checks(mapped.cells, template, mapped.split_other)
         for name in TABLE_ORDER:
             if name not in mapped.found_tables:
                 table_warnings.append(f"{name}: table not found ({schema.TABLE_LABELS[name]})")
     named = issuer.organ_source in OWN_SOURCES or issuer.year_source in OWN_SOURCES
-    kind, status = find_kind(text, issuer.title, named, len(found_tables))
+    hinted = issuer.organ_source in HINTED or issuer.year_source in HINTED
+    kind, status = find_kind(text, issuer.title, named, len(found_tables), hinted)
     if signature:
         warnings.extend(signature.warnings)
     dates, date_warnings = document_dates(signature.date if signature else None, doc.properties)
@@ -121,6 +131,14 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
                   text=text, title=doc.title, pages=doc.pages, ocr_pages=doc.ocr_pages,
                   kind=kind, status=status, organ_source=issuer.organ_source,
                   year_source=issuer.year_source, dates=dates)
+
+
+def _doubtful(mapped, checks: list[dict], template: str) -> set:
+    """The cells pieced together from a number cut over lines (a part may have been lost) that
+    are in a failing check: not sure, so not kept. Other cells of a failing check stay: the
+    report may print its totals wrong."""
+    return {key for result in checks if result["status"] == "fail"
+            for key in covered(result, template, mapped.split_other) if key in mapped.cut}
 
 
 def normalize_text(text: str) -> str:

@@ -10,10 +10,11 @@ and the pages' numbers left out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from ..document import Row
-from ..numbers import UNSURE, is_placeholder, parse_number
+from ..numbers import CUT, UNSURE, is_placeholder, parse_number
 
 _GAP = re.compile(r"\S {2,}\S")
 _TOKEN = re.compile(r"\S+")
@@ -26,7 +27,7 @@ _BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _UNFINISHED = re.compile(r"(?:,\d{0,2}|[.,])$")
 # What a number cut in two looks like, either half (9,06 and 6; 12. and 5).
 _DIGITS = re.compile(r"^[-+]?\d[\d,]*\.?\d*$|^[.,]\d+$")
-MIN_GAPPED_LINES = 5
+MIN_GAPPED_LINES = 3
 # A row's own numbering (一、 （一） 1．): a line that has one is a row, not a continuation.
 _MARKER = re.compile(r"[一二三四五六七八九十]\s*、|[（(]\s*[一二三四五六七八九十]\s*[)）]|\d{1,2}\s*[.．、]\S")
 
@@ -47,12 +48,25 @@ def is_layout(text: str) -> bool:
     return gapped >= max(MIN_GAPPED_LINES, len(lines) // 20)
 
 
+def _shape(text: str) -> str:
+    """A token as its digits read (full-width ２，８ as 2,8; a joined number's parts as one)."""
+    return unicodedata.normalize("NFKC", text.replace(CUT, ""))
+
+
+def _digits(text: str) -> bool:
+    return bool(_DIGITS.match(_shape(text)))
+
+
+def _cut(text: str) -> bool:
+    return bool(_UNFINISHED.search(_shape(text)))
+
+
 def _tokens(line: str) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(line):
         t = m.group(0)
         out.append(Token(m.start(), m.end(), t, parse_number(t) is not None
-                         or is_placeholder(t) or bool(_DIGITS.match(t))))
+                         or is_placeholder(t) or _digits(t)))
     return out
 
 
@@ -66,7 +80,7 @@ def _wrapped(upper: list[Token], lower: list[Token], row_named) -> tuple[dict, b
     line's): which numbers (index in upper → the lower tokens under it), and whether they surely
     end those numbers, cut by a narrow cell. Surely: the line's only label is a label's continuation (a cell's text goes
     on below, its number too), or it has no label and fewer numbers, a lone number under a lone
-    number, or ends only numbers visibly cut (9,06). Otherwise which numbers end where cannot
+    number, or ends a number visibly cut (9,06). Otherwise which numbers end where cannot
     be told."""
     ups = [i for i, t in enumerate(upper) if t.number]
     downs = [t for t in lower if t.number]
@@ -75,7 +89,7 @@ def _wrapped(upper: list[Token], lower: list[Token], row_named) -> tuple[dict, b
     joined: dict[int, list[Token]] = {}
     for t in downs:
         over = [i for i in ups if _overlaps(upper[i], t)]
-        if len(over) != 1 or not _DIGITS.match(t.text):
+        if len(over) != 1 or not _digits(t.text):
             return None
         joined.setdefault(over[0], []).append(t)
     labels = [t for t in lower if not t.number]
@@ -89,7 +103,9 @@ def _wrapped(upper: list[Token], lower: list[Token], row_named) -> tuple[dict, b
             return None  # another row, unnumbered (行政规范性文件 under 规章)
     if labels:
         return joined, True
-    cut = all(_UNFINISHED.search(upper[i].text) for i in joined)
+    # One number visibly cut makes the line a continuation: a row of its own would not leave
+    # the line above unfinished.
+    cut = any(_cut(upper[i].text) for i in joined)
     return joined, len(downs) < len(ups) or len(ups) == 1 or cut
 
 
@@ -118,7 +134,10 @@ def _centred(lines: list[list[Token]], adjacent: list[bool]) -> None:
     for i in range(1, len(lines) - 1):
         above, row, below = lines[i - 1], lines[i], lines[i + 1]
         labels = [t for t in row if not t.number]
-        if not (adjacent[i] and adjacent[i + 1]) or not labels:
+        if not (adjacent[i] and adjacent[i + 1]):
+            continue
+        if not labels:
+            _centred_label(above, row, below)
             continue
         left = labels[0].start  # the row's label; labels left of it are another column's
         ups = [t for t in above if t.number]
@@ -133,7 +152,7 @@ def _centred(lines: list[list[Token]], adjacent: list[bool]) -> None:
                 break
             pairs.append((a, under[0]))
         if not pairs or len(pairs) != len(downs) or not all(
-                _DIGITS.match(a.text) and _DIGITS.match(b.text) for a, b in pairs):
+                _digits(a.text) and _digits(b.text) for a, b in pairs):
             continue
         middle = {id(a): [k for k, t in enumerate(row) if t.number and _overlaps(t, a)]
                   for a, _ in pairs}
@@ -145,10 +164,46 @@ def _centred(lines: list[list[Token]], adjacent: list[bool]) -> None:
                 for k in middle[id(a)]:
                     row[k] = Token(row[k].start, row[k].end, UNSURE, True)
             else:
-                row.append(Token(min(a.start, b.start), max(a.end, b.end), a.text + b.text, True))
+                row.append(Token(min(a.start, b.start), max(a.end, b.end), a.text + CUT + b.text,
+                                 True))
         row.sort(key=lambda t: t.start)
         above[:] = [t for t in above if not t.number]
         below[:] = [t for t in below if not t.number]
+
+
+def _pairs(ups: list[Token], downs: list[Token]) -> list[tuple[Token, Token]]:
+    """Each number of the upper line with the one number under it, if they pair one to one."""
+    pairs = []
+    for a in ups:
+        under = [b for b in downs if _overlaps(a, b)]
+        if len(under) != 1 or sum(_overlaps(x, under[0]) for x in ups) != 1:
+            return []
+        pairs.append((a, under[0]))
+    if len(pairs) != len(downs) or not all(_digits(a.text) and _digits(b.text) for a, b in pairs):
+        return []
+    return pairs
+
+
+def _centred_label(above: list[Token], row: list[Token], below: list[Token]) -> None:
+    """A row three lines tall, set in the middle: its label on the lines above and below the
+    line of its numbers, each number too wide for one line cut over those two lines too (its
+    first part above, the rest below, none on the middle line). Each pair becomes one number of
+    the middle line; in place."""
+    ups = [t for t in above if t.number]
+    downs = [t for t in below if t.number]
+    if not ups or not downs or not row:
+        return
+    first = min(t.start for t in row + ups + downs if t.number)
+    if any(t.end > first for t in above + below if not t.number):
+        return
+    pairs = _pairs(ups, downs)
+    if not pairs or any(_overlaps(t, a) or _overlaps(t, b) for t in row for a, b in pairs):
+        return
+    for a, b in pairs:
+        row.append(Token(min(a.start, b.start), max(a.end, b.end), a.text + CUT + b.text, True))
+    row.sort(key=lambda t: t.start)
+    above[:] = [t for t in above if not t.number]
+    below[:] = [t for t in below if not t.number]
 
 
 def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
@@ -170,27 +225,33 @@ def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
         gap = False
     _centred(lines, adjacent)
     out: list[list[Token]] = []
-    joinable = False  # the last line kept is the one just above, and holds numbers
+    upper: list[Token] | None = None  # the line whose numbers the next line may go on
     for tokens, adj in zip(lines, adjacent):
         if not tokens:
-            joinable = False
+            upper = None
             continue
-        if joinable and adj:
-            wrapped = _wrapped(out[-1], tokens, row_named)
+        if upper is not None and adj:
+            wrapped = _wrapped(upper, tokens, row_named)
             if wrapped:
                 joined, sure = wrapped
-                upper = out[-1]
                 for k, ends in joined.items():
                     u = upper[k]
-                    text = u.text + "".join(e.text for e in ends) if sure else UNSURE
+                    text = CUT.join([u.text, *(e.text for e in ends)]) if sure else UNSURE
                     upper[k] = Token(u.start, max(u.end, *(e.end for e in ends)), text, True)
                 if sure:
+                    # What is left is the label's continuation; the numbers may go on below it.
                     tokens = [t for t in tokens if not t.number]
-                    if not tokens:
-                        continue
+                    if tokens:
+                        out.append(tokens)
+                    continue
         if len(tokens) == 1 and _BARE_NUMBER.match(tokens[0].text) and not adj:
-            joinable = False
+            upper = None
             continue  # a page's number
         out.append(tokens)
-        joinable = any(t.number for t in tokens)
+        upper = tokens if any(t.number for t in tokens) else None
+    for tokens in out:
+        # A number pieced together that makes no number (a part left elsewhere): unsure.
+        for k, t in enumerate(tokens):
+            if CUT in t.text and parse_number(t.text) is None:
+                tokens[k] = Token(t.start, t.end, UNSURE, True)
     return [Row([_line(tokens)], laid_out=True) for tokens in out]
