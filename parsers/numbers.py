@@ -71,9 +71,9 @@ def parse_number(text: str | None) -> int | float | None:
 
 
 def is_cut(text: str) -> bool:
-    """The number was printed cut over lines (a narrow cell): pieced together, it may have lost
-    a part the cell did not show."""
-    return CUT in text or bool(_WRAP.search(text.strip()))
+    """The number was pieced together from the lines of a page laid out by spaces (CUT): a
+    part may have stood elsewhere. (A grid cell's lines are the cell's own.)"""
+    return CUT in text
 
 
 def format_number(value: int | float) -> str:

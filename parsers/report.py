@@ -97,8 +97,8 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
         if doubtful:
             for key in sorted(doubtful, key=_sort_key):
                 del mapped.cells[key]
-                table_warnings.append(f"{'/'.join(key)}: read from a number cut over lines, and a "
-                                      f"check it is in fails; left absent")
+                table_warnings.append(f"{'/'.join(key)}: read from a number cut over lines, and "
+                                      f"every check it is in fails; left absent")
             checks = run_checks(mapped.cells, template, mapped.split_other)
         for key in sorted(mapped.cells, key=_sort_key):
             table, row, col = key
@@ -134,11 +134,16 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
 
 
 def _doubtful(mapped, checks: list[dict], template: str) -> set:
-    """The cells pieced together from a number cut over lines (a part may have been lost) that
-    are in a failing check: not sure, so not kept. Other cells of a failing check stay: the
-    report may print its totals wrong."""
-    return {key for result in checks if result["status"] == "fail"
-            for key in covered(result, template, mapped.split_other) if key in mapped.cut}
+    """The cells pieced together from a number cut over lines (a part may have stood elsewhere)
+    whose every check fails: not sure, so not kept. The other cells of a failing check stay:
+    a report may print a total wrong."""
+    outcome: dict[tuple, list[bool]] = {}
+    for result in checks:
+        if result["status"] in ("pass", "fail"):
+            for key in covered(result, template, mapped.split_other):
+                if key in mapped.cut:
+                    outcome.setdefault(key, []).append(result["status"] == "fail")
+    return {key for key, fails in outcome.items() if all(fails)}
 
 
 def normalize_text(text: str) -> str:

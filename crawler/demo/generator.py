@@ -8,9 +8,14 @@ numbers that obey the template's checks (勾稽关系). ``Report.truth()`` is th
     to_text, to_html, to_docx, to_xlsx                     built here
     to_pdf, to_doc, to_xls                                 LibreOffice headless
     to_scanned_pdf, to_png                                 page images of the PDF, no text layer
+    to_layout_text                                         a PDF as pdftotext -layout prints it
 
 Printing variations a real report shows (and the ground truth that goes with them) are options
-of ``generate``; left unset, the seed picks them.
+of ``generate``; left unset, the seed picks them. ``generate(seed, varied=True)`` lets the seed
+also pick how the title is worded and where it stands, a signature, blank rows, dated file
+properties and more kinds of organ (``Report.expected_dates(fmt)`` says which dates a parser
+must find); without it a seed's report is the same as it always was. ``not_a_report(seed, kind)``
+makes files a crawler meets that are not reports: a blank form, a notice, a 解读, a list page.
 """
 
 from __future__ import annotations
@@ -936,15 +941,21 @@ def to_xlsx(rep: Report, one_sheet: bool = True, numeric: bool = True) -> bytes:
 
 def _core_modified(data: bytes, when: dt.datetime) -> bytes:
     """The OOXML package with dcterms:modified of docProps/core.xml set to ``when``."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return rewrite_part(data, "docProps/core.xml", lambda part: re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + stamp, part))
+
+
+def rewrite_part(data: bytes, name: str, change) -> bytes:
+    """A zip package (DOCX, XLSX) with its part ``name`` replaced by ``change(part bytes)``."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    if name not in src.namelist():
+        raise KeyError(f"no part {name}")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             part = src.read(info)
-            if info.filename == "docProps/core.xml":
-                part = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + when.strftime(
-                    "%Y-%m-%dT%H:%M:%SZ").encode(), part)
-            dst.writestr(info, part)
+            dst.writestr(info, change(part) if info.filename == name else part)
     return out.getvalue()
 
 
