@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,8 @@ VARIED = [name for name, (_, options, _) in CASES.items() if options.get("varied
 # The renderer whose file properties each format carries (Report.expected_dates).
 DATES_OF = {"text-cells": "text", "html-gbk": "html", "html-gbk-nometa": "html",
             "xlsx-sheets": "xlsx", "pdf-html": "pdf", "layout-html": "layout"}
+
+DOUBTED = re.compile(r"^(\S+): read from a number cut over lines, and every check it is in fails")
 
 PARAMS = ([(c, f) for c in CASES for f in FAST] + [(c, f) for c in OFFICE_CASES for f in OFFICE]
           + [(c, f) for c in OCR_CASES for f in OCR])
@@ -151,10 +154,11 @@ def rendered(cache_dir, reports):
 
 # --- what the truth implies ----------------------------------------------------------------
 
-def expected_checks(rep: gen.Report) -> dict[tuple[str, str], str]:
+def expected_checks(rep: gen.Report, absent=()) -> dict[tuple[str, str], str]:
     """(check, row or column) -> status, from the truth's numbers: "skipped" when a cell the
-    check needs is absent (a placeholder, a total-only row), else "pass" or "fail"."""
-    cells = cell_map(rep.truth())
+    check needs is absent (a placeholder, a total-only row, a cell in ``absent``), else "pass"
+    or "fail"."""
+    cells = {k: v for k, v in cell_map(rep.truth()).items() if k not in absent}
     split = rep.template == "2021" and not rep.opts.other_one_row
     results = gen._request_rows(rep.template, split)
     rows = ["new", "carried_in"] + results + ["result_total", "carried_out"]
@@ -234,6 +238,12 @@ def test_parse_generated(rendered, reports, case, fmt):
         truth["organ"], truth["year"], truth["template"])
 
     got, exp = cell_map(report), cell_map(truth)
+    # On a page laid out by spaces, a number pieced together from the lines it was cut over
+    # whose every check fails cannot be told from one misprinted: it is absent, and said so.
+    doubted = {tuple(m.group(1).split("/")) for w in report["warnings"]
+               if (m := DOUBTED.match(w))}
+    assert not doubted or (fmt.startswith("layout") and rep.expected_failures), doubted
+    exp = {k: v for k, v in exp.items() if k not in doubted}
     if fmt in OCR:
         # OCR gives exactly the truth on these cases; the F1 floor first, for a readable
         # message should a change to the OCR make it worse.
@@ -241,7 +251,7 @@ def test_parse_generated(rendered, reports, case, fmt):
     assert got == exp, _diff(got, exp)
 
     checks = {(c["check"], c.get("row", c.get("col"))): c["status"] for c in report["checks"]}
-    assert checks == expected_checks(rep)
+    assert checks == expected_checks(rep, doubted)
 
     # A placeholder ("—", "/") is absent from the cells, and said so.
     for table, row, col in rep.placeholder_cells():
