@@ -95,7 +95,7 @@ def find_title(text: str, doc_title: str | None = None) -> TitleParts | None:
             # The shortest window ending here first: a line above is only taken if it belongs.
             for start in range(end, max(-1, end - MAX_TITLE_LINES), -1):
                 window = "".join(run[start:end + 1])
-                parts = read_title(window) if "报告" in window else None
+                parts = read_title(window) if ("报告" in window or "年报" in window) else None
                 if parts:
                     found.append(parts)
             best = _best(found)

@@ -26,16 +26,18 @@ _FORMS = [re.compile(f"^{p}$") for p in (
     rf"{_YEAR}(?:的)?{_ORGAN}(?:关于)?{_CORE}",                      # year, organ, report
     rf"{_ORGAN}{_CORE}[（(]{_YEAR}[)）]",                           # organ, report, (year)
     rf"{_ORGAN}(?:政府)?(?:信息公开|政务公开)(?:工作)?{_YEAR}(?:的)?(?:工作)?报告",  # …工作2023年度报告
+    rf"{_ORGAN}?{_YEAR}(?:的)?(?:政府)?(?:信息公开|政务公开)(?:工作)?年报",     # …2023年政府信息公开年报
     rf"{_YEAR}(?:的)?{_CORE}",                                      # year, report
     rf"{_CORE}[（(]{_YEAR}[)）]",                                    # report, (year)
     rf"{_ORGAN}{_CORE}",                                            # organ, report
 )]
+_NAMES_A_REPORT = re.compile(r"报告|年报")
 _IS_ABOUT = re.compile(r"解读|图解|一图读懂|问答|的通知|的公告|印发|关于公布|关于发布")
 # Decoration around a title: markdown, a file's extension, 全文, a number before it.
 _LEAD = re.compile(r"^(?:#+|\*+|【[^】]*】|\[[^\]]*\]|(?:附件)?\d{0,2}[:：.、]|标题[:：]|名称[:：])+")
 # (a site's name after a dash, as a page's <title> has it: …年度报告_某某县人民政府)
-_TRAIL = re.compile(r"(?:\.(?:pdf|docx?|wps|xlsx?|et|html?|txt|ofd)|[（(](?:全文|正式版|终稿|定稿|修订版?|"
-                    r"更正版?|pdf|word|\d{1,2})[)）]|全文|\*+|[-_|｜—–][^报]*|[。.])+$", re.I)
+_TRAIL = re.compile(r"(?:\.(?:pdf|docx?|wps|xlsx?|et|html?|txt|ofd)|[（(](?:全文|[^（）()]{0,6}[版稿]|修订|"
+                    r"更正|pdf|word|\d{1,2})[)）]|全文|\*+|[-_|｜—–][^报]*|[。.])+$", re.I)
 _PROSE_TITLE = re.compile(r"(?:[《“\"]|^)(?P<t>[^《》“”\"。；;，,：:]{4,80}?" + _CORE + r"(?:[（(][^)）]{0,12}[)）])?)"
                           r"(?:[》”\"]|$)")
 _PROSE_ORGAN_YEAR = re.compile(
@@ -71,7 +73,7 @@ def read_title(text: str | None) -> TitleParts | None:
     if not text:
         return None
     s = _strip(text)
-    if "报告" not in s or len(s) > 90:
+    if not _NAMES_A_REPORT.search(s) or len(s) > 90:
         return None
     about = bool(_IS_ABOUT.search(s))
     if about:

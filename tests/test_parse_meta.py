@@ -30,6 +30,7 @@ def text_report(head: str, tail: str = "") -> bytes:
     ("濉溪县教育局政府信息公开工作2023年度报告", "濉溪县教育局", 2023),
     ("二〇二二年同心县人民政府政府信息公开工作年度报告", "同心县人民政府", 2022),
     ("相山区渠沟镇政府2021年政府信息公开工作年度报告", "渠沟镇", 2021),
+    ("盐池县2023年政府信息公开年报（公开版）", "盐池县", 2023),
 ])
 def test_title_in_any_order(title, organ, year):
     report = parse_bytes(text_report(title))
