@@ -22,12 +22,13 @@ from typing import NamedTuple
 
 from . import schema
 from .document import Row
-from .numbers import UNSURE, compact, is_cut, is_placeholder, join_marks, parse_number
+from .numbers import CUT, UNSURE, compact, is_cut, is_placeholder, join_marks, parse_number
 
 _SECTION_TWO = re.compile(r"^[#\s]*(?:二|2)\s*[、.．]?\s*主动公开|第二十条第")
 _SECTION_FIVE = re.compile(r"^[#\s]*(?:五|5)\s*[、.．]\s*存在|存在的主要问题")
 _TO_REQUESTS = re.compile(r"本年新收|申请人情况|勾稽关系|收到和处理政府信息公开申请")
 _TO_APPEALS = re.compile(r"行政复议")
+_ITEM_SPACED = re.compile(r"(\d{1,2}) [\u4e00-\u9fff]")  # its full stop set elsewhere
 _ITEM_NUMBER = re.compile(r"(?:^|[)）\s])(\d{1,2})\s*[.、．]\s*([^\d.、．][^)）]*)$")
 # A row's own numbering: 一、 （一） 1． — a label fragment without one continues a label.
 _MARKER = re.compile(r"(?:^|\s)(?:[一二三四五六七八九十]\s*、|[（(]\s*[一二三四五六七八九十]\s*[)）]|\d{1,2}\s*[.．、])")
@@ -35,6 +36,9 @@ _TO_ACTIVE = re.compile(r"第二十条|信息内容")
 _ANY_SECTION = re.compile(r"^[#\s]*[一二三四五六七八]\s*[、.．]")
 # Only digits and their separators, over several lines: the parts of one number.
 _FRAGMENTS = re.compile(r"^[\d,.，．\s]+$")
+# An item's number set apart from its label ("1 属于国家秘密", its full stop pushed elsewhere).
+_ITEM_FIRST = re.compile(r"^\d{1,2}[.．、]?$")
+_WORDS = re.compile(r"^[\u4e00-\u9fff（(“]")
 PROSE_CHARS = 90
 _NOT_PLACED = "their places cannot be told, not placed"
 
@@ -107,11 +111,13 @@ def _split_line(row: Row) -> Line:
             values.append(CellText(pos, text))
             continue
         if row.grid is not None and len(row.cells) > 1 and _FRAGMENTS.match(text):
-            # A grid cell's lines are one number cut by the cell's width; pieced together they
-            # make no number (a part outside the cell): which it was cannot be told.
-            values.append(CellText(pos, UNSURE))
+            # A grid cell's digits that make no number (1,51: a part outside the cell, or on
+            # the next page): a number all the same, read for sure only if its rest is found.
+            values.append(CellText(pos, text))
             continue
         tokens = join_marks(text).split()
+        if len(tokens) > 1 and _ITEM_FIRST.match(tokens[0]) and _WORDS.match(tokens[1]):
+            tokens = [tokens[0] + tokens[1]] + tokens[2:]  # "1 属于国家秘密": an item's number
         if len(tokens) > 1 and (any(parse_number(t) is not None or t == UNSURE for t in tokens)
                                 or is_placeholder(tokens[-1])):
             # A cell or line that holds a label and numbers separated by spaces (PDF text).
@@ -181,6 +187,13 @@ def _has_marker(fragments: list[str]) -> bool:
     return any(_MARKER.search(f) for f in fragments)
 
 
+def _last_label(lines: list[str]) -> list[str]:
+    """The label lines of the last row among them: from the last that has a numbering of its
+    own (the ones before are rows left blank, or group headings)."""
+    marked = [i for i, line in enumerate(lines) if _MARKER.search(line)]
+    return lines[marked[-1]:] if marked else lines
+
+
 def _numbers(values: list[CellText]) -> str:
     return " ".join(v for _, v in values)
 
@@ -210,15 +223,13 @@ class _Mapper:
     # --- placing -------------------------------------------------------------------------
     def put(self, table: str, row: str, col: str, raw: str) -> None:
         key = (table, row, col)
-        if raw.strip() == UNSURE:
+        value = parse_number(raw)
+        if raw.strip() == UNSURE or (value is None and not is_placeholder(raw)):
             self.out.warnings.append(f"{table}/{row}/{col}: the number is cut over two lines and "
                                      f"cannot be read for sure; left absent")
             return
         if is_placeholder(raw):
             self.out.warnings.append(f"{table}/{row}/{col}: '{raw}' is not a number; left absent")
-            return
-        value = parse_number(raw)
-        if value is None:
             return
         if isinstance(value, float) and col not in schema.MONEY_COLS:
             if value.is_integer():
@@ -284,13 +295,24 @@ class _Mapper:
             self.pending.extend(t for _, t in ln.labels)
             return
         self.active_header_open = False
-        if (not ln.labels and not self.pending and self.segment is not None
-                and ln.grid is None and not ln.laid_out):
-            # More of the same row's numbers (a text with a cell per line). Not in a grid, nor
-            # on a page laid out by spaces: there a line of numbers alone is no row's.
-            self.segment.values.extend(ln.values)
-            self.segment.positional = self.segment.tabbed = False
-            self.segment.rel = None
+        if self.segment is not None and not self.pending and self._goes_on(self.segment, ln):
+            return
+        if not ln.labels and not self.pending and self.segment is not None:
+            if ln.grid is None and not ln.laid_out:
+                # More of the same row's numbers (a text with a cell per line).
+                self.segment.values.extend(ln.values)
+                self.segment.positional = self.segment.tabbed = False
+                self.segment.rel = None
+                return
+            # In a grid or on a page laid out by spaces, numbers on a line of their own right
+            # under a row are the rest of that row's cut over a page break or out of a narrow
+            # cell: which part goes with which cannot be told, so neither is placed.
+            seg = self.segment
+            self.out.warnings.append(
+                f"{self.state}: numbers {_numbers(ln.values)} stand alone under the row of "
+                f"'{' '.join(seg.labels or seg.before)[:40]}', whose numbers may go on in them; "
+                f"neither is placed")
+            seg.values = [CellText(p, UNSURE) for p, _ in seg.values]
             return
         self._flush()
         before, self.pending = self.pending, []
@@ -304,6 +326,31 @@ class _Mapper:
         else:
             self.segment = Segment([], list(ln.values), ln.width, ln.grid, ln.positional,
                                    before, tabbed=ln.tabbed)
+
+    @staticmethod
+    def _goes_on(seg: Segment, ln: Line) -> bool:
+        """A table cut by a page break goes on in a grid of its own on the next page, and the
+        row cut in two goes on in its first row: the rest of the label (no numbering, naming
+        no row) and the rest of the numbers, each in its column (counted from the right). A
+        number of the row above each of them: they are pieced together (in place), and doubted
+        like any number cut over lines."""
+        if not (seg.positional and ln.positional and seg.grid is not None and ln.grid is not None
+                and seg.grid != ln.grid and ln.values):
+            return False
+        labels = [t for _, t in ln.labels]
+        if labels and (_has_marker(labels) or schema.row_named(" ".join(labels)) is not None):
+            return False
+        # Columns counted from the right: the label columns of the two pages' grids may differ.
+        mine = {seg.width - p: i for i, (p, _) in enumerate(seg.values)}
+        if not all(ln.width - p in mine and seg.values[mine[ln.width - p]].text != UNSURE
+                   and not is_placeholder(seg.values[mine[ln.width - p]].text)
+                   for p, _ in ln.values):
+            return False
+        for p, text in ln.values:
+            i = mine[ln.width - p]
+            seg.values[i] = CellText(seg.values[i].pos, seg.values[i].text + CUT + text)
+        seg.labels = seg.labels + labels
+        return True
 
     def _header(self, ln: Line) -> bool:
         """Record a header line's columns; True if the line was a header."""
@@ -372,7 +419,7 @@ class _Mapper:
                 return None
             # The label's first part is on the lines above (a label cell broken over lines).
             if seg.before and not (seg.positional and self._complete(seg.before, match)):
-                return match(seg.before + own)
+                return match(_last_label(seg.before) + own)
             return None
         if not seg.before:
             return None
@@ -380,7 +427,7 @@ class _Mapper:
         # row by itself is a row left blank: the numbers below it are not its.
         if seg.positional and self._complete(seg.before, match):
             return None
-        return match(seg.before)
+        return match(_last_label(seg.before))
 
     @staticmethod
     def _complete(labels: list[str], match) -> bool:
@@ -462,7 +509,8 @@ class _Mapper:
         # A numbered item (2．…) of the group: its label may be damaged, its number is not.
         num = None
         for frag in reversed(labels):
-            num = _ITEM_NUMBER.search(" ".join(compact(p) for p in frag.split()))
+            spaced = " ".join(compact(p) for p in frag.split())
+            num = _ITEM_NUMBER.search(spaced) or _ITEM_SPACED.match(spaced)
             if num or _MARKER.search(frag):
                 break
         if key == "other" and num:

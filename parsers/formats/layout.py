@@ -90,7 +90,10 @@ def _wrapped(upper: list[Token], lower: list[Token], row_named) -> tuple[dict, b
     for t in downs:
         over = [i for i in ups if _overlaps(upper[i], t)]
         if len(over) != 1 or not _digits(t.text):
-            return None
+            joined = _in_order(upper, ups, downs)
+            if joined is None:
+                return None
+            break
         joined.setdefault(over[0], []).append(t)
     labels = [t for t in lower if not t.number]
     label = " ".join(t.text for t in labels)
@@ -107,6 +110,17 @@ def _wrapped(upper: list[Token], lower: list[Token], row_named) -> tuple[dict, b
     # the line above unfinished.
     cut = any(_cut(upper[i].text) for i in joined)
     return joined, len(downs) < len(ups) or len(ups) == 1 or cut
+
+
+def _in_order(upper: list[Token], ups: list[int], downs: list[Token]) -> dict | None:
+    """A line's Chinese characters are one column each but twice as wide, so a line with few of
+    them sets its numbers apart from the columns of a line with many: when the lower line's
+    numbers do not stand under the upper's, they still end the upper line's numbers visibly cut
+    (9,06) if there are as many of those, one by one from the left."""
+    cut = [i for i in ups if _cut(upper[i].text)]
+    if len(cut) != len(downs) or not all(_digits(t.text) for t in downs):
+        return None
+    return {i: [t] for i, t in zip(cut, downs)}
 
 
 def _line(tokens: list[Token]) -> str:
@@ -215,7 +229,7 @@ def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
     lines: list[list[Token]] = []
     adjacent: list[bool] = []  # each line is the line just under the one before (no blank)
     gap = True
-    for raw in text.splitlines():  # a page break (\f) is no gap: a cell may go on over it
+    for raw in text.split("\n"):  # a page break (\f) is no gap: a cell may go on over it
         raw = raw.lstrip("\f")
         if not raw.strip() or _PAGE_NUMBER.match(raw):
             gap = True
@@ -250,8 +264,9 @@ def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
         out.append(tokens)
         upper = tokens if any(t.number for t in tokens) else None
     for tokens in out:
-        # A number pieced together that makes no number (a part left elsewhere): unsure.
+        # A number cut that could not be pieced together again (9,06 alone), or pieced together
+        # into no number (a part left elsewhere): unsure.
         for k, t in enumerate(tokens):
-            if CUT in t.text and parse_number(t.text) is None:
+            if t.number and parse_number(t.text) is None and not is_placeholder(t.text):
                 tokens[k] = Token(t.start, t.end, UNSURE, True)
     return [Row([_line(tokens)], laid_out=True) for tokens in out]

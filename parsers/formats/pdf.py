@@ -114,7 +114,10 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
         warnings: list[str] = []
         rows: list[Row] = []
         ocr_pages: list[int] = []
-        bad_pages = [i for i, t in enumerate(texts) if garbled(t) or len(t.strip()) < 10]
+        # A page without a usable text layer: garbled, or (almost) no text over a picture, or
+        # none at all. A few characters with no picture are the page's text (a date alone).
+        bad_pages = [i for i, t in enumerate(texts) if garbled(t) or not t.strip()
+                     or (len(t.strip()) < 10 and images[i] >= PICTURE_SHARE)]
         table_pages = [i for i, t in enumerate(texts) if _TABLE_PAGE.search(t)]
         if table_pages:
             # A table that runs on from the last table page onto the next one is read too.
