@@ -30,8 +30,8 @@ PLACEHOLDERS = {"—", "——", "-", "--", "/", "／", "无", "－", "―", "�
 # What an extractor puts in a number's place when it cannot read the number for sure (part of
 # it may be on another line): it keeps the row's count of cells, and is never a number.
 UNSURE = "(?)"
-# What joins the parts of a number an extractor put together from the lines a narrow cell cut it
-# over (layout text): the number reads as one, and is known to be pieced together.
+# What joins the parts of a number pieced together from the lines a narrow cell cut it over (a
+# laid-out page) or from both sides of a page break: it reads as one number, known to be pieced.
 CUT = "\u2060"
 
 
@@ -71,8 +71,8 @@ def parse_number(text: str | None) -> int | float | None:
 
 
 def is_cut(text: str) -> bool:
-    """The number was pieced together from the lines of a page laid out by spaces (CUT): a
-    part may have stood elsewhere. (A grid cell's lines are the cell's own.)"""
+    """The number was pieced together (CUT): from the lines of a page laid out by spaces, or
+    over a page break; a part may have stood elsewhere. (A grid cell's lines are its own.)"""
     return CUT in text
 
 
