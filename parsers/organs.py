@@ -75,7 +75,3 @@ def same_organ(a: str, b: str) -> bool:
         return False
     return ca.endswith(cb) or cb.endswith(ca)
 
-
-def is_organ_line(text: str) -> bool:
-    """A line that holds an organ's name and nothing else (a signature's first line)."""
-    return clean_organ(text) is not None and compact(text) == compact(text).strip("（）()")
