@@ -3,7 +3,8 @@ text-extraction call of the library underneath (the floor).
 
     .venv/bin/python benchmarks/parse_bench.py [--docs 20] [--ocr-docs 3]
 
-Inputs are reports rendered by crawler/demo/generator.py (known cells, so accuracy is printed too),
+Inputs are reports rendered by crawler/demo/generator.py (known cells, so accuracy is printed too;
+benchmarks/accuracy.py measures accuracy in full), layout text is their PDFs through pdftotext,
 built once before timing, and the real reports of the shared corpus (../shared/corpus/real, 5 and
 6 pages; their cells in tests/data/real). The process is pinned to one core, except the OCR row,
 which uses both (the goal there is seconds per table page on the whole machine).
@@ -115,6 +116,7 @@ def main():
         "xlsx": ([gen.to_xlsx(r) for r in reps], floor_sheet),
         "pdf": ([gen.to_pdf(r) for r in reps], floor_pdf),
     }
+    formats["layout"] = ([gen.to_layout_text(d) for d in formats["pdf"][0]], floor_text)
     import pypdfium2 as pdfium
 
     pages = [len(pdfium.PdfDocument(d)) for d in formats["pdf"][0]]
@@ -127,7 +129,8 @@ def main():
         base = rate(floor, docs)
         acc = sum(f1(parse_bytes(d), t) for d, t in zip(docs, truths)) / len(docs)
         label = {"text": "bytes.decode", "html": "lxml text_content", "docx": "python-docx text",
-                 "xlsx": "calamine to_python", "pdf": "pypdfium2 get_text_range"}[name]
+                 "xlsx": "calamine to_python", "pdf": "pypdfium2 get_text_range",
+                 "layout": "bytes.decode (pdftotext -layout of the PDFs)"}[name]
         print(f"| {name} | {ours:.1f} | {isolated:.1f} | {base:.1f} | {label} | {acc:.4f} |")
     plumber = rate(floor_pdfplumber, formats["pdf"][0][:5])
     print(f"| pdf (pdfplumber extract_tables on every page, for comparison) | | | {plumber:.1f} | "

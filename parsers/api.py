@@ -7,6 +7,7 @@ from pathlib import Path
 from .detect import sniff
 from .document import Extracted
 from .formats import EXTRACTORS, extractor
+from .issuer import HINTS
 from .report import Report, build_report
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -24,7 +25,12 @@ def extract(data: bytes, fmt: str | None = None) -> Extracted:
     return extractor(fmt)(data, fmt)
 
 
-def parse_bytes(data: bytes, fmt: str | None = None) -> Report:
+def parse_bytes(data: bytes, fmt: str | None = None, *, hints: dict | None = None) -> Report:
+    """The report a file holds. ``hints``: what the caller knows of the file, read for the organ
+    and the year after everything the document says itself — ``file_name``, ``link_text`` (the
+    link that led to it), ``title`` (the page's title), ``publisher`` (the page's 发布机构/来源);
+    each optional."""
+    check_hints(hints)
     if len(data) > MAX_BYTES:
         raise ParseError(f"refused: {len(data)} bytes, more than the limit of {MAX_BYTES}")
     if not data.strip():
@@ -37,12 +43,28 @@ def parse_bytes(data: bytes, fmt: str | None = None) -> Report:
         raise ParseError(_one_line(exc)) from exc
     except Exception as exc:  # third-party readers raise their own types on broken files
         raise ParseError(f"{type(exc).__name__}: {_one_line(exc)}") from exc
-    return build_report(doc)
+    return build_report(doc, hints)
 
 
-def parse_file(path: str | Path) -> Report:
-    data = Path(path).read_bytes()
-    return parse_bytes(data)
+def parse_file(path: str | Path, *, hints: dict | None = None) -> Report:
+    """parse_bytes of the file's bytes; its name is the ``file_name`` hint unless one is given."""
+    path = Path(path)
+    data = path.read_bytes()
+    return parse_bytes(data, hints={"file_name": path.name, **(hints or {})})
+
+
+def check_hints(hints: dict | None) -> None:
+    """Refuse hints the parser does not know, or that are not strings (a caller's mistake)."""
+    if hints is None:
+        return
+    if not isinstance(hints, dict):
+        raise TypeError(f"hints must be a dict, not {type(hints).__name__}")
+    unknown = set(hints) - set(HINTS)
+    if unknown:
+        raise TypeError(f"unknown hints: {', '.join(sorted(unknown))} (known: {', '.join(HINTS)})")
+    for key, value in hints.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"hint {key} must be a string, not {type(value).__name__}")
 
 
 def _one_line(exc: BaseException) -> str:

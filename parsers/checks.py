@@ -37,6 +37,20 @@ def _compare(check: str, key: str, name: str, parts: list, totals: list) -> dict
     return res
 
 
+def covered(result: dict, template: str, split_other: bool) -> list[tuple[str, str, str]]:
+    """The cells a check result (of run_checks) adds up."""
+    rows = schema.request_rows(template, split_other)
+    check = result["check"]
+    if check == "requests.balance":
+        return [("requests", r, result["col"]) for r in _BALANCE]
+    if check == "requests.result_sum":
+        return [("requests", r, result["col"]) for r in rows if r not in _BALANCE] + [
+            ("requests", "result_total", result["col"])]
+    if check == "requests.row_sum":
+        return [("requests", result["row"], c) for c in schema.REQUEST_COLS]
+    return [("appeals", result["row"], c) for c in schema.APPEAL_COLS]
+
+
 def run_checks(cells: Cells, template: str, split_other: bool) -> list[dict]:
     if template not in ("2019", "2021"):
         return []

@@ -12,6 +12,8 @@ class Row:
 
     cells: list[str | None]
     grid: int | None = None  # rows of one table share an id; None for text lines
+    laid_out: bool = False  # a line of a page laid out by spaces: its numbers never continue
+    # the line above (what a cell pushed onto the next line is joined by the extractor)
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None
     ocr_pages: list[int] = field(default_factory=list)
+    # The file's own date properties as written, keyed by dates.SOURCES (pdf_created, …).
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 def text_rows(text: str) -> list[Row]:

@@ -12,7 +12,7 @@ import resource
 import traceback
 from dataclasses import dataclass
 
-from .api import ParseError, parse_bytes
+from .api import ParseError, check_hints, parse_bytes
 from .report import Report
 
 DEFAULT_TIMEOUT = 120.0
@@ -25,7 +25,7 @@ class Limits:
     memory: int = DEFAULT_MEMORY  # bytes of address space
 
 
-def _child(conn, data: bytes, limits: Limits) -> None:
+def _child(conn, data: bytes, limits: Limits, hints: dict | None) -> None:
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         cpu = int(limits.timeout) + 1
@@ -33,7 +33,7 @@ def _child(conn, data: bytes, limits: Limits) -> None:
     except (ValueError, OSError):
         pass
     try:
-        report = parse_bytes(data)
+        report = parse_bytes(data, hints=hints)
         conn.send(("ok", report))
     except ParseError as exc:
         conn.send(("error", str(exc)))
@@ -46,12 +46,15 @@ def _child(conn, data: bytes, limits: Limits) -> None:
         conn.close()
 
 
-def parse_isolated(data: bytes, limits: Limits | None = None) -> Report:
-    """Parse in a child process; raise ParseError with one line on any failure."""
+def parse_isolated(data: bytes, limits: Limits | None = None, *,
+                   hints: dict | None = None) -> Report:
+    """Parse in a child process; raise ParseError with one line on any failure. ``hints`` as
+    for parse_bytes."""
+    check_hints(hints)  # a caller's mistake is raised here, not as the child's error
     limits = limits or Limits()
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, data, limits), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, data, limits, hints), daemon=True)
     proc.start()
     child.close()
     try:

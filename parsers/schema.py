@@ -191,6 +191,18 @@ APPEAL_COL_LABELS, APPEAL_COL_PATTERNS = _keys(r"""
 APPEAL_COLS = list(APPEAL_COL_LABELS)
 
 
+def row_named(text: str) -> str | None:
+    """The row of one of the tables whose label the text holds (the one named last), or None:
+    行政规范性文件 → normative_doc, 1．属于国家秘密 → denied.state_secret, 行政复议 → review."""
+    flat = re.sub(r"\s+", "", text)
+    best, best_pos = None, -1
+    for key, pat in ACTIVE_ROW_PATTERNS + REQUEST_ROW_PATTERNS + APPEAL_ROW_PATTERNS:
+        for m in pat.finditer(flat):
+            if m.start() >= best_pos:
+                best, best_pos = key, m.start()
+    return best
+
+
 class Labels(NamedTuple):
     row: str
     col: str

@@ -24,10 +24,23 @@ def _table(title: str, rows: list[str], cols: list[str], cells: dict) -> list[st
     return out
 
 
+def _from(source: str | None) -> str:
+    return f" ({source})" if source else ""
+
+
 def render(path: str, report: Report) -> str:
-    lines = [f"== {path}",
-             f"organ: {report.organ or '?'}   year: {report.year or '?'}   template: "
-             f"{report.template}   format: {report.format}"]
+    lines = [f"== {path}", report.status]
+    if report.kind != "report":
+        lines.append(f"format: {report.format}")
+    else:
+        lines.append(f"organ: {report.organ or '?'}{_from(report.organ_source)}   "
+                     f"year: {report.year or '?'}{_from(report.year_source)}   "
+                     f"template: {report.template}   format: {report.format}")
+    if report.dates:
+        lines.append("dates: " + ", ".join(f"{d['date']} ({d['source']})" for d in report.dates))
+    if report.kind != "report":
+        lines += [f"  warning: {w}" for w in report.warnings]
+        return "\n".join(lines)
     by_table: dict[str, dict] = {name: {} for name in TABLE_ORDER}
     for c in report.cells:
         by_table[c["table"]][(c["row"], c["col"])] = c["value"]

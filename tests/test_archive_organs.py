@@ -10,7 +10,9 @@ from archive.fetches import FetchRecord
 from archive.store import Archive
 
 PAGE = ("<html><head><title>花马池镇人民政府2024年政府信息公开工作年度报告</title></head>"
-        "<body><p>花马池镇人民政府2024年政府信息公开工作年度报告</p></body></html>").encode()
+        "<body><p>花马池镇人民政府2024年政府信息公开工作年度报告</p>"
+        "<p>一、总体情况</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>").encode()
 
 
 def test_an_organ_is_one_row_per_portal_and_name_refreshed_by_later_crawls(tmp_path):

@@ -67,3 +67,30 @@ def test_memory_limit_stops_a_runaway_file(tmp_path):
     res = run("parse", "--memory", "200", big)
     assert res.returncode == 1
     assert "big.txt: error:" in res.stderr
+
+
+def test_a_file_that_is_not_a_report_says_so_and_exits_3(tmp_path):
+    hostname = tmp_path / "hostname"
+    hostname.write_text("build-host-7\n", encoding="utf-8")
+    res = run("parse", hostname)
+    assert res.returncode == 3, res.stderr
+    assert "not a report: " in res.stdout and "template" not in res.stdout
+    res = run("parse", "--json", hostname)
+    obj = json.loads(res.stdout)
+    assert (obj["kind"], obj["template"], obj["cells"]) == ("not_a_report", None, [])
+    assert obj["status"].startswith("not a report: ")
+    # A file that cannot be parsed outweighs one that is not a report.
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert run("parse", hostname, empty).returncode == 1
+    assert "Exit status" in run("parse", "--help").stdout
+
+
+def test_summary_says_where_organ_and_year_come_from(tmp_path):
+    report = tmp_path / "P020240114.txt"
+    body = open(seed("002_c0fcd34045a5b8a6"), encoding="utf-8").read()
+    report.write_text(body.replace("下冶镇人民政府 2023 年政府信息公开工作年度报告", ""), encoding="utf-8")
+    res = run("parse", "--hint", "link_text=下冶镇人民政府2023年政府信息公开工作年度报告", report)
+    assert res.returncode == 0, res.stderr
+    assert "organ: 下冶镇人民政府 (link_text)   year: 2023 (" in res.stdout
+    assert run("parse", "--hint", "url=x", report).returncode == 2

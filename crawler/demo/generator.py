@@ -8,20 +8,28 @@ numbers that obey the template's checks (勾稽关系). ``Report.truth()`` is th
     to_text, to_html, to_docx, to_xlsx                     built here
     to_pdf, to_doc, to_xls                                 LibreOffice headless
     to_scanned_pdf, to_png                                 page images of the PDF, no text layer
+    to_layout_text                                         a PDF as pdftotext -layout prints it
 
 Printing variations a real report shows (and the ground truth that goes with them) are options
-of ``generate``; left unset, the seed picks them.
+of ``generate``; left unset, the seed picks them. ``generate(seed, varied=True)`` lets the seed
+also pick how the title is worded and where it stands, a signature, blank rows, dated file
+properties and more kinds of organ (``Report.expected_dates(fmt)`` says which dates a parser
+must find); without it a seed's report is the same as it always was. ``not_a_report(seed, kind)``
+makes files a crawler meets that are not reports: a blank form, a notice, a 解读, a list page.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import random
+import re
 import shutil
 import subprocess
 import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -151,10 +159,35 @@ class Options:
     active_split: bool | None = None       # table 二 as one table per 第二十条 item
     title_lines: int | None = None         # the title on one line or broken after the organ
     cn_year: bool | None = None            # 二〇二一年 in the title
+    # Left unset, the variations below print as above (a classic report): generate(varied=True)
+    # lets the seed pick them too.
+    title_form: str | None = None          # how the title is worded: a key of TITLE_FORMS
+    before_title: str | None = None        # what stands before the title: BEFORE_TITLE
+    title_in_cell: bool | None = None      # the title in a table cell of its own
+    signature: bool | None = None          # 落款 at the end: the organ, the date
+    sign_cn_date: bool | None = None       # the signature's date as 二〇二四年一月十五日
+    blank_rows: int | None = None          # table rows left wholly blank (absent from the truth)
+    dated: str | None = None               # file properties dated: "" no, "info", "xmp" (PDF)
 
 
 def _pick(value, default):
     return default if value is None else value
+
+
+# How a title is worded: (the title, its lines when broken in two). {o} organ, {y} year.
+TITLE_FORMS = {
+    "organ_year": ("{o}{y}年政府信息公开工作年度报告", ("{o}", "{y}年政府信息公开工作年度报告")),
+    "organ_niandu": ("{o}{y}年度政府信息公开工作年度报告", ("{o}", "{y}年度政府信息公开工作年度报告")),
+    "year_organ": ("{y}年{o}政府信息公开工作年度报告", ("{y}年{o}", "政府信息公开工作年度报告")),
+    "year_niandu": ("{y}年度{o}政府信息公开工作年度报告", ("{y}年度{o}政府信息公开", "工作年度报告")),
+    "organ_guanyu": ("{o}关于{y}年政府信息公开工作年度报告", ("{o}关于", "{y}年政府信息公开工作年度报告")),
+    "organ_bracket": ("{o}政府信息公开工作年度报告（{y}年度）", ("{o}政府信息公开工作年度报告", "（{y}年度）")),
+    "organ_middle": ("{o}政府信息公开工作{y}年度报告", ("{o}", "政府信息公开工作{y}年度报告")),
+}
+# What may stand before the title: nothing, a 索引号 table, a 目录, a cover page.
+BEFORE_TITLE = ("", "index", "toc", "cover")
+# What a file that is not a report may be (not_a_report()).
+NOT_REPORTS = ("form", "notice", "interpretation", "list", "other")
 
 
 @dataclass
@@ -170,25 +203,56 @@ class Report:
     printed: dict = field(default_factory=dict)   # (table, row, col) -> text in the document
     prose: dict = field(default_factory=dict)     # section number -> list of paragraphs
     expected_failures: list = field(default_factory=list)  # checks the report is made to fail
+    sign_date: dt.date | None = None      # the date under the signature (opts.signature)
+    created: dt.datetime | None = None    # the file's properties (opts.dated)
+    modified: dt.datetime | None = None
+    blank: list = field(default_factory=list)  # (table, row) printed wholly blank
+    # A file that is not a report (not_a_report()): its own blocks, its title; kind of file.
+    custom_blocks: list | None = None
+    custom_title: str | None = None
+    not_a_report: str | None = None
 
     # --- ground truth --------------------------------------------------------------------------
     def truth(self) -> dict:
+        if self.not_a_report:
+            return {"kind": "not_a_report", "organ": None, "year": None, "template": None,
+                    "cells": []}
         cells = [{"table": t, "row": r, "col": c, "value": v}
                  for (t, r, c), v in self.values.items()]
         return {"organ": self.organ, "year": self.year, "template": self.template, "cells": cells}
+
+    def expected_dates(self, fmt: str) -> list[dict] | None:
+        """The dates a parser must find in this report rendered as ``fmt`` (a renderer's name:
+        text, html, docx, xlsx, pdf, doc, xls, layout, scan), signature first; None when the file
+        carries dates the generator does not set (a PDF's conversion time)."""
+        out = []
+        if self.sign_date and fmt not in ("scan", "png"):
+            out.append({"date": self.sign_date.isoformat(), "source": "signature"})
+        prefix = {"docx": "docx", "xlsx": "xlsx", "pdf": "pdf"}.get(fmt)
+        if prefix and not self.opts.dated:
+            return None  # python-docx's template, openpyxl and LibreOffice write dates of their own
+        if prefix and self.opts.dated and self.created:
+            out.append({"date": self.created.date().isoformat(), "source": f"{prefix}_created"})
+            out.append({"date": self.modified.date().isoformat(), "source": f"{prefix}_modified"})
+        return out
 
     def placeholder_cells(self) -> list[tuple[str, str, str]]:
         return [k for k, text in self.printed.items() if text in ("—", "/", "／")]
 
     @property
     def title(self) -> str:
+        if self.custom_title is not None:
+            return self.custom_title
         year = _cn_year(self.year) if self.opts.cn_year else str(self.year)
-        return f"{self.organ_printed}{year}年政府信息公开工作年度报告"
+        return TITLE_FORMS[self.opts.title_form or "organ_year"][0].format(o=self.organ_printed,
+                                                                           y=year)
 
     def title_lines(self) -> list[str]:
-        if self.opts.title_lines == 2:
-            year = _cn_year(self.year) if self.opts.cn_year else f"{self.year} "
-            return [self.organ_printed, f"{year}年政府信息公开工作年度报告"]
+        if self.opts.title_lines == 2 and self.custom_title is None:
+            form = self.opts.title_form or "organ_year"
+            year = _cn_year(self.year) if self.opts.cn_year else (
+                f"{self.year} " if form == "organ_year" else str(self.year))
+            return [line.format(o=self.organ_printed, y=year) for line in TITLE_FORMS[form][1]]
         return [self.title]
 
     def cell_text(self, table: str, row: str, col: str) -> str:
@@ -231,7 +295,11 @@ def _request_rows(template: str, split_other: bool) -> list[str]:
     return rows
 
 
-def generate(seed: int, **options) -> Report:
+def generate(seed: int, varied: bool = False, **options) -> Report:
+    """The report of ``seed``. ``varied``: the variations that print the first and last lines
+    and the file differently (TITLE_FORMS, BEFORE_TITLE, signature, blank rows, dates, the
+    organ's kind) are picked by the seed too, from a generator of their own, so the classic
+    report of a seed stays the same."""
     rng = random.Random(seed)
     opts = Options(**options)
     year = _pick(opts.year, rng.choice([2019, 2020, 2021, 2022, 2023, 2024]))
@@ -266,7 +334,73 @@ def generate(seed: int, **options) -> Report:
     _placeholders(rep, rng)
     _print_numbers(rep, rng)
     rep.prose = _prose(rep, rng)
+    _vary(rep, random.Random(f"varied-{seed}"), varied)
     return rep
+
+
+def _vary(rep: Report, rng: random.Random, varied: bool) -> None:
+    """The variations of the first and last lines and of the file; each unset one is left as a
+    classic report prints it, or (``varied``) picked by ``rng``."""
+    opts = rep.opts
+
+    def pick(name, choices):
+        if getattr(opts, name) is None and varied:
+            setattr(opts, name, rng.choice(choices))
+
+    if varied and rng.random() < 0.3:
+        rep.organ_printed, rep.organ, rep.short = _organ_varied(rng)
+        rep.prose = _prose(rep, random.Random(rep.seed * 7 + 1))
+    pick("title_form", list(TITLE_FORMS) + ["organ_year", "year_organ", "year_organ"])
+    pick("before_title", list(BEFORE_TITLE) + ["", ""])
+    pick("title_in_cell", [False] * 6 + [True])
+    pick("signature", [True, True, True, False])
+    pick("sign_cn_date", [False, False, True])
+    pick("blank_rows", [0, 0, 1, 2])
+    pick("dated", ["", "info", "info", "xmp"])
+    if opts.before_title == "cover":
+        opts.title_in_cell = False
+    if opts.signature or opts.dated:
+        rep.sign_date = dt.date(rep.year + 1, rng.randint(1, 3), rng.randint(1, 28))
+    if opts.dated:
+        rep.created = dt.datetime.combine(rep.sign_date - dt.timedelta(days=rng.randint(0, 6)),
+                                          dt.time(rng.randint(8, 17), rng.randint(0, 59)))
+        rep.modified = rep.created + dt.timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 5))
+    if not opts.signature:
+        rep.sign_date = None
+    if opts.blank_rows:
+        _blank_rows(rep, rng, opts.blank_rows)
+
+
+def _organ_varied(rng: random.Random) -> tuple[str, str, str]:
+    """More kinds of organ: (name as printed, name the parser must report, short name)."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        town = rng.choice(TOWNS)
+        return (f"{rng.choice(CITIES)}{rng.choice(DISTRICTS)}{town}街道办事处", f"{town}街道办事处",
+                "我街道")
+    if kind == 1:
+        town = rng.choice(TOWNS)
+        return f"{rng.choice(COUNTIES)}{town}乡人民政府", f"{town}乡人民政府", "我乡"
+    if kind == 2:
+        name = f"{rng.choice(CITIES)}人民政府办公室"
+        return name, name, "我办"
+    name = f"{rng.choice(CITIES)}{rng.choice(DISTRICTS)}{rng.choice(DEPARTMENTS)}"
+    return name, name, "我局" if name.endswith("局") else "我委"
+
+
+def _blank_rows(rep: Report, rng: random.Random, n: int) -> None:
+    """Leave ``n`` table rows wholly blank, as reports do for a row with nothing to say: their
+    cells are absent from the truth (a request row most often, at times an active one)."""
+    rows = sorted({(t, r) for t, r, _ in rep.values if t in ("requests", "active")})
+    requests = [k for k in rows if k[0] == "requests"]
+    chosen = set(rng.sample(requests, min(n, len(requests))))
+    if rng.random() < 0.3:
+        chosen.add(rng.choice([k for k in rows if k[0] == "active"]))
+    for table, row in sorted(chosen):
+        for key in [k for k in list(rep.values) + list(rep.printed) if k[:2] == (table, row)]:
+            rep.values.pop(key, None)
+            rep.printed.pop(key, None)
+        rep.blank.append((table, row))
 
 
 def _fill_active(rep: Report, rng: random.Random, scale: int) -> None:
@@ -505,8 +639,17 @@ def layout(table: Table) -> tuple[list[tuple[int, int, Cell]], int, int]:
 
 
 def blocks(rep: Report) -> list[tuple[str, object]]:
-    """The report in reading order: ("title", text), ("h", text), ("p", text), ("table", Table)."""
-    out: list[tuple[str, object]] = [("title", line) for line in rep.title_lines()]
+    """The report in reading order: ("title", text), ("h", text), ("p", text), ("table", Table),
+    ("sign", text) a line of the signature, set to the right, ("break", None) a page break."""
+    if rep.custom_blocks is not None:
+        return rep.custom_blocks
+    out = _before_title(rep)
+    if rep.opts.before_title == "cover":
+        pass  # the cover carries the title
+    elif rep.opts.title_in_cell:
+        out.append(("table", [[Cell(rep.title, header=True)]]))
+    else:
+        out.extend(("title", line) for line in rep.title_lines())
     for n in range(1, 7):
         out.append(("h", SECTION_TITLES[n]))
         if n == 2:
@@ -517,7 +660,41 @@ def blocks(rep: Report) -> list[tuple[str, object]]:
             out.append(("table", appeals_table(rep)))
         else:
             out.extend(("p", p) for p in rep.prose[n])
+    if rep.opts.signature:
+        out += [("sign", rep.organ_printed), ("sign", _date_text(rep.sign_date, rep.opts.sign_cn_date))]
     return out
+
+
+def _before_title(rep: Report) -> list[tuple[str, object]]:
+    """What stands before the title (opts.before_title): a 索引号 table, a 目录, a cover page."""
+    when = rep.sign_date or dt.date(rep.year + 1, 1, 10 + rep.seed % 18)
+    if rep.opts.before_title == "index":
+        return [("table", [
+            [Cell("索引号", header=True), Cell(f"{640323 + rep.seed % 97}/{rep.year + 1}-{rep.seed % 900:05d}"),
+             Cell("分类", header=True), Cell("政务公开")],
+            [Cell("发布机构", header=True), Cell(rep.organ_printed), Cell("发文日期", header=True),
+             Cell(when.isoformat())],
+            [Cell("文号", header=True), Cell("无"), Cell("有效性", header=True), Cell("有效")]])]
+    if rep.opts.before_title == "toc":
+        return [("title", "目  录")] + [("p", f"{SECTION_TITLES[n]}……{n + (n > 2)}")
+                                        for n in range(1, 7)] + [("break", None)]
+    if rep.opts.before_title == "cover":
+        year = _cn_year(rep.year) if rep.opts.cn_year else str(rep.year)
+        return [("title", rep.organ_printed), ("title", "政府信息公开工作年度报告"),
+                ("title", f"（{year}年度）"), ("p", f"{when.year}年{when.month}月"), ("break", None)]
+    return []
+
+
+def _date_text(date: dt.date, chinese: bool) -> str:
+    if not chinese:
+        return f"{date.year}年{date.month}月{date.day}日"
+    digits = "〇一二三四五六七八九"
+
+    def small(n: int) -> str:
+        return digits[n] if n < 10 else ("十" if n // 10 == 1 else digits[n // 10] + "十") + (
+            digits[n % 10] if n % 10 else "")
+
+    return f"{''.join(digits[int(d)] for d in str(date.year))}年{small(date.month)}月{small(date.day)}日"
 
 
 # --- renderers: text ---------------------------------------------------------------------------
@@ -528,6 +705,9 @@ def to_text(rep: Report, style: str = "tabs") -> bytes:
     each row."""
     lines: list[str] = []
     for kind, item in blocks(rep):
+        if kind == "break":
+            lines.append("")
+            continue
         if kind != "table":
             lines.extend(["", item] if kind == "h" else [item])
             continue
@@ -577,14 +757,25 @@ def html_body(rep: Report) -> str:
     parts = []
     for kind, item in blocks(rep):
         if kind == "title":
+            if _title_in_body(rep):
+                parts.append(f'<p style="text-align:center"><strong>{escape(item)}</strong></p>')
             continue
-        if kind == "h":
+        if kind == "break":
+            continue
+        if kind == "sign":
+            parts.append(f'<p style="text-align:right">{escape(item)}</p>')
+        elif kind == "h":
             parts.append(f"<p><strong>{escape(item)}</strong></p>")
         elif kind == "p":
             parts.append(f'<p style="text-indent:2em">{escape(item)}</p>')
         else:
             parts.append(_html_table(item))
     return "\n".join(parts)
+
+
+def _title_in_body(rep: Report) -> bool:
+    """The title stands in the body (after what stands before it, or in a cell), not as <h1>."""
+    return bool(rep.opts.before_title or rep.opts.title_in_cell or rep.custom_blocks is not None)
 
 
 def to_html(rep: Report, encoding: str = "utf-8", meta: bool = True, chrome: bool = True,
@@ -596,8 +787,9 @@ def to_html(rep: Report, encoding: str = "utf-8", meta: bool = True, chrome: boo
     head = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if meta else ""
     title = escape(rep.title)
     body = html_body(rep)
-    h1 = "<br/>".join(escape(t) for t in rep.title_lines())
-    article = (f'<div class="article"><h1 class="title">{h1}</h1>'
+    h1 = "" if _title_in_body(rep) else (
+        '<h1 class="title">' + "<br/>".join(escape(t) for t in rep.title_lines()) + "</h1>")
+    article = (f'<div class="article">{h1}'
                f'<div class="info">发布时间：{rep.year + 1}-01-{10 + rep.seed % 18:02d} '
                f'来源：{escape(rep.organ_printed)} 浏览次数：{137 + rep.seed}</div>'
                f'<div class="TRS_Editor">{body}</div></div>')
@@ -658,9 +850,16 @@ def to_docx(rep: Report, font_pt: float = 10.5, compact: bool = False,
             doc.add_paragraph().add_run(item).bold = True
         elif kind == "p":
             doc.add_paragraph(item).paragraph_format.first_line_indent = Pt(font_pt * 2)
+        elif kind == "sign":
+            doc.add_paragraph(item).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif kind == "break":
+            doc.add_page_break()
         else:
             _docx_table(doc, item, font_pt, None if even_columns else
                         (sec.page_width - sec.left_margin - sec.right_margin))
+    if rep.opts.dated and rep.created:
+        doc.core_properties.created = rep.created
+        doc.core_properties.modified = rep.modified
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -703,15 +902,21 @@ def to_xlsx(rep: Report, one_sheet: bool = True, numeric: bool = True) -> bytes:
     """A workbook: the title, then the three tables with merged ranges, in one sheet or one per
     sheet. ``numeric`` stores plain numbers as numbers (printed text otherwise)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
 
     wb = Workbook()
     ws = wb.active
     ws.title = "年度报告" if one_sheet else "表二"
     r0 = 1
-    ws.cell(row=1, column=1, value=rep.title)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=10)
-    r0 = 3
+    for kind, item in _before_title(rep):
+        if kind == "table":
+            r0 = _xlsx_table(ws, item, r0, numeric)
+        elif kind != "break":
+            ws.cell(row=r0, column=1, value=item)
+            r0 += 1
+    if rep.opts.before_title != "cover":
+        ws.cell(row=r0, column=1, value=rep.title)
+        ws.merge_cells(start_row=r0, start_column=1, end_row=r0, end_column=10)
+        r0 += 2
     sections = [(SECTION_TITLES[2], active_tables(rep)), (SECTION_TITLES[3], [requests_table(rep)]),
                 (SECTION_TITLES[4], [appeals_table(rep)])]
     for i, (heading, tables) in enumerate(sections):
@@ -721,20 +926,54 @@ def to_xlsx(rep: Report, one_sheet: bool = True, numeric: bool = True) -> bytes:
         ws.cell(row=r0, column=1, value=heading)
         r0 += 1
         for table in tables:
-            placed, n_rows, _ = layout(table)
-            for r, c, cell in placed:
-                value = _xlsx_value(cell.text) if numeric and not cell.header else cell.text
-                xc = ws.cell(row=r0 + r, column=1 + c, value=value if value != "" else None)
-                if "\n" in cell.text:
-                    xc.alignment = Alignment(wrap_text=True)
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    ws.merge_cells(start_row=r0 + r, start_column=1 + c,
-                                   end_row=r0 + r + cell.rowspan - 1,
-                                   end_column=1 + c + cell.colspan - 1)
-            r0 += n_rows + 1
+            r0 = _xlsx_table(ws, table, r0, numeric)
+    if rep.opts.signature:
+        ws.cell(row=r0 + 1, column=8, value=rep.organ_printed)
+        ws.cell(row=r0 + 2, column=8, value=_date_text(rep.sign_date, rep.opts.sign_cn_date))
+    if rep.opts.dated and rep.created:
+        wb.properties.created = rep.created
     buf = io.BytesIO()
     wb.save(buf)
+    if rep.opts.dated and rep.modified:
+        return _core_modified(buf.getvalue(), rep.modified)  # openpyxl writes the time it saves
     return buf.getvalue()
+
+
+def _core_modified(data: bytes, when: dt.datetime) -> bytes:
+    """The OOXML package with dcterms:modified of docProps/core.xml set to ``when``."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return rewrite_part(data, "docProps/core.xml", lambda part: re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + stamp, part))
+
+
+def rewrite_part(data: bytes, name: str, change) -> bytes:
+    """A zip package (DOCX, XLSX) with its part ``name`` replaced by ``change(part bytes)``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    if name not in src.namelist():
+        raise KeyError(f"no part {name}")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            dst.writestr(info, change(part) if info.filename == name else part)
+    return out.getvalue()
+
+
+def _xlsx_table(ws, table: Table, r0: int, numeric: bool) -> int:
+    """Write a table from row ``r0``, merged ranges and all; the row after it and a blank one."""
+    from openpyxl.styles import Alignment
+
+    placed, n_rows, _ = layout(table)
+    for r, c, cell in placed:
+        value = _xlsx_value(cell.text) if numeric and not cell.header else cell.text
+        xc = ws.cell(row=r0 + r, column=1 + c, value=value if value != "" else None)
+        if "\n" in cell.text:
+            xc.alignment = Alignment(wrap_text=True)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(start_row=r0 + r, start_column=1 + c,
+                           end_row=r0 + r + cell.rowspan - 1,
+                           end_column=1 + c + cell.colspan - 1)
+    return r0 + n_rows + 1
 
 
 def _xlsx_value(text: str):
@@ -779,11 +1018,64 @@ def convert(data: bytes, src_ext: str, target: str, infilter: str | None = None,
 
 
 def to_pdf(rep: Report, source: str = "docx") -> bytes:
-    """A PDF as LibreOffice prints it, from the DOCX or from the HTML article."""
+    """A PDF as LibreOffice prints it, from the DOCX or from the HTML article; dated as the
+    report says (opts.dated: in the Info dictionary, or in XMP metadata only)."""
     if source == "docx":
-        return convert(to_docx(rep), "docx", "pdf")
-    return convert(to_html(rep, chrome=False), "html", "pdf:writer_pdf_Export",
-                   infilter="HTML (StarWriter)")
+        pdf = convert(to_docx(rep), "docx", "pdf")
+    else:
+        pdf = convert(to_html(rep, chrome=False), "html", "pdf:writer_pdf_Export",
+                      infilter="HTML (StarWriter)")
+    if rep.opts.dated and rep.created:
+        pdf = stamp_pdf_dates(pdf, rep.created, rep.modified, xmp=rep.opts.dated == "xmp")
+    return pdf
+
+
+def stamp_pdf_dates(pdf: bytes, created: dt.datetime, modified: dt.datetime,
+                    xmp: bool = False) -> bytes:
+    """The PDF with an incremental update that dates it: a new Info dictionary with
+    CreationDate and ModDate, or (``xmp``) one without dates and the dates in XMP metadata that
+    a new catalog points to. LibreOffice writes a classic cross-reference table, as assumed."""
+    prev = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    trailer = pdf[pdf.rindex(b"trailer"):]
+    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer).group(1))
+    size = int(re.search(rb"/Size\s+(\d+)", trailer).group(1))
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets: dict[int, int] = {}
+
+    def add(num: int, body: bytes) -> None:
+        offsets[num] = len(out)
+        out.extend(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+
+    info, meta = size, size + 1
+    if xmp:
+        add(info, b"<< /Producer (LibreOffice 7.4) >>")
+        stamp = lambda d: d.strftime("%Y-%m-%dT%H:%M:%S+08:00")  # noqa: E731
+        packet = (
+            '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+            'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+            f"<xmp:CreateDate>{stamp(created)}</xmp:CreateDate>"
+            f"<xmp:ModifyDate>{stamp(modified)}</xmp:ModifyDate>"
+            '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode("utf-8")
+        add(meta, b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(packet)
+            + packet + b"\nendstream")
+        start = pdf.rindex(b"%d 0 obj" % root)
+        catalog = pdf[start:pdf.index(b"endobj", start)]
+        body = catalog[catalog.index(b"<<"):catalog.rindex(b">>")] + b"/Metadata %d 0 R >>" % meta
+        add(root, body)
+    else:
+        stamp = lambda d: d.strftime("D:%Y%m%d%H%M%S+08'00'").encode()  # noqa: E731
+        add(info, b"<< /Producer (LibreOffice 7.4) /CreationDate (" + stamp(created)
+            + b") /ModDate (" + stamp(modified) + b") >>")
+    xref = len(out)
+    out.extend(b"xref\n")
+    for num in sorted(offsets):
+        out.extend(b"%d 1\n%010d 00000 n \n" % (num, offsets[num]))
+    new_size = max(offsets) + 1
+    out.extend(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+               % (new_size, root, info, prev, xref))
+    return bytes(out)
 
 
 def to_pdf_pictures(rep: Report, dpi: int = 200) -> bytes:
@@ -895,3 +1187,74 @@ def broken(rep: Report, which: str = "requests") -> Report:
     key = ("requests", "result_total", "total") if which == "requests" else ("appeals", "review", "total")
     out.printed[key] = _fmt_number(out.values[key], random.Random(0), out.opts, False)
     return out
+
+
+# --- layout text -------------------------------------------------------------------------------
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def to_layout_text(pdf: bytes, timeout: int = 60) -> bytes:
+    """The PDF's text as ``pdftotext -layout`` prints it (poppler-utils): columns kept by runs of
+    spaces, vertical headers a character or two a line, a page's tables line by line."""
+    if PDFTOTEXT is None:
+        raise RuntimeError("pdftotext (poppler-utils) is not installed")
+    res = subprocess.run([PDFTOTEXT, "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
+                         capture_output=True, timeout=timeout, check=True)
+    return res.stdout
+
+
+# --- files that are not reports ----------------------------------------------------------------
+
+FORM_TITLES = ["政府信息公开工作年度报告格式模板", "XX县（市、区）人民政府XXXX年政府信息公开工作年度报告",
+               "××单位××××年度政府信息公开工作年度报告（模板）", "（单位名称）政府信息公开工作年度报告"]
+
+
+def not_a_report(seed: int, kind: str | None = None) -> Report:
+    """A file a crawler meets that is not a report (NOT_REPORTS): a blank form of the template,
+    a notice, the 解读 of a report, a page that lists reports, anything else. It renders as a
+    report does (to_text, to_html, to_docx, to_pdf; a form to_xlsx too); its truth says
+    ``kind: not_a_report``."""
+    rng = random.Random(f"not-a-report-{seed}")
+    kind = kind or rng.choice(NOT_REPORTS)
+    if kind not in NOT_REPORTS:
+        raise ValueError(f"unknown kind {kind!r}")
+    rep = generate(seed)
+    rep.not_a_report = kind
+    organ, year = rep.organ_printed, rep.year
+    if kind == "form":
+        rep.values, rep.printed = {}, {}
+        rep.custom_title = rng.choice(FORM_TITLES)
+        rep.organ_printed = "XX县（市、区）人民政府"
+        rep.prose = {n: ["（文字描述）"] for n in (1, 5, 6)}
+        rep.prose[6] = ["（文字描述，收取信息处理费情况在此处报告。）"]
+        return rep
+    if kind == "notice":
+        rep.custom_title = f"{organ}关于印发《{organ}{year + 1}年政务公开工作要点》的通知"
+        rep.custom_blocks = [
+            ("title", rep.custom_title), ("p", "各乡（镇）人民政府，县政府各部门，各有关单位："),
+            ("p", f"现将《{organ}{year + 1}年政务公开工作要点》印发给你们，请结合实际，认真贯彻落实。"),
+            ("h", "一、总体要求"), ("p", rep.prose[1][0]),
+            ("h", "二、重点任务"), ("p", rep.prose[1][2]), ("p", rep.prose[1][6]),
+            ("h", "三、保障措施"), ("p", rep.prose[1][10]),
+            ("sign", organ), ("sign", f"{year + 1}年{rng.randint(1, 4)}月{rng.randint(1, 28)}日")]
+    elif kind == "interpretation":
+        rep.custom_title = rng.choice([f"图解：{rep.title}", f"{rep.title}解读",
+                                       f"一图读懂{rep.title}"])
+        rep.custom_blocks = [("title", rep.custom_title)]
+        for n in (1, 2, 3, 4):
+            rep.custom_blocks.append(("h", SECTION_TITLES[n]))
+            rep.custom_blocks.append(("p", rep.prose[1][min(2 * n, 10)]))
+    elif kind == "list":
+        rep.custom_title = f"{organ}政府信息公开年报"
+        rep.custom_blocks = [("title", rep.custom_title)] + [
+            ("p", f"{organ}{y}年政府信息公开工作年度报告　{y + 1}-01-{10 + (seed + y) % 18:02d}")
+            for y in range(year, year - 6, -1)]
+    else:
+        rep.custom_title = rng.choice([f"{organ}{year + 1}年政府工作报告", "localhost",
+                                       f"{organ}{year}年度部门预算公开说明"])
+        rep.custom_blocks = [("title", rep.custom_title)]
+        if rep.custom_title != "localhost":
+            rep.custom_blocks += [("h", f"一、{year}年工作回顾"), ("p", rep.prose[1][0]),
+                                  ("h", f"二、{year + 1}年工作安排"), ("p", rep.prose[5][1])]
+    return rep

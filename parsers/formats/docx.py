@@ -13,26 +13,9 @@ import zipfile
 from lxml import etree
 
 from ..document import Extracted, Row
+from .ooxml import XML_PARSER, check_zip, core_dates
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                          load_dtd=False)
-
-
-def check_zip(data: bytes, what: str) -> None:
-    """Refuse zip bombs before any XML is inflated."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-    except zipfile.BadZipFile as exc:
-        raise ValueError(f"not a readable {what} file: {exc}") from exc
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise ValueError(f"refused: {what} inflates to {total // (1024 * 1024)} MiB "
-                         f"({total / packed:.0f}x its size), a zip bomb")
 
 
 def _text(el) -> str:
@@ -105,8 +88,9 @@ def extract(data: bytes, fmt: str = "docx") -> Extracted:
             xml = z.read("word/document.xml")
         except KeyError as exc:
             raise ValueError("not a DOCX: word/document.xml is missing") from exc
+        properties = core_dates(z, "docx")
     try:
-        root = etree.fromstring(xml, _PARSER)
+        root = etree.fromstring(xml, XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"not a readable DOCX: {exc}") from exc
     body = root.find(W + "body")
@@ -126,4 +110,4 @@ def extract(data: bytes, fmt: str = "docx") -> Extracted:
             grid = table_grid(block)
             rows.extend(Row(r, gid) for r in grid)
             lines.extend("\t".join(c or "" for c in r) for r in grid)
-    return Extracted("docx", "\n".join(lines), rows, title=title)
+    return Extracted("docx", "\n".join(lines), rows, title=title, properties=properties)

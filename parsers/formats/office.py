@@ -98,4 +98,6 @@ def extract(data: bytes, fmt: str = "doc") -> Extracted:
 
     doc = docx.extract(to_docx(data, fmt))
     doc.format = "doc"
+    # The converted file's properties are LibreOffice's, not the DOC's own: none are claimed.
+    doc.properties = {}
     return doc

@@ -13,6 +13,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted, Row
 from . import available_ocr, pdfgrid
+from .pdfinfo import pdf_dates
 
 MAX_PAGES = 200
 PICTURE_SHARE = 0.05  # of the page's area covered by pictures: a pasted-in table of four rows is 0.1
@@ -98,6 +99,7 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
         n = len(pdf)
         if n > MAX_PAGES:
             raise ValueError(f"refused: {n} pages, more than the limit of {MAX_PAGES}")
+        properties = pdf_dates(pdf, data)
         texts = []
         for i in range(n):
             page = pdf[i]
@@ -112,7 +114,10 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
         warnings: list[str] = []
         rows: list[Row] = []
         ocr_pages: list[int] = []
-        bad_pages = [i for i, t in enumerate(texts) if garbled(t) or len(t.strip()) < 10]
+        # A page without a usable text layer: garbled, or (almost) no text over a picture, or
+        # none at all. A few characters with no picture are the page's text (a date alone).
+        bad_pages = [i for i, t in enumerate(texts) if garbled(t) or not t.strip()
+                     or (len(t.strip()) < 10 and images[i] >= PICTURE_SHARE)]
         table_pages = [i for i, t in enumerate(texts) if _TABLE_PAGE.search(t)]
         if table_pages:
             # A table that runs on from the last table page onto the next one is read too.
@@ -168,4 +173,4 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
     finally:
         pdf.close()
     return Extracted("pdf", "\n".join(texts), rows, warnings=warnings, pages=n,
-                     ocr_pages=ocr_pages)
+                     ocr_pages=ocr_pages, properties=properties)

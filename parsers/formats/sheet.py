@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from python_calamine import CalamineWorkbook
 
 from ..document import Extracted, Row
+from .ooxml import check_zip, core_dates
 
 
 def _fmt(v) -> str:
@@ -18,10 +20,11 @@ def _fmt(v) -> str:
 
 
 def extract(data: bytes, fmt: str = "xlsx") -> Extracted:
+    properties: dict[str, str] = {}
     if fmt == "xlsx":
-        from .docx import check_zip
-
         check_zip(data, "XLSX")
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            properties = core_dates(z, "xlsx")
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types
@@ -45,4 +48,4 @@ def extract(data: bytes, fmt: str = "xlsx") -> Extracted:
             lines.append(line)
     text = "\n".join(lines)
     title = next((ln.strip("\t ") for ln in lines if ln.strip()), None)
-    return Extracted(fmt, text, rows, title=title)
+    return Extracted(fmt, text, rows, title=title, properties=properties)
