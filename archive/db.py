@@ -127,6 +127,12 @@ def _statements(db: sqlite_utils.Database) -> None:
     db.executescript(STATEMENTS_SCHEMA)
 
 
+@migrations(name="0006_truncated")
+def _truncated(db: sqlite_utils.Database) -> None:
+    # Why a fetch's body is not all the server sent (WARC-Truncated's reason).
+    db.execute("ALTER TABLE fetches ADD COLUMN truncated TEXT")
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,

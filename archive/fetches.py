@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from parsers.detect import sniff
 
 from . import queries
 from .blobs import BlobStore
-from .httpbody import decode_body, display_headers, header_value, wire_headers
+from .httpbody import BodyTooLarge, decode_body, display_headers, header_value, wire_headers
 from .paths import Layout
 from .writer import insert
 
@@ -77,6 +78,9 @@ class FetchRecord:
     dates: list = field(default_factory=list)   # [{"date", "source", "detail"}] (archive.dates)
     publisher: str | None = None         # the page's 发布机构 / 来源
     content_selector: str | None = None  # the CSS selector of the page's body container
+    # Why the body is not all the server sent: WARC-Truncated's reason ('length': cut at
+    # MAX_FILE_BYTES); ``error`` then says so in words.
+    truncated: str | None = None
 
 
 @dataclass
@@ -110,8 +114,12 @@ def prepare(rec: FetchRecord, blobs: BlobStore) -> Exchange:
         fetched_at = fetched_at.isoformat()
     resp_headers = wire_headers(rec.response_headers)
     body = rec.body
-    if body is None and rec.raw_body is not None:
-        body = decode_body(rec.raw_body, resp_headers)
+    if body is None and rec.raw_body is not None and rec.error is None and not rec.truncated:
+        try:
+            body = decode_body(rec.raw_body, resp_headers)
+        except BodyTooLarge as exc:
+            # The wire bytes go to the WARC record whole; no decoded document is kept.
+            rec = dataclasses.replace(rec, error=str(exc))
     sha = fmt = None
     if body is not None and rec.status != 304:
         sha, _ = blobs.put(body)
@@ -174,7 +182,7 @@ def fetch_row(ex: Exchange, doc: Document, *, sha: str | None, fmt: str | None,
         "revisit_of": revisit_of, "local_path": local_path, "error": rec.error,
         "found_by": rec.found_by, "organ": rec.organ, "publisher": rec.publisher,
         "dates": json.dumps(rec.dates, ensure_ascii=False) if rec.dates else None,
-        "content_selector": rec.content_selector,
+        "content_selector": rec.content_selector, "truncated": rec.truncated,
     }
 
 

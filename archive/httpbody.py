@@ -6,8 +6,9 @@ can be written back byte for byte (WARC) and shown readably (database) from the 
 
 from __future__ import annotations
 
-import gzip
 import zlib
+
+from parsers.limits import MAX_FILE_BYTES, READ_CHUNK, breach
 
 
 def _wire(value) -> str:
@@ -56,8 +57,16 @@ def display_headers(headers) -> list[list[str]]:
     return out
 
 
-def decode_body(raw: bytes, headers) -> bytes:
-    """Undo Content-Encoding (gzip, deflate, br, zstd); the raw bytes if that fails."""
+class BodyTooLarge(ValueError):
+    """A Content-Encoded body that inflates past the limit."""
+
+
+def decode_body(raw: bytes, headers, max_size: int = MAX_FILE_BYTES) -> bytes:
+    """Undo Content-Encoding (gzip, deflate, br, zstd); the raw bytes if that fails.
+
+    Inflated in bounded steps: :class:`BodyTooLarge` once the result would pass ``max_size``, so
+    a small bomb never takes more than ``max_size`` of memory.
+    """
     codings = []
     for name, value in headers:
         if name.lower() == "content-encoding":
@@ -66,18 +75,58 @@ def decode_body(raw: bytes, headers) -> bytes:
     try:
         for coding in reversed(codings):
             if coding in ("gzip", "x-gzip"):
-                body = gzip.decompress(body)
+                body = _inflate(body, zlib.MAX_WBITS | 16, max_size)
             elif coding == "deflate":
                 try:
-                    body = zlib.decompress(body)
+                    body = _inflate(body, zlib.MAX_WBITS, max_size)
                 except zlib.error:
-                    body = zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as IIS sends
+                    body = _inflate(body, -zlib.MAX_WBITS, max_size)  # raw deflate, as IIS sends
             elif coding == "br":
                 import brotli
-                body = brotli.decompress(body)
+                body = _unbrotli(brotli.Decompressor(), body, max_size)
             elif coding == "zstd":
                 from backports import zstd  # what Scrapy 2.19 installs on Python < 3.14
-                body = zstd.decompress(body)
+                body = _unzstd(zstd.ZstdDecompressor(), body, max_size)
+    except BodyTooLarge:
+        raise
     except Exception:  # noqa: BLE001 - a lying header: keep what was sent
         return raw
     return body
+
+
+def _grow(out: bytearray, chunk: bytes, max_size: int) -> None:
+    if len(out) + len(chunk) > max_size:
+        raise BodyTooLarge(breach("MAX_FILE_BYTES", max_size, "the body inflates past it"))
+    out += chunk
+
+
+def _inflate(data: bytes, wbits: int, max_size: int) -> bytes:
+    out = bytearray()
+    while data:  # gzip may hold several members, one after the other
+        d = zlib.decompressobj(wbits)
+        _grow(out, d.decompress(data, READ_CHUNK), max_size)
+        while d.unconsumed_tail and not d.eof:
+            _grow(out, d.decompress(d.unconsumed_tail, READ_CHUNK), max_size)
+        if not d.eof:
+            _grow(out, d.flush(), max_size)
+        data = d.unused_data if wbits & 16 else b""
+    return bytes(out)
+
+
+def _unbrotli(d, data: bytes, max_size: int) -> bytes:
+    out = bytearray()
+    _grow(out, d.process(data, output_buffer_limit=READ_CHUNK), max_size)
+    while not d.is_finished():
+        chunk = d.process(b"", output_buffer_limit=READ_CHUNK)
+        if not chunk:
+            break
+        _grow(out, chunk, max_size)
+    return bytes(out)
+
+
+def _unzstd(d, data: bytes, max_size: int) -> bytes:
+    out = bytearray()
+    _grow(out, d.decompress(data, READ_CHUNK), max_size)
+    while not d.eof and not d.needs_input:
+        _grow(out, d.decompress(b"", READ_CHUNK), max_size)
+    return bytes(out)

@@ -64,7 +64,8 @@ def last_finished_crawls(db, portal: str, n: int = 2) -> list[str]:
 
 def crawl_facts(db, portal: str, since: str) -> dict:
     """The portal's crawl that ended (or started) since ``since``: its id, status, fetches,
-    failed fetches and documents seen in no other crawl before; {} if there is none."""
+    failed fetches, documents seen in no other crawl before and the URLs whose bodies passed
+    the size limit; {} if there is none."""
     c = _first(db, "SELECT id, status FROM crawls WHERE portal = ? AND "
                    "coalesce(ended_at, started_at) >= ? ORDER BY started_at DESC LIMIT 1",
                (portal, since))
@@ -78,8 +79,11 @@ def crawl_facts(db, portal: str, since: str) -> dict:
             "f.document_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fetches g WHERE "
             "g.document_id = f.document_id AND g.id < f.id AND g.crawl_id IS NOT f.crawl_id)",
         (c["id"],))[0]
+    # Bodies past DOWNLOAD_MAXSIZE (cut, or inflating past it): named, not just counted.
+    oversized = _column(db, "SELECT url FROM fetches WHERE crawl_id = ? AND (truncated IS NOT "
+                            "NULL OR error LIKE 'over DOWNLOAD_MAXSIZE%') ORDER BY id", (c["id"],))
     return {"crawl_id": c["id"], "crawl_status": c["status"], "fetched": counts["fetched"] or 0,
-            "failed": counts["failed"] or 0, "new_documents": new_docs}
+            "failed": counts["failed"] or 0, "new_documents": new_docs, "oversized": oversized}
 
 
 # -- fetches ---------------------------------------------------------------------------------------

@@ -54,13 +54,32 @@ class _Writer(WARCWriter):
         return Digester("sha256")
 
 
+class _GzipMember:
+    """A write-only file that gzips as it is written: a record of a large body is compressed
+    piece by piece, never held uncompressed a second time."""
+
+    def __init__(self):
+        # Level 6, not warcio's 9: bodies are mostly PDFs, already compressed.
+        self.comp = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(self.comp.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> bytes:
+        self.parts.append(self.comp.flush())
+        return b"".join(self.parts)
+
+
 def _serialize(builder: _Writer, record) -> bytes:
-    buf = io.BytesIO()
-    builder.out = buf
+    sink = _GzipMember()
+    builder.out = sink
     builder.write_record(record)
-    # Level 6, not warcio's 9: bodies are mostly PDFs, already compressed.
-    comp = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return comp.compress(buf.getvalue()) + comp.flush()
+    return sink.close()
 
 
 def _fields(pairs) -> bytes:
@@ -107,10 +126,13 @@ class Builder:
                             http_headers=http)
 
     def response(self, url: str, status_line: str, http_version: str, headers, payload: bytes,
-                 date: str, ip: str | None, digest: str):
+                 date: str, ip: str | None, digest: str, truncated: str | None = None):
         http = RawHeaders(status_line, list(headers), protocol=http_version)
-        return self._record(url, "response", payload,
-                            self._headers(date, ip, **{"WARC-Payload-Digest": digest}),
+        more = {"WARC-Payload-Digest": digest}
+        if truncated:
+            # The payload is what arrived before a limit cut it, as Heritrix and warcprox mark it.
+            more["WARC-Truncated"] = truncated
+        return self._record(url, "response", payload, self._headers(date, ip, **more),
                             http_headers=http)
 
     def revisit(self, url: str, status_line: str, http_version: str, headers, date: str,
@@ -252,7 +274,8 @@ def exchange_records(w: WarcFile, ex: Exchange, sha: str | None, fmt: str | None
         return _located(w.append([main, b.metadata(target, date, _record_id(main), meta)]),
                         "resource")
     if rec.status is None:
-        meta.append(("error", rec.error or "no response"))
+        if not rec.error:
+            meta.append(("error", "no response"))
         return _located(w.append([b.metadata(target, date, None, meta)]), "metadata")
     if rec.raw_body is not None:
         payload, headers = rec.raw_body, resp_headers
@@ -278,7 +301,8 @@ def exchange_records(w: WarcFile, ex: Exchange, sha: str | None, fmt: str | None
                           "date": prev["fetched_at"], "record_id": prev["warc_record_id"]})
         digest = prev["payload_digest"]
     else:
-        orig = first_response(digest) if payload and 200 <= rec.status < 300 else None
+        orig = (first_response(digest) if payload and 200 <= rec.status < 300
+                and not rec.truncated else None)
         if orig:
             kind = "revisit"
             main = b.revisit(target, status_line, rec.http_version, headers, date,
@@ -287,7 +311,7 @@ def exchange_records(w: WarcFile, ex: Exchange, sha: str | None, fmt: str | None
                               "date": orig["fetched_at"], "record_id": orig["warc_record_id"]})
         else:
             main = b.response(target, status_line, rec.http_version, headers, payload, date,
-                              rec.ip_address, digest)
+                              rec.ip_address, digest, rec.truncated)
     req_body = rec.form if isinstance(rec.form, (bytes, bytearray)) else (
         urlencode(rec.form, doseq=True).encode("utf-8") if rec.form else b"")
     records = [main,
@@ -305,7 +329,8 @@ def _provenance(rec, sha: str | None, fmt: str | None) -> list[tuple[str, object
             ("report-url", rec.report_url), ("alias", list(rec.aliases or [])),
             ("title", rec.title), ("published", rec.published),
             ("date", [f"{d.get('date')} {d.get('source')}" for d in rec.dates or []]),
-            ("publisher", rec.publisher), ("sha256", sha), ("format", fmt)]
+            ("publisher", rec.publisher), ("sha256", sha), ("format", fmt),
+            ("error", rec.error)]
 
 
 def _record_id(record) -> str:

@@ -10,6 +10,7 @@ import json
 import os
 
 from crawler.browser import browser_network_args
+from parsers.limits import MAX_FILE_BYTES
 
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -31,7 +32,9 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 256 * 1024 * 1024
+# A body past it (on the wire, or once inflated) is kept as far as the limit, with its error
+# (crawler/middlewares/sizelimit.py); the limit is the parser's, parsers/limits.py.
+DOWNLOAD_MAXSIZE = MAX_FILE_BYTES
 DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
 # Budget per portal (every portal is its own spider): depth and responses.
 DEPTH_LIMIT = 12
@@ -67,7 +70,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.challenge.ChallengeMiddleware": 560,
     "crawler.middlewares.encoding.EncodingMiddleware": 570,
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 585,
-    # 590 HttpCompressionMiddleware, 600 RedirectMiddleware
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.sizelimit.SizeLimitMiddleware": 590,
+    # 600 RedirectMiddleware
     "crawler.middlewares.capture.RawCaptureMiddleware": 650,
     # 700 CookiesMiddleware; downloader side
 }

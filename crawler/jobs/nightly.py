@@ -83,6 +83,7 @@ class PortalRun:
     fetched: int = 0
     failed: int = 0
     new_documents: int = 0
+    oversized: list = field(default_factory=list)   # URLs whose bodies passed DOWNLOAD_MAXSIZE
     changes: dict = field(default_factory=dict)
     error: str | None = None
     log: str | None = None
@@ -258,6 +259,11 @@ def summary_lines(result: NightlyResult) -> list[str]:
                      f"failed={r.failed} new_documents={r.new_documents} {changed}"
                      + (f"  error: {r.error}" if r.error else "")
                      + (f"  {r.trouble}" if r.trouble else ""))
+    for r in result.runs:
+        if r.oversized:
+            lines.append(f"{r.portal}: {len(r.oversized)} response(s) past DOWNLOAD_MAXSIZE, kept "
+                         f"cut: {', '.join(r.oversized[:10])}"
+                         + (f" and {len(r.oversized) - 10} more" if len(r.oversized) > 10 else ""))
     for trouble, heading in TROUBLES.items():
         named = [r.portal for r in result.runs if r.trouble == trouble]
         if named:

@@ -7,7 +7,7 @@ Order (process_request runs low → high, process_response high → low)::
     560 challenge.ChallengeMiddleware         412 / 521 JS cookie challenges: pass once in Chromium
     570 encoding.EncodingMiddleware           GBK pages that do not say so
     585 conditional.ConditionalRequestMiddleware  If-None-Match / If-Modified-Since; a 304 gets the stored body
-    590 (HttpCompressionMiddleware)
+    590 sizelimit.SizeLimitMiddleware         Scrapy's decompression; a body past DOWNLOAD_MAXSIZE kept, cut
     600 (RedirectMiddleware)
     650 capture.RawCaptureMiddleware          the response as it came off the wire, before decompression
     700 (CookiesMiddleware)

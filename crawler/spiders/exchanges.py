@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from ..items import fetch_item_from_failure, fetch_item_from_raw, fetch_item_from_response
 from ..meta import xmeta
+from ..middlewares.sizelimit import ResponseTruncated
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +52,32 @@ def item(response, role: str, **fields):
 
 
 def failure_item(failure, stats):
-    """The record of a request that got no response at all (DNS, connection, timeout)."""
-    if failure.check(IgnoreRequest):
-        return None
+    """The record of a request that got no response at all (DNS, connection, timeout), or
+    one whose body passed DOWNLOAD_MAXSIZE (kept as far as the limit)."""
     request = failure.request
     x = xmeta(request)
+    if failure.check(ResponseTruncated):
+        return truncated_item(failure.value, request, x, stats)
+    if failure.check(IgnoreRequest):
+        return None
     logger.warning("fetch failed: %s: %s", request.url, failure.value)
     stats.inc_value("xxgk/fetch_failed")
     return fetch_item_from_failure(request, f"{type(failure.value).__name__}: {failure.value}",
                                    x.get("role", "page"), link_text=x.get("link_text"),
                                    report_url=x.get("report_url"), title=x.get("title"),
                                    found_by=x.get("found_by"))
+
+
+def truncated_item(exc, request, x: dict, stats):
+    """A response past DOWNLOAD_MAXSIZE: the bytes that arrived (its WARC record), no document."""
+    stats.inc_value("xxgk/fetch_failed")
+    raw = exc.raw or {"url": request.url, "method": request.method}
+    it = fetch_item_from_raw(raw, request, x.get("role", "page"), error=str(exc),
+                             truncated=exc.truncated, link_text=x.get("link_text"),
+                             report_url=x.get("report_url"), title=x.get("title"),
+                             found_by=x.get("found_by"))
+    it["body"] = None   # a cut or unreadable body is no document; its bytes are in the WARC
+    return it
 
 
 def listing_failed(spider, response, x):

@@ -1,0 +1,102 @@
+"""Responses past DOWNLOAD_MAXSIZE kept as far as the limit, never dropped.
+
+Scrapy's download handler, on a body past DOWNLOAD_MAXSIZE, throws away what arrived and cancels;
+its HttpCompressionMiddleware, on a body that inflates past it, ignores the request. Either way
+the exchange would leave no trace. Here the handler is told no limit (``download_maxsize`` 0 in
+the request's meta) and the bytes are counted as they arrive (``bytes_received``): at the limit
+the download is stopped (``StopDownload(fail=False)``) and what arrived is handed on, flagged.
+A body that inflates past the limit is caught the same way. Both reach the spider's errback as
+:class:`ResponseTruncated`, carrying the exchange as received (``request.meta['xxgk_raw']``), so
+the archive writes a WARC record (``WARC-Truncated: length`` for a cut body) and a ``fetches`` row
+with the error.
+
+Memory stays bounded by the limit: the handler's buffer holds at most DOWNLOAD_MAXSIZE plus one
+network chunk, and inflating stops at DOWNLOAD_MAXSIZE.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.exceptions import IgnoreRequest, StopDownload
+
+from parsers.limits import breach
+
+from .capture import RAW
+
+logger = logging.getLogger(__name__)
+
+LIMIT = "xxgk_maxsize"          # the request's limit, in bytes (0: none)
+RECEIVED = "xxgk_received"      # bytes received so far
+CUT = "xxgk_cut"                # set once the download was stopped at the limit
+
+
+class ResponseTruncated(IgnoreRequest):
+    """A response past DOWNLOAD_MAXSIZE: ``raw`` is what arrived (the capture's dict),
+    ``truncated`` the WARC-Truncated reason when the body was cut (None: the wire bytes are
+    whole, only their decoding passed the limit)."""
+
+    def __init__(self, message: str, raw: dict, truncated: str | None):
+        super().__init__(message)
+        self.raw = raw
+        self.truncated = truncated
+
+
+class SizeLimitMiddleware(HttpCompressionMiddleware):
+    """Scrapy's HttpCompressionMiddleware (in its place, 590), with DOWNLOAD_MAXSIZE kept."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = super().from_crawler(crawler)
+        crawler.signals.connect(mw.bytes_received, signal=signals.bytes_received)
+        return mw
+
+    def process_request(self, request, spider=None):
+        limit = request.meta.get("download_maxsize", self._max_size)
+        request.meta[LIMIT] = limit
+        request.meta["download_maxsize"] = 0    # the handler keeps everything; we count
+        request.meta[RECEIVED] = 0
+        return super().process_request(request)
+
+    def bytes_received(self, data, request, spider=None):
+        limit = request.meta.get(LIMIT)
+        if not limit:
+            return
+        request.meta[RECEIVED] = request.meta.get(RECEIVED, 0) + len(data)
+        if request.meta[RECEIVED] > limit:
+            request.meta[CUT] = True
+            raise StopDownload(fail=False)
+
+    def process_response(self, request, response, spider=None):
+        limit = request.meta.get(LIMIT) or self._max_size
+        raw = request.meta.get(RAW) or {}
+        if request.meta.get(CUT) and "download_stopped" in response.flags:
+            msg = breach("DOWNLOAD_MAXSIZE", limit,
+                         f"response cut after {len(response.body)} bytes"
+                         + _announced(response))
+            logger.warning("%s: %s", request.url, msg)
+            self._count("truncated")
+            raise ResponseTruncated(msg, raw, "length")
+        request.meta["download_maxsize"] = limit   # what Scrapy's inflating reads
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            if "DOWNLOAD_MAXSIZE" not in str(exc):
+                raise
+            msg = breach("DOWNLOAD_MAXSIZE", limit,
+                         f"the body ({len(response.body)} bytes, "
+                         f"{response.headers.get(b'Content-Encoding', b'').decode('latin-1')}) "
+                         "inflates past it; kept as sent")
+            self._count("inflated")
+            raise ResponseTruncated(msg, raw, None) from exc
+
+    def _count(self, what: str) -> None:
+        if self.stats:
+            self.stats.inc_value(f"xxgk/oversized/{what}")
+
+
+def _announced(response) -> str:
+    length = response.headers.get(b"Content-Length")
+    return f" of {length.decode('latin-1')} announced" if length else ""

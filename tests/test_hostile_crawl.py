@@ -1,0 +1,101 @@
+"""A crawl of a hostile portal on 127.0.0.1: a report that is a gzip bomb (1 MB → 1 GiB) and one
+announced and sent at 1 GiB. Every URL leaves a row with its error, the bytes that arrived are in
+a WARC record (cut ones marked ``WARC-Truncated: length``), the crawl finishes, and the whole
+process tree stays under 1 GiB."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive import queries
+from archive.db import read_only
+from crawl_fixtures import rows, start_crawl, stats_of
+from crawler.jobs.nightly import NightlyResult, PortalRun, summary_lines
+from hostile_portal import HostilePortal
+from parsers.limits import MAX_FILE_BYTES
+from process_tree import PeakTreeRSS
+
+GiB = 1024 ** 3
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    portal = HostilePortal(reports=("ok", "bomb", "huge"))
+    data = tmp_path_factory.mktemp("hostile-crawl")
+    try:
+        proc = start_crawl("discover", data, portal.base_url, "-a",
+                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
+                           settings={"XXGK_PARSE": "False"}, log=data / "crawl.log")
+        peak = PeakTreeRSS(proc.pid)
+        proc.wait(timeout=300)
+        yield {"data": data, "base": portal.base_url, "rc": proc.returncode, "peak": peak.stop(),
+               "log": (data / "crawl.log").read_text("utf-8", "replace")}
+    finally:
+        portal.close()
+
+
+def _fetch(crawled, name):
+    (row,) = rows(crawled["data"], "SELECT * FROM fetches WHERE url = ?",
+                  (f"{crawled['base']}/gk/nb/{name}.html",))
+    return row
+
+
+def _warc_record(crawled, row):
+    with open(crawled["data"] / row["warc_file"], "rb") as fh:
+        fh.seek(row["warc_offset"])
+        blob = fh.read(row["warc_length"])
+    rec = next(iter(ArchiveIterator(io.BytesIO(blob), check_digests=True)))
+    return rec, rec.raw_stream.read()  # as sent: not inflated
+
+
+def test_the_crawl_finishes_in_bounded_memory(crawled):
+    assert crawled["rc"] == 0, crawled["log"][-3000:]
+    assert "Traceback" not in crawled["log"]
+    (crawl,) = rows(crawled["data"], "SELECT status FROM crawls")
+    assert crawl["status"] == "finished"
+    assert crawled["peak"] < GiB, f"peak RSS of the crawl's process tree: {crawled['peak'] >> 20} MiB"
+
+
+def test_a_body_past_the_limit_is_kept_cut_and_marked(crawled):
+    row = _fetch(crawled, "huge")
+    assert row["status"] == 200 and row["truncated"] == "length"
+    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (256 MiB): response cut after")
+    assert MAX_FILE_BYTES <= row["raw_size"] < MAX_FILE_BYTES + 2 ** 20
+    assert row["document_id"] is None   # a cut body is not a document
+    rec, payload = _warc_record(crawled, row)
+    assert rec.rec_type == "response"
+    assert rec.rec_headers.get_header("WARC-Truncated") == "length"
+    assert len(payload) == row["raw_size"]
+    assert rec.http_headers.get_header("Content-Length") == str(GiB)  # what the server said
+
+
+def test_a_gzip_bomb_is_kept_as_sent_with_its_error(crawled):
+    row = _fetch(crawled, "bomb")
+    assert row["status"] == 200 and row["document_id"] is None
+    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (256 MiB): the body (")
+    assert "inflates past it" in row["error"]
+    rec, payload = _warc_record(crawled, row)
+    assert rec.http_headers.get_header("Content-Encoding") == "gzip"
+    assert len(payload) == row["raw_size"] < 2 * 2 ** 20   # the wire bytes, whole
+
+
+def test_the_good_report_is_archived_beside_them(crawled):
+    row = _fetch(crawled, "ok")
+    assert row["error"] is None and row["document_id"] is not None
+
+
+def test_the_stats_and_the_nightly_summary_name_them(crawled):
+    stats = stats_of(crawled["log"])
+    assert stats.get("xxgk/oversized/truncated") == 1
+    assert stats.get("xxgk/oversized/inflated") == 1
+    with read_only(crawled["data"] / "archive.db") as db:
+        (portal,) = [r["portal"] for r in db.query("SELECT portal FROM crawls")]
+        facts = queries.crawl_facts(db, portal, "2000-01-01")
+    run = PortalRun(portal, exit_code=0, **facts)
+    (line,) = [ln for ln in summary_lines(NightlyResult([run], [], [], None, 0, []))
+               if "DOWNLOAD_MAXSIZE" in ln]
+    assert "2 response(s)" in line
+    assert f"{crawled['base']}/gk/nb/huge.html" in line and "bomb.html" in line
