@@ -41,6 +41,8 @@ def parse_bytes(data: bytes, fmt: str | None = None, *, hints: dict | None = Non
         raise
     except (ValueError, KeyError, IndexError, TypeError, OSError, RecursionError) as exc:
         raise ParseError(_one_line(exc)) from exc
+    except MemoryError:
+        raise  # the sandbox says which limit it met
     except Exception as exc:  # third-party readers raise their own types on broken files
         raise ParseError(f"{type(exc).__name__}: {_one_line(exc)}") from exc
     return build_report(doc, hints)

@@ -16,6 +16,13 @@ REPORT_HTML = ("<html><head><meta charset='utf-8'><title>某县人民政府2023�
                "年度报告</h1><p>一、总体情况</p><p>本年度主动公开政府信息。</p></div></body></html>")
 
 
+def slow_report_html(rows: int = 60_000) -> bytes:
+    """A report page whose one table of ``rows`` rows takes the parser many seconds."""
+    table = "<table>" + "".join(f"<tr><td>规章{i}</td><td>1</td><td>2</td><td>3</td></tr>"
+                                for i in range(rows)) + "</table>"
+    return REPORT_HTML.replace("<p>一、总体情况</p>", table).encode("utf-8")
+
+
 def gzip_bomb(inflated: int) -> bytes:
     """``inflated`` zero bytes as one gzip member (about inflated/1000 bytes), made in chunks."""
     comp = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
@@ -47,6 +54,8 @@ class HostileHandler(BaseHTTPRequestHandler):
         name = path.rsplit("/", 1)[-1].removesuffix(".html")
         if name == "ok":
             return self._send(200, REPORT_HTML.encode("utf-8"))
+        if name == "slow":
+            return self._send(200, slow_report_html())
         if name == "bomb":
             body = srv.bomb
             self.send_response(200)

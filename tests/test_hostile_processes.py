@@ -1,0 +1,86 @@
+"""No process outlives its parent: ``xxgk parse``, ``xxgk ingest``, ``xxgk reparse`` and a crawl,
+each killed with SIGKILL while its sandboxed child parses a slow report, leave nothing running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from crawl_fixtures import start_crawl
+from hostile_portal import HostilePortal, slow_report_html
+from process_tree import descendants, wait_gone
+from test_cli import XXGK
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _parse_child(proc: subprocess.Popen, timeout: float = 120) -> set[int]:
+    """Wait until ``proc`` has forked its parse child (a process with its own command line);
+    return every process below ``proc`` at that moment."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the command ended before it parsed"
+        below = descendants(proc.pid)
+        if any(_cmdline(p) == _cmdline(proc.pid) for p in below):
+            return below
+        time.sleep(0.1)
+    raise AssertionError("no parse child appeared")
+
+
+def _kill_and_check(proc: subprocess.Popen, below: set[int]) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    left = wait_gone(below, timeout=10)
+    assert not left, {p: _cmdline(p) for p in left}
+
+
+@pytest.fixture
+def slow_file(tmp_path) -> Path:
+    path = tmp_path / "slow.html"
+    path.write_bytes(slow_report_html())
+    return path
+
+
+def _start(*args) -> subprocess.Popen:
+    return subprocess.Popen([XXGK, *map(str, args)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def test_parse_killed_leaves_no_child(slow_file):
+    proc = _start("parse", slow_file)
+    _kill_and_check(proc, _parse_child(proc))
+
+
+def test_ingest_killed_leaves_no_child(slow_file, tmp_path):
+    proc = _start("ingest", "--data", tmp_path / "data", slow_file)
+    _kill_and_check(proc, _parse_child(proc))
+
+
+def test_reparse_killed_leaves_no_child(slow_file, tmp_path):
+    data = tmp_path / "data"
+    subprocess.run([XXGK, "ingest", "--no-parse", "--data", data, slow_file], check=True,
+                   capture_output=True)
+    proc = _start("reparse", "--data", data)
+    _kill_and_check(proc, _parse_child(proc))
+
+
+def test_crawl_killed_mid_parse_leaves_nothing(tmp_path):
+    portal = HostilePortal(reports=("slow",))
+    try:
+        proc = start_crawl("discover", tmp_path / "data", portal.base_url, "-a",
+                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/")
+        below = _parse_child(proc)
+        # Its browser too, if it started one: the whole tree goes.
+        _kill_and_check(proc, below | descendants(proc.pid))
+    finally:
+        portal.close()
