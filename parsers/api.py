@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .limits import MAX_PARSE_BYTES, breach
 from .detect import sniff
 from .document import Extracted
 from .formats import EXTRACTORS, extractor
 from .issuer import HINTS
 from .report import Report, build_report
 
-MAX_BYTES = 100 * 1024 * 1024
 
 
 class ParseError(Exception):
@@ -31,8 +31,8 @@ def parse_bytes(data: bytes, fmt: str | None = None, *, hints: dict | None = Non
     link that led to it), ``title`` (the page's title), ``publisher`` (the page's 发布机构/来源);
     each optional."""
     check_hints(hints)
-    if len(data) > MAX_BYTES:
-        raise ParseError(f"refused: {len(data)} bytes, more than the limit of {MAX_BYTES}")
+    if len(data) > MAX_PARSE_BYTES:
+        raise ParseError(breach("MAX_PARSE_BYTES", MAX_PARSE_BYTES, f"{len(data)} bytes"))
     if not data.strip():
         raise ParseError("empty file")
     try:

@@ -13,17 +13,40 @@ MiB = 1024 ** 2
 MAX_FILE_BYTES = 256 * MiB
 READ_CHUNK = 1 * MiB
 
+# Bytes of one file the parser reads (a larger one is stored, and refused by the parser).
+MAX_PARSE_BYTES = 100 * MiB
+
 # The sandboxed parse of one file (parsers/sandbox.py): wall-clock seconds and address space.
 PARSE_TIMEOUT = 50.0
 PARSE_MEMORY = 1024 * MiB
 
-# Pages of one PDF or image sent to OCR; pages without ink are never sent.
+# Pages of one PDF; pages of one PDF sent to OCR (pages without ink are never sent); pages of
+# picture-only tables on pages that have text; frames of one multi-page image; pixels of one page
+# image after scaling (A4 at 200 dpi is 3.9 M).
+MAX_PDF_PAGES = 200
 MAX_OCR_PAGES = 60
+MAX_PICTURE_PAGES = 12
+MAX_IMAGE_FRAMES = 50
+MAX_PIXELS = 40_000_000
+
+# A zip container (DOCX, XLSX, OFD): bytes once unpacked, and the packing ratio past 10 MiB;
+# its document properties part.
+MAX_UNPACKED_BYTES = 200 * MiB
+MAX_PACK_RATIO = 100
+MAX_PROPERTIES_BYTES = 1 * MiB
+MAX_XMP_BYTES = 1 * MiB
+
+# Elements nested in an HTML page (libxml2's own limit is 256; deeper text is read as text).
+MAX_HTML_DEPTH = 255
+# Cells an HTML table's rowspan/colspan may cover.
+MAX_SPAN_ROWS = 200
+MAX_SPAN_COLS = 50
 
 # Warnings kept per document; the rest are summed up in one last warning.
 MAX_WARNINGS = 200
 
-# Rows and cells read from one sheet (XLSX/XLS/ODS/CSV): the three tables fit in a few hundred.
+# Rows and cells read from one sheet or table (XLSX/XLS/ODS/CSV, an HTML or DOCX table): the three
+# tables fit in a few hundred.
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_CELLS = 400_000
 

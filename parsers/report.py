@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import schema
@@ -9,6 +11,7 @@ from .checks import covered, run_checks
 from .dates import document_dates
 from .document import Extracted
 from .issuer import find_issuer
+from .limits import MAX_WARNINGS
 from .mapper import map_rows
 from .meta import find_kind, find_template
 from .numbers import normalize
@@ -78,6 +81,18 @@ def _sort_key(cell_key):
             cols.index(col) if col in cols else 99)
 
 
+def capped(warnings: list[str]) -> list[str]:
+    """At most MAX_WARNINGS warnings: the first ones, then one that sums up the rest by kind
+    (the words before the first colon, numbers as N)."""
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    kept, rest = warnings[:MAX_WARNINGS - 1], warnings[MAX_WARNINGS - 1:]
+    kinds = Counter(re.sub(r"\d+", "N", w.split(":", 1)[0][:40]) for w in rest)
+    top = ", ".join(f"{n} {k!r}" for k, n in kinds.most_common(3))
+    return kept + [f"{len(rest)} more warnings not kept (MAX_WARNINGS {MAX_WARNINGS}): {top}"
+                   + (", …" if len(kinds) > 3 else "")]
+
+
 def build_report(doc: Extracted, hints: dict | None = None) -> Report:
     text = normalize_text(doc.text)
     signature = find_signature(text)
@@ -114,7 +129,7 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
     dates, date_warnings = document_dates(signature.date if signature else None, doc.properties)
     warnings.extend(date_warnings)
     if kind != "report":
-        return Report(None, None, None, [], [], warnings, doc.format, text=text, title=doc.title,
+        return Report(None, None, None, [], [], capped(warnings), doc.format, text=text, title=doc.title,
                       pages=doc.pages, ocr_pages=doc.ocr_pages, kind=kind, status=status,
                       dates=dates)
     warnings.extend(table_warnings)
@@ -127,7 +142,7 @@ def build_report(doc: Extracted, hints: dict | None = None) -> Report:
                         "hints")
     if template == "pre2019":
         status = f"{status} (a report before the 2019 template: text only)"
-    return Report(issuer.organ, issuer.year, template, cells, checks, warnings, doc.format,
+    return Report(issuer.organ, issuer.year, template, cells, checks, capped(warnings), doc.format,
                   text=text, title=doc.title, pages=doc.pages, ocr_pages=doc.ocr_pages,
                   kind=kind, status=status, organ_source=issuer.organ_source,
                   year_source=issuer.year_source, dates=dates)

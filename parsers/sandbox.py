@@ -15,7 +15,7 @@ import traceback
 from dataclasses import dataclass
 
 from .api import ParseError, check_hints, parse_bytes
-from .limits import PARSE_MEMORY, PARSE_TIMEOUT
+from .limits import PARSE_MEMORY, PARSE_TIMEOUT, breach
 from .report import Report
 
 DEFAULT_TIMEOUT = PARSE_TIMEOUT
@@ -55,7 +55,7 @@ def _child(conn, data: bytes, limits: Limits, hints: dict | None, parent_pid: in
     except ParseError as exc:
         conn.send(("error", str(exc)))
     except MemoryError:
-        conn.send(("error", f"refused: parsing needed more than {limits.memory // 2**20} MiB"))
+        conn.send(("error", breach("PARSE_MEMORY", limits.memory, "parsing needed more memory")))
     except BaseException as exc:  # noqa: BLE001 - the child reports whatever killed it
         conn.send(("error", f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]))
         traceback.print_exc()
@@ -77,7 +77,7 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
     child.close()
     try:
         if not parent.poll(limits.timeout):
-            raise ParseError(f"timed out after {limits.timeout:g} s")
+            raise ParseError(f"timed out after {limits.timeout:g} s (PARSE_TIMEOUT)")
         try:
             status, payload = parent.recv()
         except (EOFError, OSError):
@@ -98,9 +98,9 @@ def _death(code: int | None, limits: Limits) -> str:
     if code is not None and code < 0:
         sig = -code
         if sig == 9:
-            return f"the parser was killed (memory above {limits.memory // 2**20} MiB?)"
+            return f"the parser was killed (memory above PARSE_MEMORY, {limits.memory // 2**20} MiB?)"
         if sig == 24:  # SIGXCPU
-            return f"timed out: more than {limits.timeout:g} s of CPU"
+            return f"timed out: more than {limits.timeout:g} s of CPU (PARSE_TIMEOUT)"
         return f"the parser died on signal {sig}"
     return f"the parser exited with status {code}"
 

@@ -13,7 +13,7 @@ import zipfile
 from lxml import etree
 
 from ..document import Extracted, Row
-from .ooxml import XML_PARSER, check_zip, core_dates
+from .ooxml import XML_PARSER, check_zip, core_dates, read_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -85,9 +85,11 @@ def extract(data: bytes, fmt: str = "docx") -> Extracted:
     check_zip(data, "DOCX")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         try:
-            xml = z.read("word/document.xml")
+            xml = read_part(z, "word/document.xml", "DOCX")
         except KeyError as exc:
             raise ValueError("not a DOCX: word/document.xml is missing") from exc
+        except zipfile.BadZipFile as exc:  # a CRC that does not match: the sizes lie
+            raise ValueError(f"not a readable DOCX: {exc} (faked zip sizes?)") from exc
         properties = core_dates(z, "docx")
     try:
         root = etree.fromstring(xml, XML_PARSER)

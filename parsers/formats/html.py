@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import lxml.html
 from lxml import etree
 
 from ..document import Extracted, Row, text_rows
 from ..encoding import decode
+from ..limits import (MAX_HTML_DEPTH, MAX_SHEET_CELLS, MAX_SHEET_ROWS, MAX_SPAN_COLS,
+                      MAX_SPAN_ROWS, breach)
 
-MAX_SPAN_ROWS = 200
-MAX_SPAN_COLS = 50
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
           "article", "dd", "dt", "ul", "ol", "blockquote", "pre"}
 _REPORT_MARKERS = re.compile(r"本年新收|第二十条|行政复议|申请人情况|信息内容")
@@ -109,15 +110,70 @@ def _text(root, seen: dict | None = None) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+_TR = re.compile(r"<tr[\s>/]", re.I)
+_TD = re.compile(r"<t[dh][\s>/]", re.I)
+
+
+def _check_table_size(html: str) -> None:
+    """Refuse, before building a tree, a page whose tables pass MAX_SHEET_ROWS or
+    MAX_SHEET_CELLS: its tree alone would take gigabytes."""
+    rows = sum(1 for _ in _TR.finditer(html))
+    if rows > MAX_SHEET_ROWS:
+        raise ValueError(breach("MAX_SHEET_ROWS", MAX_SHEET_ROWS, f"the page's tables have {rows} rows"))
+    cells = sum(1 for _ in _TD.finditer(html))
+    if cells > MAX_SHEET_CELLS:
+        raise ValueError(breach("MAX_SHEET_CELLS", MAX_SHEET_CELLS,
+                                f"the page's tables have {cells} cells"))
+
+
+class _Words(HTMLParser):
+    """The text of a page whatever its nesting (Python's tokenizer keeps no tree)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript", "template"):
+            self.skip += 1
+        elif tag in _BLOCK or tag == "br":
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript", "template"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data)
+
+
+def _flat_text(html: str) -> str:
+    words = _Words()
+    words.feed(html)
+    words.close()
+    text = re.sub(r"[ \u3000\xa0]*\n[ \t\u3000\xa0]*", "\n", "".join(words.out))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 def extract(data: bytes, fmt: str = "html", declared_charset: str | None = None) -> Extracted:
     text, _, warnings = decode(data, declared_charset)
+    _check_table_size(text)
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8",
-                                                                         no_network=True,
-                                                                         huge_tree=False))
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"not a readable HTML page: {exc}") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at its depth limit and drops everything after: read the words instead.
+        body = _flat_text(text)
+        warnings.append("html: " + breach("MAX_HTML_DEPTH", MAX_HTML_DEPTH,
+                                          "elements nested deeper; read as plain text, "
+                                          "tables not read"))
+        return Extracted("html", body, text_rows(body), title=None, warnings=warnings)
     title = None
     for xp in ("//meta[@name='ArticleTitle']/@content", "//h1//text()", "//title//text()"):
         found = [t.strip() for t in root.xpath(xp) if t.strip()]

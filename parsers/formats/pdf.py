@@ -12,12 +12,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import Extracted, Row
+from ..limits import MAX_OCR_PAGES, MAX_PDF_PAGES, MAX_PICTURE_PAGES, breach
 from . import available_ocr, pdfgrid
 from .pdfinfo import pdf_dates
 
-MAX_PAGES = 200
 PICTURE_SHARE = 0.05  # of the page's area covered by pictures: a pasted-in table of four rows is 0.1
-MAX_PICTURE_PAGES = 12
 # Words of the tables themselves (prose pages mention 行政复议 or 规范性文件 too, but not these).
 _TABLE_PAGE = re.compile(r"第二十条\s*第|信息内容|本年新收|申请人情况|结转下年|予以公开|不予处理|尚未审结|"
                          r"复议后起诉|直接起诉")
@@ -87,6 +86,17 @@ class _PerPage:
         return self.known[i]
 
 
+def _has_ink(page) -> bool:
+    """Whether a page shows anything: rendered at about 14 dpi, some pixels are dark. A blank
+    page is never sent to OCR (a 200-page blank scan ends fast)."""
+    bitmap = page.render(scale=0.2, grayscale=True)
+    try:
+        pixels = bitmap.to_numpy()
+        return int((pixels < 160).sum()) >= max(4, pixels.size // 5000)
+    finally:
+        bitmap.close()
+
+
 def extract(data: bytes, fmt: str = "pdf") -> Extracted:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -97,8 +107,8 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
         raise ValueError(f"not a readable PDF: {msg}") from exc
     try:
         n = len(pdf)
-        if n > MAX_PAGES:
-            raise ValueError(f"refused: {n} pages, more than the limit of {MAX_PAGES}")
+        if n > MAX_PDF_PAGES:
+            raise ValueError(breach("MAX_PDF_PAGES", MAX_PDF_PAGES, f"{n} pages"))
         properties = pdf_dates(pdf, data)
         texts = []
         for i in range(n):
@@ -133,12 +143,18 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
             picture_pages = [i for i in range(n) if i not in bad_pages
                              and images[i] >= PICTURE_SHARE][:MAX_PICTURE_PAGES]
         ocr = available_ocr() if bad_pages or picture_pages else None
+        ink = _PerPage(pdf, _has_ink)
         gid = 0
-        missing = []
+        missing, over_limit = [], []
         for i in range(n):
             if i in bad_pages or i in picture_pages:
+                if not ink[i]:
+                    continue  # a blank page: nothing to read
                 if ocr is None:
                     missing.append(i)
+                    continue
+                if len(ocr_pages) >= MAX_OCR_PAGES:
+                    over_limit.append(i)
                     continue
                 try:
                     text, page_rows = ocr.pdf_page(data, i, gid_base=10_000 * (i + 1))
@@ -170,6 +186,10 @@ def extract(data: bytes, fmt: str = "pdf") -> Extracted:
                 "hold pictures of tables or have no usable text layer"
             warnings.append(f"pdf: pages {', '.join(str(i + 1) for i in missing)} {kind} "
                             f"and OCR is not installed; their content is missing")
+        if over_limit:
+            warnings.append("pdf: " + breach("MAX_OCR_PAGES", MAX_OCR_PAGES, (
+                f"{len(over_limit)} more pages need OCR (pages {over_limit[0] + 1}–"
+                f"{over_limit[-1] + 1}); their content is missing")))
     finally:
         pdf.close()
     return Extracted("pdf", "\n".join(texts), rows, warnings=warnings, pages=n,

@@ -8,10 +8,11 @@ import io
 import pypdfium2 as pdfium
 from lxml import etree
 
+from ..limits import MAX_XMP_BYTES
+
 from .ooxml import XML_PARSER
 
 XMP = "{http://ns.adobe.com/xap/1.0/}"
-MAX_XMP_BYTES = 1024 * 1024
 # Info key, XMP property, and the date source each gives (dates.SOURCES).
 FIELDS = (("CreationDate", "CreateDate", "pdf_created"), ("ModDate", "ModifyDate", "pdf_modified"))
 

@@ -8,6 +8,7 @@ import zipfile
 from python_calamine import CalamineWorkbook
 
 from ..document import Extracted, Row
+from ..limits import MAX_SHEET_CELLS, MAX_SHEET_ROWS, breach
 from .ooxml import check_zip, core_dates
 
 
@@ -17,6 +18,15 @@ def _fmt(v) -> str:
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else repr(v)
     return str(v).strip()
+
+
+def check_sheet_size(name: str, height: int, width: int) -> None:
+    """Refuse a sheet past MAX_SHEET_ROWS or MAX_SHEET_CELLS before reading it."""
+    if height > MAX_SHEET_ROWS:
+        raise ValueError(breach("MAX_SHEET_ROWS", MAX_SHEET_ROWS, f"sheet {name!r} has {height} rows"))
+    if height * width > MAX_SHEET_CELLS:
+        raise ValueError(breach("MAX_SHEET_CELLS", MAX_SHEET_CELLS,
+                                f"sheet {name!r} has {height} x {width} cells"))
 
 
 def extract(data: bytes, fmt: str = "xlsx") -> Extracted:
@@ -33,6 +43,8 @@ def extract(data: bytes, fmt: str = "xlsx") -> Extracted:
     lines: list[str] = []
     for gid, name in enumerate(wb.sheet_names):
         sheet = wb.get_sheet_by_name(name)
+        last_row, last_col = sheet.end or (-1, -1)   # 0-based, from the sheet's origin
+        check_sheet_size(name, last_row + 1, last_col + 1)
         data_rows = sheet.to_python(skip_empty_area=False)
         covered = set()
         for rng in (sheet.merged_cell_ranges or []):

@@ -9,12 +9,11 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from ...limits import MAX_IMAGE_FRAMES, MAX_PIXELS, breach
 from .engine import detect, upside_down
 from .geometry import Box
 
 DPI = 200
-MAX_PIXELS = 40_000_000  # per page, after scaling (A4 at 200 dpi is 3.9 M)
-MAX_FRAMES = 50  # pages of one multi-page TIFF
 
 
 class PageImage(NamedTuple):
@@ -58,10 +57,10 @@ def frames(data: bytes) -> list[np.ndarray]:
         img = Image.open(io.BytesIO(data))  # reads the header only
         w, h = img.size
         if w * h > MAX_PIXELS:
-            raise ValueError(f"refused: an image of {w} x {h} pixels, more than {MAX_PIXELS}")
+            raise ValueError(breach("MAX_PIXELS", MAX_PIXELS, f"an image of {w} x {h} pixels"))
         n = getattr(img, "n_frames", 1)
-        if n > MAX_FRAMES:
-            raise ValueError(f"refused: {n} pages in one image, more than the limit of {MAX_FRAMES}")
+        if n > MAX_IMAGE_FRAMES:
+            raise ValueError(breach("MAX_IMAGE_FRAMES", MAX_IMAGE_FRAMES, f"{n} pages in one image"))
         out = []
         for k in range(n):
             img.seek(k)
