@@ -15,6 +15,7 @@ import click
 import pluggy
 
 import parsers
+from parsers.filenames import json_dumps, shown
 from parsers.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
 from . import queries
@@ -44,7 +45,7 @@ def read_archive(data):
 
 
 def echo_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    click.echo(json_dumps(obj))  # a file name that is not UTF-8 stays valid UTF-8 JSON
 
 
 @click.command("ingest")
@@ -73,7 +74,7 @@ def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
                 res = ingest_file(arc, path, url=url, portal=portal, parse=not no_parse)
             except (OSError, ValueError) as exc:
                 counts["failed"] += 1
-                click.echo(f"xxgk ingest: {path}: error: {exc}", err=True)
+                click.echo(f"xxgk ingest: {shown(path)}: error: {exc}", err=True)
                 continue
             counts[res["status"]] += 1
             if as_json_:
@@ -82,7 +83,7 @@ def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
                 p = res["parse"]
                 parsed = (f" parse={p['status']} {p.get('organ') or '?'} {p.get('year') or '?'}"
                           f" cells={p['cells']}" if p else "")
-                click.echo(f"{res['status']:9} {res['sha256'][:12]} {path}{parsed}")
+                click.echo(f"{res['status']:9} {res['sha256'][:12]} {shown(path)}{parsed}")
     click.echo(f"{counts['added']} added, {counts['unchanged']} unchanged, "
                f"{counts['failed']} failed", err=True)
     sys.exit(1 if counts["failed"] else 0)

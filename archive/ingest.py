@@ -16,6 +16,8 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+from parsers.filenames import stored
+
 from . import queries
 from .blobs import sha256_hex
 from .fetches import FetchRecord
@@ -69,7 +71,7 @@ def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | 
             report_url=meta.get("report_url"), aliases=meta.get("aliases") or [],
             title=meta.get("title"), published=meta.get("published"),
             publisher=meta.get("publisher")),
-            source="ingest", local_path=str(path))
+            source="ingest", local_path=stored(path))
         status = "added"
     result = {"file": str(path), "sha256": sha, "status": status, "parse": None}
     doc = arc.read(queries.document, sha)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
 import click
 
 from .api import ParseError
+from .filenames import json_dumps, shown
 from .issuer import HINTS
 from .sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, parse_isolated
 from .summary import render
@@ -65,15 +65,15 @@ def parse_command(files, as_json, with_text, timeout, memory, hints):
         except (ParseError, OSError) as exc:
             failed += 1
             msg = str(exc) if isinstance(exc, ParseError) else (exc.strerror or str(exc))
-            click.echo(f"xxgk parse: {path}: error: {msg}", err=True)
+            click.echo(f"xxgk parse: {shown(path)}: error: {msg}", err=True)
             if as_json:
-                click.echo(json.dumps({"file": path, "error": msg}, ensure_ascii=False))
+                click.echo(json_dumps({"file": path, "error": msg}))
             continue
         not_reports += report.kind != "report"
         if as_json:
             obj = {"file": path, **report.to_json(with_text=with_text)}
-            click.echo(json.dumps(obj, ensure_ascii=False))
+            click.echo(json_dumps(obj))
         else:
-            click.echo(render(path, report))
+            click.echo(render(shown(path), report))
             click.echo()
     sys.exit(FAILED if failed else NOT_A_REPORT if not_reports else OK)
