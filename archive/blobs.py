@@ -11,12 +11,21 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import NamedTuple
+
+from parsers.limits import READ_CHUNK
 
 from .paths import Layout
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class Stored(NamedTuple):
+    sha256: str
+    size: int
+    new: bool
 
 
 class BlobStore:
@@ -52,11 +61,41 @@ class BlobStore:
         _fsync_dir(final.parent)
         return sha, True
 
+    def put_file(self, path) -> Stored:
+        """Store the file at ``path``, read, hashed and written a chunk at a time: memory stays
+        bounded whatever its size."""
+        tmp = self.layout.tmp / f"incoming.{os.getpid()}.{secrets.token_hex(4)}.part"
+        h, size = hashlib.sha256(), 0
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        try:
+            with open(path, "rb") as src:
+                while chunk := src.read(READ_CHUNK):
+                    h.update(chunk)
+                    size += len(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        sha = h.hexdigest()
+        final = self.path(sha)
+        if final.is_file() and final.stat().st_size == size:
+            tmp.unlink()
+            return Stored(sha, size, False)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        return Stored(sha, size, True)
+
     def verify(self, sha256: str) -> bool:
         """Whether the stored file still hashes to its name."""
         h = hashlib.sha256()
         with open(self.path(sha256), "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
+            for chunk in iter(lambda: fh.read(READ_CHUNK), b""):
                 h.update(chunk)
         return h.hexdigest() == sha256
 

@@ -46,6 +46,12 @@ def reason_phrase(status: int | None) -> str | None:
         return None
 
 
+class StoredBody(NamedTuple):
+    sha256: str
+    size: int
+    format: str
+
+
 @dataclass
 class FetchRecord:
     crawl_id: str | None
@@ -81,6 +87,9 @@ class FetchRecord:
     # Why the body is not all the server sent: WARC-Truncated's reason ('length': cut at
     # MAX_FILE_BYTES); ``error`` then says so in words.
     truncated: str | None = None
+    # A body already in the blob store (``xxgk ingest`` streams files there): then ``body`` is
+    # None and the blob's hash, size and format stand for it.
+    stored: StoredBody | None = None
 
 
 @dataclass
@@ -104,6 +113,7 @@ class Exchange:
     body: bytes | None
     sha256: str | None
     format: str | None
+    size: int = 0
 
 
 def prepare(rec: FetchRecord, blobs: BlobStore) -> Exchange:
@@ -121,11 +131,14 @@ def prepare(rec: FetchRecord, blobs: BlobStore) -> Exchange:
             # The wire bytes go to the WARC record whole; no decoded document is kept.
             rec = dataclasses.replace(rec, error=str(exc))
     sha = fmt = None
-    if body is not None and rec.status != 304:
+    size = 0
+    if rec.stored is not None:
+        sha, size, fmt = rec.stored
+    elif body is not None and rec.status != 304:
         sha, _ = blobs.put(body)
-        fmt = sniff(body)
+        fmt, size = sniff(body), len(body)
     return Exchange(rec, utc_iso(fetched_at) if fetched_at else now_iso(),
-                    wire_headers(rec.request_headers), resp_headers, body, sha, fmt)
+                    wire_headers(rec.request_headers), resp_headers, body, sha, fmt, size)
 
 
 class Document(NamedTuple):
@@ -134,7 +147,7 @@ class Document(NamedTuple):
     size: int
 
 
-def document_row(db, layout: Layout, sha: str | None, body: bytes | None, fmt: str | None,
+def document_row(db, layout: Layout, sha: str | None, size: int, fmt: str | None,
                  seen: str, role: str) -> Document:
     """The ``documents`` row of a body: found (a report file now waits for its parse) or new."""
     if not sha:
@@ -145,10 +158,10 @@ def document_row(db, layout: Layout, sha: str | None, body: bytes | None, fmt: s
             db.execute("UPDATE documents SET parse_status = 'pending' WHERE id = ?", (doc["id"],))
         return Document(doc["id"], False, doc["size"])
     doc_id = insert(db, "documents", {
-        "sha256": sha, "size": len(body), "format": fmt, "first_seen": seen,
+        "sha256": sha, "size": size, "format": fmt, "first_seen": seen,
         "blob": layout.relative(layout.blob(sha)),
         "parse_status": "pending" if role in REPORT_ROLES else None})
-    return Document(doc_id, True, len(body))
+    return Document(doc_id, True, size)
 
 
 def fetch_row(ex: Exchange, doc: Document, *, sha: str | None, fmt: str | None,
@@ -177,7 +190,7 @@ def fetch_row(ex: Exchange, doc: Document, *, sha: str | None, fmt: str | None,
         "published": rec.published, "ip_address": rec.ip_address,
         "document_id": doc.id, "sha256": sha, "size": doc.size if sha else None,
         "raw_size": len(rec.raw_body) if rec.raw_body is not None
-        else (len(body) if body is not None else None),
+        else (len(body) if body is not None else ex.size if rec.stored else None),
         "format": fmt, "unchanged": int(unchanged) if sha else None,
         "revisit_of": revisit_of, "local_path": local_path, "error": rec.error,
         "found_by": rec.found_by, "organ": rec.organ, "publisher": rec.publisher,

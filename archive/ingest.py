@@ -16,11 +16,11 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+from parsers.detect import sniff_file
 from parsers.filenames import stored
 
 from . import queries
-from .blobs import sha256_hex
-from .fetches import FetchRecord
+from .fetches import FetchRecord, StoredBody
 from .store import Archive
 
 SIDECAR_KEYS = ("url", "fetched_at", "portal", "title", "published", "referer", "link_text",
@@ -54,27 +54,39 @@ def _is_sidecar(f: Path) -> bool:
 
 def ingest_file(arc: Archive, path: Path, url: str | None = None, portal: str | None = None,
                 parse: bool = True) -> dict:
-    """Store one file; return ``{"file", "sha256", "status": added|unchanged, "parse"}``."""
-    data = path.read_bytes()
+    """Store one file; return ``{"file", "sha256", "status": added|unchanged, "parse"}``.
+
+    The file is streamed into the blob store (memory stays bounded whatever its size); a blob
+    this call stored is removed again if its row could not be written, so none is orphaned."""
     meta = sidecar(path)
     url = url or meta.get("url")
     portal = portal or meta.get("portal")
-    sha = sha256_hex(data)
+    blob = arc.blobs.put_file(path)
+    sha = blob.sha256
     status = "unchanged"
     # Already here, and this run says nothing new about where it came from: nothing to add.
     if not arc.read(queries.ingested_already, sha, url, portal):
-        arc.record_fetch(FetchRecord(
-            None, portal, url, method=None, final_url=meta.get("final_url"),
-            status=meta.get("status"), response_headers=meta.get("headers") or [], body=data,
-            fetched_at=meta.get("fetched_at"), referer=meta.get("referer"),
-            link_text=meta.get("link_text"), role=meta.get("role") or "report",
-            report_url=meta.get("report_url"), aliases=meta.get("aliases") or [],
-            title=meta.get("title"), published=meta.get("published"),
-            publisher=meta.get("publisher")),
-            source="ingest", local_path=stored(path))
+        try:
+            _record(arc, path, url, portal, meta, StoredBody(sha, blob.size, sniff_file(path)))
+        except BaseException:
+            if blob.new and arc.read(queries.document, sha) is None:
+                arc.blobs.path(sha).unlink(missing_ok=True)
+            raise
         status = "added"
     result = {"file": str(path), "sha256": sha, "status": status, "parse": None}
     doc = arc.read(queries.document, sha)
     if parse and doc and doc["parse_status"] == "pending":
         result["parse"] = arc.parse_document(sha)
     return result
+
+
+def _record(arc: Archive, path: Path, url, portal, meta: dict, body: StoredBody) -> None:
+    arc.record_fetch(FetchRecord(
+        None, portal, url, method=None, final_url=meta.get("final_url"),
+        status=meta.get("status"), response_headers=meta.get("headers") or [], stored=body,
+        fetched_at=meta.get("fetched_at"), referer=meta.get("referer"),
+        link_text=meta.get("link_text"), role=meta.get("role") or "report",
+        report_url=meta.get("report_url"), aliases=meta.get("aliases") or [],
+        title=meta.get("title"), published=meta.get("published"),
+        publisher=meta.get("publisher")),
+        source="ingest", local_path=stored(path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import parsers
 from parsers import ParseError, schema
+from parsers.limits import MAX_PARSE_BYTES, breach
 from parsers.sandbox import Limits
 
 from . import dates, queries, reports
@@ -32,6 +33,8 @@ def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str
     fetched = writer.read(queries.document_fetches, doc["id"])
     text = None
     try:
+        if doc["size"] > MAX_PARSE_BYTES:  # refused before it is read
+            raise ParseError(breach("MAX_PARSE_BYTES", MAX_PARSE_BYTES, f"{doc['size']} bytes"))
         data = blobs.read(sha256)
         report, error = parse_with_hints(data, limits, document_hints(fetched)), None
         if doc["format"] == "html":

@@ -89,7 +89,7 @@ class Archive:
                 sha, revisit_of = prev["sha256"], prev["id"]
                 fmt = queries.document(db, sha)["format"]
             unchanged = bool(sha and prev and prev["sha256"] == sha)
-            doc = fetches.document_row(db, self.layout, sha, ex.body, fmt, ex.fetched_at,
+            doc = fetches.document_row(db, self.layout, sha, ex.size, fmt, ex.fetched_at,
                                        rec.role)
             warc = {}
             if rec.crawl_id and source == "crawl":

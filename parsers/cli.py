@@ -10,6 +10,7 @@ import click
 from .api import ParseError
 from .filenames import json_dumps, shown
 from .issuer import HINTS
+from .limits import MAX_PARSE_BYTES, breach
 from .sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, parse_isolated
 from .summary import render
 
@@ -59,6 +60,9 @@ def parse_command(files, as_json, with_text, timeout, memory, hints):
     for path in files:
         try:
             with open(path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_PARSE_BYTES:  # refused before it is read
+                    raise ParseError(breach("MAX_PARSE_BYTES", MAX_PARSE_BYTES, f"{size} bytes"))
                 data = fh.read()
             report = parse_isolated(data, limits,
                                     hints={"file_name": os.path.basename(path), **hints})

@@ -6,6 +6,8 @@ import io
 import zipfile
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The part that tells a zip package's format.
+_ZIP_FORMATS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("OFD.xml", "ofd"))
 _IMAGES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
            (b"BM", "image/bmp"), (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
 
@@ -67,13 +69,7 @@ def sniff(data: bytes) -> str:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
             return "zip"
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "OFD.xml" in names:
-            return "ofd"
-        return "zip"
+        return next((fmt for part, fmt in _ZIP_FORMATS if part in names), "zip")
     if _image_type(head):
         return "image"
     if head.startswith(b"{\\rtf"):
@@ -86,3 +82,30 @@ def sniff(data: bytes) -> str:
     if b"\x00" in head:
         return "unknown"
     return "text"
+
+
+def sniff_file(path, chunk: int = 1 << 20) -> str:
+    """:func:`sniff` of a file, in bounded memory whatever its size: a zip's names come from
+    its central directory, an OLE file's stream names from a chunked scan."""
+    with open(path, "rb") as fh:
+        head = fh.read(chunk)
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(fh) as z:
+                    names = set(z.namelist())
+            except zipfile.BadZipFile:
+                return "zip"
+            return next((fmt for part, fmt in _ZIP_FORMATS if part in names), "zip")
+        if head.startswith(_OLE):
+            wanted = {_utf16("WordDocument"): "doc", _utf16("Workbook"): "xls",
+                      _utf16("Book"): "xls"}
+            tail, block = b"", head
+            found = set()
+            while block:
+                window = tail + block
+                found |= {fmt for name, fmt in wanted.items() if name in window}
+                if "doc" in found:
+                    return "doc"
+                tail, block = window[-32:], fh.read(chunk)
+            return "xls" if "xls" in found else "doc"
+    return sniff(head)

@@ -172,3 +172,38 @@ def test_warnings_past_the_limit_are_summed_up_in_one():
     assert out[-1].startswith(f"{1_000_001 - MAX_WARNINGS + 1} more warnings not kept "
                               f"(MAX_WARNINGS {MAX_WARNINGS}): ")
     assert "'year'" in out[-1]
+
+
+@pytest.fixture
+def gib_file(tmp_path):
+    """A 1 GiB file that says it is a PDF (sparse on disk)."""
+    path = tmp_path / "huge.pdf"
+    with open(path, "wb") as fh:
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(GiB)
+    return path
+
+
+def test_a_1_gib_file_is_refused_by_parse_without_reading_it(gib_file):
+    res, seconds, peak = parse_bounded(gib_file)
+    assert res.returncode == 1
+    assert f"error: over MAX_PARSE_BYTES (100 MiB): {GiB} bytes" in res.stderr
+    assert peak < 300 * 2 ** 20
+
+
+def test_a_1_gib_file_is_ingested_streaming(gib_file, tmp_path):
+    import sqlite3
+
+    data = tmp_path / "data"
+    t0 = time.monotonic()
+    proc = subprocess.Popen([XXGK, "ingest", "--data", str(data), str(gib_file)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = PeakTreeRSS(proc.pid)
+    proc.communicate(timeout=300)
+    peak = peak.stop()
+    assert time.monotonic() - t0 < 60
+    assert peak < 300 * 2 ** 20, f"{peak >> 20} MiB: the file was held in memory"
+    db = sqlite3.connect(data / "archive.db")
+    (doc,) = db.execute("SELECT sha256, size, format, parse_status, parse_error FROM documents")
+    assert doc[1:] == (GiB, "pdf", "error", f"over MAX_PARSE_BYTES (100 MiB): {GiB} bytes")
+    assert (data / "blobs" / doc[0][:2] / doc[0][2:4] / doc[0]).stat().st_size == GiB
