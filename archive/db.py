@@ -9,6 +9,7 @@ older version is upgraded in place when it is opened for writing.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -24,8 +25,22 @@ from .views import VIEWS
 migrations = Migrations("xxgk-archive")
 
 
-def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
-    """One connection with the archive's settings; ``readonly`` opens with ``mode=ro``."""
+# SQLite's durability (PRAGMA synchronous) for a writer, from the weakest: see docs/archive.md.
+SYNCHRONOUS = ("NORMAL", "FULL", "EXTRA")
+
+
+def synchronous_mode(value: str | None = None) -> str:
+    """``value``, else $XXGK_SYNCHRONOUS, else NORMAL; one of SYNCHRONOUS."""
+    mode = (value or os.environ.get("XXGK_SYNCHRONOUS") or "NORMAL").upper()
+    if mode not in SYNCHRONOUS:
+        raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {mode!r}")
+    return mode
+
+
+def connect(path: str | Path, readonly: bool = False,
+            synchronous: str | None = None) -> sqlite3.Connection:
+    """One connection with the archive's settings; ``readonly`` opens with ``mode=ro``;
+    ``synchronous`` as :func:`synchronous_mode`."""
     if readonly:
         conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False,
                                timeout=30)
@@ -41,8 +56,9 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can
-        # drop the last transactions, and the database stays consistent either way.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # drop the last transactions, and the database stays consistent either way. FULL
+        # (the nightly job's) syncs the WAL at every commit: a power cut loses nothing either.
+        conn.execute(f"PRAGMA synchronous = {synchronous_mode(synchronous)}")
     return conn
 
 
@@ -58,9 +74,9 @@ def read_only(path: str | Path) -> sqlite_utils.Database:
     return as_database(connect(path, readonly=True))
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+def open_db(path: str | Path, synchronous: str | None = None) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive for writing."""
-    db = sqlite_utils.Database(connect(path))
+    db = sqlite_utils.Database(connect(path, synchronous=synchronous))
     migrations.apply(db)
     _load_deadlines(db)
     _load_divisions(db)

@@ -32,11 +32,14 @@ from .writer import Writer, insert
 
 
 class Archive:
-    def __init__(self, data_dir=None, limits: Limits | None = None):
+    def __init__(self, data_dir=None, limits: Limits | None = None,
+                 synchronous: str | None = None):
+        """``synchronous``: SQLite's durability, NORMAL (default, or $XXGK_SYNCHRONOUS), FULL
+        or EXTRA (see docs/archive.md)."""
         self.layout = Layout(data_dir).create()
         clean_tmp(self.layout)
         self.blobs = BlobStore(self.layout)
-        self.writer = Writer(self.layout.db)
+        self.writer = Writer(self.layout.db, synchronous)
         self.db = self.writer.db
         self.conn = self.db.conn
         self.limits = limits or Limits()

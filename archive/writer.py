@@ -33,8 +33,8 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
 
 
 class Writer:
-    def __init__(self, path: str | Path):
-        self.db: sqlite_utils.Database = open_db(path)
+    def __init__(self, path: str | Path, synchronous: str | None = None):
+        self.db: sqlite_utils.Database = open_db(path, synchronous)
         self.lock = threading.RLock()
 
     @contextmanager

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy import signals
 
 from archive import queries
-from archive.db import read_only
+from archive.db import read_only, synchronous_mode
 from archive.store import Archive
 
 from .journal import Journal
@@ -39,6 +39,7 @@ class ArchiveBridge:
         self.enabled = s.getbool("XXGK_ARCHIVE_ENABLED", True)
         self.parse_enabled = self.enabled and s.getbool("XXGK_PARSE", True)
         self.data_dir = s.get("XXGK_DATA") or None
+        self.synchronous = s.get("XXGK_SYNCHRONOUS") or None
         self.resume = s.getbool("XXGK_RESUME", True)
         self.parse_wait = s.getfloat("XXGK_PARSE_WAIT", 600)
         self.arc = None
@@ -123,7 +124,7 @@ class ArchiveBridge:
     def _open_sync(self, spider) -> None:
         for attempt in range(8):
             try:
-                self.arc = Archive(self.data_dir)
+                self.arc = Archive(self.data_dir, synchronous=self.synchronous)
                 break
             except sqlite3.OperationalError as exc:
                 # Several crawls opening a new archive at once race on its schema: wait, retry.
@@ -141,9 +142,10 @@ class ArchiveBridge:
                 logger.warning("could not register portal %s: %s", portal, exc)
         self.journal = Journal(self.arc.layout.root / "crawler" / f"{self.crawl_id}.frontier.jsonl")
         self.resumed = bool(self.done) or self.journal.existed
-        logger.info("crawl %s %s (%d fetches already recorded, %d journalled requests)",
+        logger.info("crawl %s %s (%d fetches already recorded, %d journalled requests; "
+                    "SQLite synchronous=%s)",
                     self.crawl_id, "resumed" if self.resumed else "started", len(self.done),
-                    len(self.journal.entries))
+                    len(self.journal.entries), synchronous_mode(self.synchronous))
         self.stats.set_value("xxgk/crawl_id", self.crawl_id)
         self.stats.set_value("xxgk/resumed", self.resumed)
 

@@ -92,6 +92,8 @@ TELNETCONSOLE_ENABLED = False
 # --- the archive -------------------------------------------------------------------------------
 XXGK_ARCHIVE_ENABLED = True     # False: items only (feeds, tests, `scrapy bench`-like runs)
 XXGK_DATA = None                # data directory; default $XXGK_DATA, else ./data
+XXGK_SYNCHRONOUS = None         # SQLite durability: NORMAL, FULL, EXTRA; default $XXGK_SYNCHRONOUS,
+                                # else NORMAL (the nightly job runs its crawls with FULL)
 XXGK_PARSE = True               # parse report documents while crawling (off the reactor thread)
 XXGK_PARSE_WORKERS = 1
 XXGK_PARSE_WAIT = 600           # seconds the end of a crawl waits for parses still running

@@ -56,6 +56,10 @@ DEFAULT_ALERTS = tuple(k for k in ALERT_KINDS if k != "errors")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The nightly job writes unattended: a power cut must not lose its last commits (docs/archive.md).
+NIGHTLY_SYNCHRONOUS = os.environ.get("XXGK_SYNCHRONOUS", "FULL")
+
+
 class ConfigError(Exception):
     pass
 
@@ -200,6 +204,7 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     for k, v in settings.items():
         cmd += ["-s", f"{k}={v}"]
     env = {**os.environ, "XXGK_DATA": str(layout.root), "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+           "XXGK_SYNCHRONOUS": NIGHTLY_SYNCHRONOUS,
            "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     path = logs / f"{portal}.log"
     run.log = str(path)
@@ -334,7 +339,7 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
             runs = list(pool.map(lambda p: crawl_portal(p, layout, logs, sets, timeout, env_extra),
                                  names))
         diffs, late = [], []
-        with Archive(layout.root) as arc:
+        with Archive(layout.root, synchronous=NIGHTLY_SYNCHRONOUS) as arc:
             pending = arc.documents_to_parse("pending")
             log.info("parse pending=%d", len(pending))
             for sha in pending:
