@@ -21,6 +21,7 @@ from archive.db import read_only, synchronous_mode
 from archive.store import Archive
 
 from .journal import Journal
+from .watchdog import STALLED, crawl_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class ArchiveBridge:
         self.parse_pending: set[asyncio.Future] = set()
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.crawl_stalled, signal=crawl_stalled)
 
     @staticmethod
     def _loop_ok() -> bool:
@@ -176,13 +178,29 @@ class ArchiveBridge:
         with read_only(self.arc.layout.db) as db:
             return queries.known_reports(db, portal)
 
+    def _final_stats(self, reason: str) -> dict:
+        stats = {k: v for k, v in (self.stats.get_stats() or {}).items()
+                 if isinstance(v, (int, float, str, bool))}
+        stats["finish_reason"] = reason
+        return stats
+
+    def crawl_stalled(self) -> None:
+        """The watchdog is closing a crawl that made no progress: its row says so now, before
+        a close that hangs could keep it from being said."""
+        if self.arc is not None and self.crawl_id:
+            asyncio.ensure_future(self.call(self.arc.end_crawl, self.crawl_id, "failed",
+                                            self._final_stats(STALLED)))
+
     async def spider_closed(self, spider, reason) -> None:
         if self._closed:
             return
         self._closed = True
         if self.pending:
             await asyncio.gather(*list(self.pending), return_exceptions=True)
-        if self.parse_pending:
+        if self.parse_pending and reason in ("shutdown", STALLED):
+            # Stopped or stalled: end now; the documents stay pending for the next run.
+            logger.info("%d parse(s) left pending (crawl %s)", len(self.parse_pending), reason)
+        elif self.parse_pending:
             logger.info("waiting for %d parse(s) to finish", len(self.parse_pending))
             try:
                 await asyncio.wait_for(asyncio.gather(*list(self.parse_pending),
@@ -191,9 +209,7 @@ class ArchiveBridge:
                 logger.warning("parses still running after %ss: left pending for xxgk reparse",
                                self.parse_wait)
         if self.arc is not None:
-            stats = {k: v for k, v in (self.stats.get_stats() or {}).items()
-                     if isinstance(v, (int, float, str, bool))}
-            stats["finish_reason"] = reason
+            stats = self._final_stats(reason)
             if reason == "shutdown":
                 # Stopped by hand: leave the crawl open so that the same command resumes it.
                 logger.info("crawl %s left open to resume (stopped: %s)", self.crawl_id, reason)

@@ -32,21 +32,52 @@ BROWSER_SERVICES = ("*.google.com", "update.googleapis.com", "clientservices.goo
 NOWHERE = "PROXY 127.0.0.1:9"
 
 
-def close_failed_page(request) -> None:
+# Seconds one browser step may take when no setting says (XXGK_BROWSER_STEP_TIMEOUT).
+STEP_TIMEOUT = 30.0
+
+
+class BrowserStepTimeout(Exception):
+    """A browser step (reading a page, a click, closing it) that did not end in time."""
+
+
+async def browser_step(awaitable, seconds: float, what: str):
+    """``await awaitable``, or :class:`BrowserStepTimeout` after ``seconds``: Playwright's
+    evaluate, content and close have no timeout of their own, and a page whose script never
+    yields would hold the crawl for ever."""
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except asyncio.TimeoutError:
+        raise BrowserStepTimeout(f"browser step {what} took longer than {seconds:g} s "
+                                 "(XXGK_BROWSER_STEP_TIMEOUT)") from None
+
+
+async def close_page(page, seconds: float = STEP_TIMEOUT) -> None:
+    """Close a page; if it does not close in time (its renderer is hung), close its whole
+    context, which scrapy-playwright opens again for the next page."""
+    if page is None or page.is_closed():
+        return
+    try:
+        await browser_step(page.close(), seconds, "closing a page")
+        return
+    except BrowserStepTimeout as exc:
+        logger.warning("%s: closing its browser context", exc)
+    except Exception as exc:  # noqa: BLE001 - the browser may be gone already
+        logger.debug("closing a page: %s", exc)
+        return
+    try:
+        await browser_step(page.context.close(), seconds, "closing a browser context")
+    except Exception as exc:  # noqa: BLE001 - a browser that hung this far is left to the watchdog
+        logger.error("the browser context did not close: %s", exc)
+
+
+def close_failed_page(request, seconds: float = STEP_TIMEOUT) -> None:
     """Close the Chromium page a failed request kept open (``playwright_include_page`` leaves it
     to whoever handles the failure): the context holds only ``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT``
     pages, and leaked ones stall every later render and challenge."""
     page = request.meta.pop("playwright_page", None)
     if page is None or page.is_closed():
         return
-
-    async def close():
-        try:
-            await page.close()
-        except Exception as exc:  # noqa: BLE001 - the browser may be gone already
-            logger.debug("closing a failed request's page: %s", exc)
-
-    asyncio.ensure_future(close())
+    asyncio.ensure_future(close_page(page, seconds))
 
 
 def abort_browser_request(req) -> bool:

@@ -85,6 +85,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.watchdog.CrawlWatchdog": 100,
 }
 REMOTE_CONTROL_ENABLED = False  # no listening port
 TELNETCONSOLE_ENABLED = False
@@ -106,11 +107,16 @@ XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
 XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links, or a script-only pager, is rendered once
 XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challenge in one crawl
 XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
+# --- the crawl always ends (crawler/watchdog.py, crawler/browser.py) ----------------------------
+XXGK_BROWSER_STEP_TIMEOUT = 30.0  # seconds one browser step (a click, reading the page) may take
+XXGK_BROWSER_PAGE_TIMEOUT = 90.0  # seconds the browser may take to load and read one page
+XXGK_STALL_TIMEOUT = 900        # no response, byte or item for this long: the crawl closes, 'stalled'
+XXGK_CLOSE_GRACE = 90           # seconds a closing crawl (stalled, SIGTERM) has before the process ends
 
 # --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser_handler.WatchedPlaywrightHandler",
+    "https": "crawler.browser_handler.WatchedPlaywrightHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

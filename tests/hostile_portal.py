@@ -16,6 +16,19 @@ REPORT_HTML = ("<html><head><meta charset='utf-8'><title>某县人民政府2023�
                "年度报告</h1><p>一、总体情况</p><p>本年度主动公开政府信息。</p></div></body></html>")
 
 
+# A 年报 list built by a script (so the crawler renders it in Chromium) that, once loaded, never
+# lets the page's main thread go: every later browser step on it hangs.
+HANGING_LIST = ("<html><head><meta charset='utf-8'><title>政府信息公开年报</title><script>"
+                "window.addEventListener('load', function () { setTimeout(function () {"
+                " for (;;) {} }, 300); });</script></head><body><h2>政府信息公开年报</h2>"
+                "<div id='list'></div></body></html>").encode("utf-8")
+# A JS challenge (412, $_ts as 瑞数 writes it) whose script spins for ever instead of setting
+# its cookie.
+NEVER_PASSED = ("<html><head><meta charset='utf-8'><script>var $_ts = {}; "
+                "setTimeout(function () { for (;;) {} }, 100);</script></head><body>请稍候"
+                "</body></html>").encode("utf-8")
+
+
 def slow_report_html(rows: int = 19_000) -> bytes:
     """A report page whose one table of ``rows`` rows takes the parser many seconds."""
     table = "<table>" + "".join(f"<tr><td>规章{i}</td><td>1</td><td>2</td><td>3</td></tr>"
@@ -47,11 +60,15 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self._send(404, b"", "text/plain")
         if path in ("/", "/gk/", "/gk/index.html"):
             return self._send(200, self._page("政府信息公开", [("政府信息公开年报", "/gk/nb/index.html")]))
+        if path == "/gk/nb/index.html" and srv.hang_list:
+            return self._send(200, HANGING_LIST)
         if path == "/gk/nb/index.html":
             return self._send(200, self._page("政府信息公开年报", [
                 (f"某县人民政府{name}2023年政府信息公开工作年度报告", f"/gk/nb/{name}.html")
                 for name in srv.reports]))
         name = path.rsplit("/", 1)[-1].removesuffix(".html")
+        if name == "challenged":  # a 瑞数-like 412 whose script never sets its cookie
+            return self._send(412, NEVER_PASSED)
         if name == "ok":
             return self._send(200, REPORT_HTML.encode("utf-8"))
         if name == "slow":
@@ -107,13 +124,14 @@ class HostilePortal(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, reports=("ok", "bomb", "huge"), bomb_inflated: int = 1024 * MiB,
-                 huge: int = 1024 * MiB, hang_seconds: float = 600):
+                 huge: int = 1024 * MiB, hang_seconds: float = 600, hang_list: bool = False):
         super().__init__(("127.0.0.1", 0), HostileHandler)
         self.hits: list[str] = []
         self.reports = list(reports)
         self.bomb = gzip_bomb(bomb_inflated) if "bomb" in reports else b""
         self.huge = huge
         self.hang_seconds = hang_seconds
+        self.hang_list = hang_list
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 

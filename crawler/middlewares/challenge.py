@@ -8,7 +8,8 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from ..browser import BROWSER_CONTEXT, close_failed_page
+from ..browser import (BROWSER_CONTEXT, STEP_TIMEOUT, BrowserStepTimeout, browser_step,
+                       close_failed_page, close_page)
 from .capture import RAW
 from .switched import SwitchedMiddleware
 
@@ -47,6 +48,7 @@ class ChallengeMiddleware(SwitchedMiddleware):
         self.generation: dict[str, int] = {}     # how many times a host's cookies were earned
         self.max_passes = crawler.settings.getint("XXGK_CHALLENGE_MAX_PASSES", 4)
         self.wait = crawler.settings.getfloat("XXGK_CHALLENGE_WAIT", 20.0)
+        self.step = crawler.settings.getfloat("XXGK_BROWSER_STEP_TIMEOUT", STEP_TIMEOUT)
 
     async def process_response(self, request, response):
         host = urlsplit(response.url).netloc
@@ -94,7 +96,7 @@ class ChallengeMiddleware(SwitchedMiddleware):
             # stays behind it, and its closing stats say so.
             logger.warning("challenge at %s not passed: %s", request.url, exception)
             self.crawler.stats.inc_value("xxgk/challenge/failed")
-            close_failed_page(request)
+            close_failed_page(request, self.step)
         if request.meta.pop("xxgk_lock_held", False):
             lock = self.locks.get(urlsplit(request.url).netloc)
             if lock is not None and lock.locked():
@@ -113,11 +115,16 @@ class ChallengeMiddleware(SwitchedMiddleware):
         page = request.meta.get("playwright_page") or response.meta.get("playwright_page")
         cookies: list[dict] = []
         if page is not None:
+            # Each browser step under the watchdog: a challenge page whose script hangs gives
+            # up this pass (no cookie: the response stays the challenge) instead of the crawl.
             try:
                 deadline = time.monotonic() + self.wait
                 while time.monotonic() < deadline:
+                    left = max(0.5, min(self.step, deadline - time.monotonic()))
                     try:
-                        html = await page.content()
+                        html = await browser_step(page.content(), left, "reading the challenge")
+                    except BrowserStepTimeout:
+                        raise
                     except Exception:  # noqa: BLE001 - navigating: try again
                         html = ""
                     if html and not challenge_kind(200, html.encode("utf-8")):
@@ -127,12 +134,14 @@ class ChallengeMiddleware(SwitchedMiddleware):
                     await page.wait_for_load_state("load", timeout=5000)
                 except Exception:  # noqa: BLE001
                     pass
-                cookies = await page.context.cookies()
+                cookies = await browser_step(page.context.cookies(), self.step,
+                                             "reading the challenge's cookies")
+            except BrowserStepTimeout as exc:
+                logger.warning("challenge at %s: %s", response.url, exc)
+                self.crawler.stats.inc_value("xxgk/browser/step_timeout")
+                cookies = []
             finally:
-                try:
-                    await page.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                await close_page(page, self.step)
         request.meta.pop("playwright_page", None)
         response.meta.pop("playwright_page", None) if response.meta is not request.meta else None
         jar = [{"name": c["name"], "value": c["value"], "domain": c.get("domain") or urlsplit(response.url).hostname,

@@ -23,8 +23,9 @@ from scrapy.http import TextResponse
 from .. import classify as C
 from .. import families
 from ..bridge import get_bridge
-from ..browser import close_failed_page
+from ..browser import STEP_TIMEOUT, close_failed_page
 from ..families import Family, FamilyLinks
+from ..items import fetch_item_from_failure
 from ..journal import resumed_requests
 from ..meta import xmeta
 from . import listdata, reports, zones
@@ -585,7 +586,14 @@ class XxgkSpider(scrapy.Spider):
         and the list requests its script made are read as lists, their other pages requested."""
         x = xmeta(response)
         listing = x.get("role") == "listing"
-        pages = await rendered_pages(response, listing, self.plan.max_list_pages)
+        pages, error = await rendered_pages(
+            response, listing, self.plan.max_list_pages,
+            self.crawler.settings.getfloat("XXGK_BROWSER_STEP_TIMEOUT", STEP_TIMEOUT))
+        if error:
+            # The page as far as the browser got is read; the hang is recorded against its URL.
+            self.crawler.stats.inc_value("xxgk/browser/step_timeout")
+            yield fetch_item_from_failure(response.request, error, x.get("role", "page"),
+                                          link_text=x.get("link_text"))
         if listing:
             # The records the script fetched first: they may carry more than the page shows.
             for req in self.captured_lists(pages[0], x):

@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import NamedTuple
 
 from scrapy.http import TextResponse
 
 from archive.fetches import now_iso
 
 from .. import classify as C
-from ..browser import BROWSER_CONTEXT
+from ..browser import (BROWSER_CONTEXT, STEP_TIMEOUT, BrowserStepTimeout, browser_step,
+                       close_page)
 
 from ..items import FetchItem
 from . import listdata
@@ -131,38 +133,50 @@ class Rendering:
                   "xxgk_captured": captured})
 
 
-async def rendered_pages(response, click_through: bool, max_pages: int) -> list[TextResponse]:
-    """The page as Chromium built it; with ``click_through``, each page its pager leads to."""
+class Rendered(NamedTuple):
+    pages: list[TextResponse]
+    error: str | None       # why the pager was not walked to its end (a browser step hung)
+
+
+async def rendered_pages(response, click_through: bool, max_pages: int,
+                         step_timeout: float = STEP_TIMEOUT) -> Rendered:
+    """The page as Chromium built it; with ``click_through``, each page its pager leads to.
+    Every browser step is under ``step_timeout``: a page whose script hangs ends the walk with
+    the pages read so far and the error."""
     from scrapy.http import HtmlResponse
 
     page = response.meta.pop("playwright_page", None)
     htmls = [response.text]
+    error = None
     try:
         if page is not None and click_through:
             for n in range(2, max_pages + 1):
                 try:
-                    clicked = await page.evaluate(CLICK_PAGE_JS, n)
+                    clicked = await browser_step(page.evaluate(CLICK_PAGE_JS, n), step_timeout,
+                                                 f"clicking to page {n}")
+                except BrowserStepTimeout:
+                    raise
                 except Exception:  # noqa: BLE001 - navigation in progress
                     clicked = False
                 if not clicked:
                     break
                 try:
-                    await page.wait_for_load_state("networkidle", timeout=15000)
+                    await page.wait_for_load_state("networkidle",
+                                                   timeout=min(15.0, step_timeout) * 1000)
                 except Exception:  # noqa: BLE001
                     pass
                 await asyncio.sleep(0.3)
-                html = await page.content()
+                html = await browser_step(page.content(), step_timeout, f"reading page {n}")
                 if html == htmls[-1]:
                     break
                 htmls.append(html)
+    except BrowserStepTimeout as exc:
+        error = str(exc)
+        logger.warning("%s: %s", response.url, error)
     finally:
-        if page is not None:
-            try:
-                await page.close()
-            except Exception:  # noqa: BLE001
-                pass
-    return [HtmlResponse(url=response.url, body=html.encode("utf-8"), encoding="utf-8",
-                         request=response.request) for html in htmls]
+        await close_page(page, step_timeout)
+    return Rendered([HtmlResponse(url=response.url, body=html.encode("utf-8"), encoding="utf-8",
+                                  request=response.request) for html in htmls], error)
 
 
 def captured_requests(response) -> list[tuple[listdata.Request, str]]:
