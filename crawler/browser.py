@@ -17,6 +17,8 @@ import asyncio
 import base64
 import json
 import logging
+import os
+from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
@@ -78,6 +80,19 @@ def close_failed_page(request, seconds: float = STEP_TIMEOUT) -> None:
     if page is None or page.is_closed():
         return
     asyncio.ensure_future(close_page(page, seconds))
+
+
+# Chromium as the crawler starts it: as root, as an unprivileged user (XXGK_BROWSER_USER), so
+# that its sandbox stays on (Chromium refuses root without --no-sandbox).
+SANDBOXED_CHROMIUM = Path(__file__).with_name("bin") / "chromium-sandboxed"
+
+
+def chromium_executable() -> str:
+    """What Playwright launches: Chromium ($XXGK_CHROMIUM, default /usr/bin/chromium) itself,
+    or as root the wrapper that runs it as XXGK_BROWSER_USER."""
+    if os.geteuid() == 0:
+        return str(SANDBOXED_CHROMIUM)
+    return os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
 
 
 def abort_browser_request(req) -> bool:

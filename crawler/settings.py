@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 
-from crawler.browser import browser_network_args
+from crawler.browser import browser_network_args, chromium_executable
 from parsers.limits import MAX_FILE_BYTES
 
 BOT_NAME = "xxgk"
@@ -120,10 +120,13 @@ DOWNLOAD_HANDLERS = {
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Chromium renders untrusted pages with its own sandbox on: as root, through a wrapper that runs
+# it as an unprivileged user (crawler/browser.py, docs/crawler.md).
 PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS") or "null") or {
-    "executable_path": os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium"),
+    "executable_path": chromium_executable(),
     "headless": True,
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "chromium_sandbox": True,       # Playwright adds --no-sandbox unless told so
+    "args": ["--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--no-first-run", "--disable-sync"],
 }
 # Chromium's network: behind a proxy (http_proxy/https_proxy, as Scrapy's HttpProxyMiddleware

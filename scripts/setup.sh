@@ -29,4 +29,13 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e ".[ocr,dev]"
+
+# --- Chromium's own sandbox when the crawler runs as root ---------------------------------------
+# Chromium refuses root unless its sandbox is off; as root the crawler runs it as this
+# unprivileged user instead (crawler/bin/chromium-sandboxed, docs/crawler.md).
+if [ "$(id -u)" -eq 0 ] && ! id xxgk-browser >/dev/null 2>&1; then
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin xxgk-browser
+fi
+
 echo "setup complete: .venv/bin/xxgk is ready"

@@ -62,7 +62,9 @@ def failure_item(failure, stats):
         return None
     logger.warning("fetch failed: %s: %s", request.url, failure.value)
     stats.inc_value("xxgk/fetch_failed")
-    return fetch_item_from_failure(request, f"{type(failure.value).__name__}: {failure.value}",
+    # One line: a browser's error carries its whole launch log after the first.
+    first = str(failure.value).splitlines()[0] if str(failure.value) else ""
+    return fetch_item_from_failure(request, f"{type(failure.value).__name__}: {first}",
                                    x.get("role", "page"), link_text=x.get("link_text"),
                                    report_url=x.get("report_url"), title=x.get("title"),
                                    found_by=x.get("found_by"))
