@@ -84,3 +84,22 @@ def test_crawl_killed_mid_parse_leaves_nothing(tmp_path):
         _kill_and_check(proc, below | descendants(proc.pid))
     finally:
         portal.close()
+
+
+def test_crawl_killed_while_chromium_renders_leaves_nothing(tmp_path):
+    portal = HostilePortal(reports=("ok",), hang_list=True)   # Chromium stays busy on the list
+    try:
+        proc = start_crawl("discover", tmp_path / "data", portal.base_url, "-a",
+                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
+                           settings={"XXGK_PARSE": "False", "XXGK_BROWSER_PAGE_TIMEOUT": "120"})
+        deadline = time.monotonic() + 120
+        below: set[int] = set()
+        while time.monotonic() < deadline and proc.poll() is None:
+            below = descendants(proc.pid)
+            if any(b"--type=renderer" in _cmdline(p) for p in below):
+                break
+            time.sleep(0.2)
+        assert any(b"--type=renderer" in _cmdline(p) for p in below), "Chromium never rendered"
+        _kill_and_check(proc, below)
+    finally:
+        portal.close()
