@@ -38,6 +38,16 @@ def _bounded(res, seconds, peak):
     assert peak < GiB, f"{peak >> 20} MiB"
 
 
+def refused(path, message: str, *args) -> int:
+    """``xxgk parse`` fails on ``path`` with ``message``, in bounded time and memory; the peak
+    RSS of its process tree."""
+    res, seconds, peak = parse_bounded(path, *args)
+    assert res.returncode == 1
+    assert f"error: {message}" in res.stderr
+    _bounded(res, seconds, peak)
+    return peak
+
+
 def million_row_xlsx(path, rows=1_000_000):
     """An XLSX of ``rows`` rows, written straight as XML (about 18 MB)."""
     ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -101,10 +111,7 @@ def faked_docx(inflated: int = 300 * 2 ** 20, claimed: int = 2000) -> bytes:
 def test_a_million_row_sheet_is_refused_by_its_limit(tmp_path):
     path = tmp_path / "million.xlsx"
     million_row_xlsx(path)
-    res, seconds, peak = parse_bounded(path)
-    assert res.returncode == 1
-    assert "error: over MAX_SHEET_ROWS (20000): sheet 'Sheet1' has 1000000 rows" in res.stderr
-    _bounded(res, seconds, peak)
+    refused(path, "over MAX_SHEET_ROWS (20000): sheet 'Sheet1' has 1000000 rows")
 
 
 def test_a_blank_200_page_pdf_ends_fast(tmp_path):
@@ -125,11 +132,8 @@ def test_a_blank_200_page_pdf_ends_fast(tmp_path):
 def test_a_docx_with_faked_sizes_is_refused_clearly(tmp_path):
     path = tmp_path / "faked.docx"
     path.write_bytes(faked_docx())
-    res, seconds, peak = parse_bounded(path)
-    assert res.returncode == 1
-    assert "error: not a readable DOCX: Bad CRC-32 for file 'word/document.xml' (faked zip " \
-           "sizes?)" in res.stderr
-    _bounded(res, seconds, peak)
+    peak = refused(path, "not a readable DOCX: Bad CRC-32 for file 'word/document.xml' (faked "
+                         "zip sizes?)")
     assert peak < 400 * 2 ** 20   # inflated a chunk at a time, never whole
 
 
@@ -149,19 +153,13 @@ def test_a_50_mb_html_table_ends_with_a_clear_error(tmp_path):
     rows = "".join(f"<tr><td>规章{i}</td><td>1</td><td>2</td><td>3</td></tr>" for i in range(800_000))
     path.write_text(f"<html><body><table>{rows}</table></body></html>", encoding="utf-8")
     assert path.stat().st_size > 45 * 2 ** 20
-    res, seconds, peak = parse_bounded(path)
-    assert res.returncode == 1
-    assert "error: over MAX_SHEET_ROWS (20000): the page's tables have 800000 rows" in res.stderr
-    _bounded(res, seconds, peak)
+    refused(path, "over MAX_SHEET_ROWS (20000): the page's tables have 800000 rows")
 
 
 def test_the_memory_limit_is_named_not_masked(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("规章\t1\t2\t3\n" * 400_000, encoding="utf-8")
-    res, seconds, peak = parse_bounded(path, "--memory", "300")
-    assert res.returncode == 1
-    assert "error: over PARSE_MEMORY (300 MiB): parsing needed more memory" in res.stderr
-    assert "MemoryError" not in res.stderr
+    refused(path, "over PARSE_MEMORY (300 MiB): parsing needed more memory", "--memory", "300")
 
 
 def test_warnings_past_the_limit_are_summed_up_in_one():
@@ -185,9 +183,7 @@ def gib_file(tmp_path):
 
 
 def test_a_1_gib_file_is_refused_by_parse_without_reading_it(gib_file):
-    res, seconds, peak = parse_bounded(gib_file)
-    assert res.returncode == 1
-    assert f"error: over MAX_PARSE_BYTES (100 MiB): {GiB} bytes" in res.stderr
+    peak = refused(gib_file, f"over MAX_PARSE_BYTES (100 MiB): {GiB} bytes")
     assert peak < 300 * 2 ** 20
 
 
