@@ -8,17 +8,21 @@ from __future__ import annotations
 
 MiB = 1024 ** 2
 
-# Bytes of one file: a crawled response (DOWNLOAD_MAXSIZE, on the wire and once decoded), a file
-# given to ``xxgk parse`` or ``xxgk ingest``. Read in chunks of READ_CHUNK.
-MAX_FILE_BYTES = 256 * MiB
+# Bytes of one crawled response (DOWNLOAD_MAXSIZE), on the wire and once decoded: a whole crawl
+# (Scrapy, the Playwright driver, a parse) then stays under 1 GiB. Files are read, hashed and
+# inflated in chunks of READ_CHUNK.
+MAX_FILE_BYTES = 128 * MiB
 READ_CHUNK = 1 * MiB
 
 # Bytes of one file the parser reads (a larger one is stored, and refused by the parser).
 MAX_PARSE_BYTES = 100 * MiB
 
-# The sandboxed parse of one file (parsers/sandbox.py): wall-clock seconds and address space.
+# The sandboxed parse of one file (parsers/sandbox.py): wall-clock seconds, address space
+# (RLIMIT_AS: the OCR runtime reserves much more than it uses, so it is generous) and resident
+# memory (what the parse really holds, watched by the parent).
 PARSE_TIMEOUT = 50.0
-PARSE_MEMORY = 1024 * MiB
+PARSE_MEMORY = 2048 * MiB
+PARSE_RSS = 768 * MiB
 
 # Pages of one PDF; pages of one PDF sent to OCR (pages without ink are never sent); pages of
 # picture-only tables on pages that have text; frames of one multi-page image; pixels of one page

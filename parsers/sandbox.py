@@ -11,22 +11,26 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import time
 import traceback
 from dataclasses import dataclass
 
 from .api import ParseError, check_hints, parse_bytes
-from .limits import PARSE_MEMORY, PARSE_TIMEOUT, breach
+from .limits import PARSE_MEMORY, PARSE_RSS, PARSE_TIMEOUT, breach
 from .report import Report
 
 DEFAULT_TIMEOUT = PARSE_TIMEOUT
 DEFAULT_MEMORY = PARSE_MEMORY
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+RSS_POLL = 0.05  # seconds between two looks at the child's resident memory
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
 class Limits:
     timeout: float = DEFAULT_TIMEOUT  # wall-clock seconds per file
     memory: int = DEFAULT_MEMORY  # bytes of address space
+    rss: int = PARSE_RSS  # bytes of resident memory (0: unchecked)
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -76,8 +80,7 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
     proc.start()
     child.close()
     try:
-        if not parent.poll(limits.timeout):
-            raise ParseError(f"timed out after {limits.timeout:g} s (PARSE_TIMEOUT)")
+        _wait(parent, proc.pid, limits)
         try:
             status, payload = parent.recv()
         except (EOFError, OSError):
@@ -92,6 +95,26 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
     if status == "ok":
         return payload
     raise ParseError(payload)
+
+
+def _wait(conn, pid: int, limits: Limits) -> None:
+    """Until the child answers: past PARSE_TIMEOUT, or once its resident memory passes
+    PARSE_RSS, ParseError (the caller kills it). The address-space limit alone cannot bound
+    memory: the OCR runtime reserves far more address space than it ever touches."""
+    deadline = time.monotonic() + limits.timeout
+    while not conn.poll(min(RSS_POLL, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            raise ParseError(f"timed out after {limits.timeout:g} s (PARSE_TIMEOUT)")
+        if limits.rss and _rss(pid) > limits.rss:
+            raise ParseError(breach("PARSE_RSS", limits.rss, "parsing needed more memory"))
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _death(code: int | None, limits: Limits) -> str:

@@ -62,7 +62,7 @@ def test_the_crawl_finishes_in_bounded_memory(crawled):
 def test_a_body_past_the_limit_is_kept_cut_and_marked(crawled):
     row = _fetch(crawled, "huge")
     assert row["status"] == 200 and row["truncated"] == "length"
-    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (256 MiB): response cut after")
+    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (128 MiB): response cut after")
     assert MAX_FILE_BYTES <= row["raw_size"] < MAX_FILE_BYTES + 2 ** 20
     assert row["document_id"] is None   # a cut body is not a document
     rec, payload = _warc_record(crawled, row)
@@ -75,7 +75,7 @@ def test_a_body_past_the_limit_is_kept_cut_and_marked(crawled):
 def test_a_gzip_bomb_is_kept_as_sent_with_its_error(crawled):
     row = _fetch(crawled, "bomb")
     assert row["status"] == 200 and row["document_id"] is None
-    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (256 MiB): the body (")
+    assert row["error"].startswith("over DOWNLOAD_MAXSIZE (128 MiB): the body (")
     assert "inflates past it" in row["error"]
     rec, payload = _warc_record(crawled, row)
     assert rec.http_headers.get_header("Content-Encoding") == "gzip"

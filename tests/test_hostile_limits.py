@@ -162,6 +162,12 @@ def test_the_memory_limit_is_named_not_masked(tmp_path):
     refused(path, "over PARSE_MEMORY (300 MiB): parsing needed more memory", "--memory", "300")
 
 
+def test_resident_memory_is_bounded_whatever_the_address_space(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("规章\t1\t2\t3\n" * 1_500_000, encoding="utf-8")
+    refused(path, "over PARSE_RSS (768 MiB): parsing needed more memory")
+
+
 def test_warnings_past_the_limit_are_summed_up_in_one():
     warnings = [f"row {i}: not a number" for i in range(1_000_000)] + ["year: not found"]
     out = capped(warnings)
