@@ -22,6 +22,11 @@ HANGING_LIST = ("<html><head><meta charset='utf-8'><title>政府信息公开年�
                 "window.addEventListener('load', function () { setTimeout(function () {"
                 " for (;;) {} }, 300); });</script></head><body><h2>政府信息公开年报</h2>"
                 "<div id='list'></div></body></html>").encode("utf-8")
+# A 年报 list whose pager only a script turns, and whose 下一页 hangs the page when clicked.
+HANGING_PAGER = ("<html><head><meta charset='utf-8'><title>政府信息公开年报</title><script>"
+                 "function next() { for (;;) {} }</script></head><body><h2>政府信息公开年报</h2>"
+                 "<div id='list'></div><a href='javascript:void(0)' onclick='next()'>下一页</a>"
+                 "</body></html>").encode("utf-8")
 # A JS challenge (412, $_ts as 瑞数 writes it) whose script spins for ever instead of setting
 # its cookie.
 NEVER_PASSED = ("<html><head><meta charset='utf-8'><script>var $_ts = {}; "
@@ -62,6 +67,8 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self._send(200, self._page("政府信息公开", [("政府信息公开年报", "/gk/nb/index.html")]))
         if path == "/gk/nb/index.html" and srv.hang_list:
             return self._send(200, HANGING_LIST)
+        if path == "/gk/nb/index.html" and srv.hang_on_click:
+            return self._send(200, HANGING_PAGER)
         if path == "/gk/nb/index.html":
             return self._send(200, self._page("政府信息公开年报", [
                 (f"某县人民政府{name}2023年政府信息公开工作年度报告", f"/gk/nb/{name}.html")
@@ -124,7 +131,8 @@ class HostilePortal(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, reports=("ok", "bomb", "huge"), bomb_inflated: int = 1024 * MiB,
-                 huge: int = 1024 * MiB, hang_seconds: float = 600, hang_list: bool = False):
+                 huge: int = 1024 * MiB, hang_seconds: float = 600, hang_list: bool = False,
+                 hang_on_click: bool = False):
         super().__init__(("127.0.0.1", 0), HostileHandler)
         self.hits: list[str] = []
         self.reports = list(reports)
@@ -132,6 +140,7 @@ class HostilePortal(ThreadingHTTPServer):
         self.huge = huge
         self.hang_seconds = hang_seconds
         self.hang_list = hang_list
+        self.hang_on_click = hang_on_click
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 

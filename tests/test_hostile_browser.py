@@ -76,6 +76,19 @@ def test_a_hung_browser_page_is_given_up_and_recorded(tmp_path, portal_of):
     assert not wait_gone(seen - {os.getpid()}, 15), "a browser process outlived the crawl"
 
 
+def test_a_pager_click_that_hangs_is_given_up_and_recorded(tmp_path, portal_of):
+    portal = portal_of(reports=("ok",), hang_on_click=True)
+    code, seconds, peak, seen, log = crawl(tmp_path, portal)
+    assert code == 0, log[-3000:]
+    assert seconds < 120
+    (failed,) = rows(tmp_path / "data", "SELECT url, error FROM fetches WHERE error IS NOT NULL")
+    assert failed["url"].endswith("/gk/nb/index.html")
+    assert failed["error"] == ("browser step clicking to page 2 took longer than 5 s "
+                               "(XXGK_BROWSER_STEP_TIMEOUT)")
+    assert stats_of(log).get("xxgk/browser/step_timeout") == 1
+    assert not wait_gone(seen - {os.getpid()}, 15)
+
+
 def test_a_challenge_that_never_resolves_ends_and_says_so(tmp_path, portal_of):
     portal = portal_of(reports=("ok", "challenged"))
     code, seconds, peak, seen, log = crawl(tmp_path, portal)
