@@ -111,7 +111,7 @@ XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its c
 XXGK_BROWSER_STEP_TIMEOUT = 30.0  # seconds one browser step (a click, reading the page) may take
 XXGK_BROWSER_PAGE_TIMEOUT = 90.0  # seconds the browser may take to load and read one page
 XXGK_STALL_TIMEOUT = 900        # no response, byte or item for this long: the crawl closes, 'stalled'
-XXGK_CLOSE_GRACE = 90           # seconds a closing crawl (stalled, SIGTERM) has before the process ends
+XXGK_CLOSE_GRACE = 30           # seconds a closing crawl (stalled, SIGTERM) has before the process ends
 
 # --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
 DOWNLOAD_HANDLERS = {

@@ -34,7 +34,7 @@ class CrawlWatchdog:
         s = crawler.settings
         self.crawler = crawler
         self.stall_timeout = s.getfloat("XXGK_STALL_TIMEOUT", 900)
-        self.grace = s.getfloat("XXGK_CLOSE_GRACE", 90)
+        self.grace = s.getfloat("XXGK_CLOSE_GRACE", 30)
         if self.stall_timeout <= 0 and self.grace <= 0:
             raise NotConfigured
         self.last = time.monotonic()
