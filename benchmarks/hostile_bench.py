@@ -44,7 +44,9 @@ def files(tmp: Path) -> dict[str, Path]:
     out = {"xlsx, 1,000,000 rows": tmp / "million.xlsx", "pdf, 200 blank pages": tmp / "blank.pdf",
            "docx, faked zip sizes (300 MiB inside)": tmp / "faked.docx",
            "html, 1000 nested divs": tmp / "deep.html", "html, 50 MB table": tmp / "table.html",
-           "html, 19,000-row table (slow)": tmp / "slow.html", "pdf, 1 GiB": tmp / "huge.pdf"}
+           "html, 19,000-row table (slow)": tmp / "slow.html",
+           "text, 1,500,000 lines": tmp / "long.txt", "pdf, 1 GiB": tmp / "huge.pdf"}
+    out["text, 1,500,000 lines"].write_text("规章\t1\t2\t3\n" * 1_500_000, encoding="utf-8")
     million_row_xlsx(out["xlsx, 1,000,000 rows"])
     c = canvas.Canvas(str(out["pdf, 200 blank pages"]))
     for _ in range(200):
