@@ -55,7 +55,8 @@ def echo_json(obj) -> None:
 @click.option("--portal", help="The portal it came from.")
 @click.option("--no-parse", is_flag=True, help="Store only; parse later with xxgk reparse.")
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per file.")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
+              help="CPU seconds per file (the wall clock allows 4x, at least 30 s).")
 def ingest_command(paths, data, url, portal, no_parse, as_json_, timeout):
     """Add files downloaded by hand (no crawl) to the archive.
 
@@ -147,7 +148,8 @@ def search_command(query, data, as_json_, limit):
               "(default).")
 @click.option("--sha256", "shas", multiple=True, help="Only this document (repeatable).")
 @click.option("--jobs", default=1, show_default=True, help="Documents parsed at once.")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
+              help="CPU seconds per file (the wall clock allows 4x, at least 30 s).")
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per document.")
 def reparse_command(data, which, shas, jobs, timeout, as_json_):
     """Run the current parsers again over the stored raw files.

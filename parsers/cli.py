@@ -34,7 +34,7 @@ def _hint(ctx, param, values) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (docs/schema.md).")
 @click.option("--text", "with_text", is_flag=True, help="With --json, include the full text.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds allowed for one file.")
+              help="CPU seconds allowed for one file (the wall clock allows 4x, at least 30 s).")
 @click.option("--memory", default=DEFAULT_MEMORY // 2**20, show_default=True,
               help="MiB of memory allowed for one file.")
 @click.option("--hint", "hints", multiple=True, callback=_hint, metavar="KEY=TEXT",

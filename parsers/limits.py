@@ -17,10 +17,13 @@ READ_CHUNK = 1 * MiB
 # Bytes of one file the parser reads (a larger one is stored, and refused by the parser).
 MAX_PARSE_BYTES = 100 * MiB
 
-# The sandboxed parse of one file (parsers/sandbox.py): wall-clock seconds, address space
-# (RLIMIT_AS: the OCR runtime reserves much more than it uses, so it is generous) and resident
-# memory (what the parse really holds, watched by the parent).
-PARSE_TIMEOUT = 50.0
+# The sandboxed parse of one file (parsers/sandbox.py): CPU seconds (a busy machine does not fail
+# a file that only waits for a core; wall-clock time has a backstop), address space (RLIMIT_AS:
+# the OCR runtime reserves much more than it uses, so it is generous) and resident memory (what
+# the parse really holds, watched by the parent).
+PARSE_TIMEOUT = 50.0        # CPU seconds (every thread of the child)
+PARSE_WALL_FACTOR = 4       # wall-clock backstop: this many times PARSE_TIMEOUT,
+PARSE_WALL_MIN = 30.0       # and never less than this
 PARSE_MEMORY = 2048 * MiB
 PARSE_RSS = 768 * MiB
 

@@ -16,7 +16,8 @@ import traceback
 from dataclasses import dataclass
 
 from .api import ParseError, check_hints, parse_bytes
-from .limits import PARSE_MEMORY, PARSE_RSS, PARSE_TIMEOUT, breach
+from .limits import (PARSE_MEMORY, PARSE_RSS, PARSE_TIMEOUT, PARSE_WALL_FACTOR, PARSE_WALL_MIN,
+                     breach)
 from .report import Report
 
 DEFAULT_TIMEOUT = PARSE_TIMEOUT
@@ -24,13 +25,21 @@ DEFAULT_MEMORY = PARSE_MEMORY
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 RSS_POLL = 0.05  # seconds between two looks at the child's resident memory
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
 class Limits:
-    timeout: float = DEFAULT_TIMEOUT  # wall-clock seconds per file
+    timeout: float = DEFAULT_TIMEOUT  # CPU seconds per file (all its threads)
     memory: int = DEFAULT_MEMORY  # bytes of address space
     rss: int = PARSE_RSS  # bytes of resident memory (0: unchecked)
+    wall: float | None = None  # wall-clock seconds; None: PARSE_WALL_FACTOR x timeout
+
+    @property
+    def wall_seconds(self) -> float:
+        if self.wall is not None:
+            return self.wall
+        return max(PARSE_WALL_FACTOR * self.timeout, PARSE_WALL_MIN)
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -98,23 +107,33 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
 
 
 def _wait(conn, pid: int, limits: Limits) -> None:
-    """Until the child answers: past PARSE_TIMEOUT, or once its resident memory passes
-    PARSE_RSS, ParseError (the caller kills it). The address-space limit alone cannot bound
-    memory: the OCR runtime reserves far more address space than it ever touches."""
-    deadline = time.monotonic() + limits.timeout
+    """Until the child answers: once it has used PARSE_TIMEOUT seconds of CPU, or its resident
+    memory passes PARSE_RSS, or the wall clock passes its backstop, ParseError (the caller kills
+    it). Time is counted in CPU seconds so that a busy machine does not fail a file that is only
+    waiting for a core; the address-space limit alone cannot bound memory, since the OCR runtime
+    reserves far more address space than it ever touches."""
+    wall = limits.wall_seconds
+    deadline = time.monotonic() + wall
     while not conn.poll(min(RSS_POLL, max(0.0, deadline - time.monotonic()))):
         if time.monotonic() >= deadline:
-            raise ParseError(f"timed out after {limits.timeout:g} s (PARSE_TIMEOUT)")
-        if limits.rss and _rss(pid) > limits.rss:
+            raise ParseError(f"timed out after {wall:g} s of waiting (PARSE_WALL_FACTOR x "
+                             "PARSE_TIMEOUT, at least PARSE_WALL_MIN)")
+        rss, cpu = _usage(pid)
+        if cpu > limits.timeout:
+            raise ParseError(f"timed out after {limits.timeout:g} s of CPU (PARSE_TIMEOUT)")
+        if limits.rss and rss > limits.rss:
             raise ParseError(breach("PARSE_RSS", limits.rss, "parsing needed more memory"))
 
 
-def _rss(pid: int) -> int:
+def _usage(pid: int) -> tuple[int, float]:
+    """Resident bytes and CPU seconds (every thread) of a live process; zeros once it is gone."""
     try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * PAGE
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        # After the command: state is field 3; utime, stime 14, 15; rss 24 (man 5 proc).
+        return int(fields[21]) * PAGE, (int(fields[11]) + int(fields[12])) / TICKS
     except (OSError, IndexError, ValueError):
-        return 0
+        return 0, 0.0
 
 
 def _death(code: int | None, limits: Limits) -> str:
@@ -123,7 +142,7 @@ def _death(code: int | None, limits: Limits) -> str:
         if sig == 9:
             return f"the parser was killed (memory above PARSE_MEMORY, {limits.memory // 2**20} MiB?)"
         if sig == 24:  # SIGXCPU
-            return f"timed out: more than {limits.timeout:g} s of CPU (PARSE_TIMEOUT)"
+            return f"timed out after {limits.timeout:g} s of CPU (PARSE_TIMEOUT)"
         return f"the parser died on signal {sig}"
     return f"the parser exited with status {code}"
 
