@@ -69,7 +69,7 @@ def test_crawls_and_their_facts(archive, db):
     assert c["id"] == archive["crawl"] and c["status"] == "finished" and c["fetches"] == 3
     facts = queries.crawl_facts(db, "p", "2000-01-01")
     assert facts == {"crawl_id": archive["crawl"], "crawl_status": "finished", "fetched": 3,
-                     "failed": 1, "new_documents": 2}
+                     "failed": 1, "new_documents": 2, "oversized": []}
     assert queries.crawl_facts(db, "p", "2999-01-01") == {}
 
 
