@@ -179,14 +179,20 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
 @click.option("--port", default=8001, show_default=True)
 @click.option("--immutable", is_flag=True, help="The file will not change while served "
               "(faster: counts cached, no locking).")
-@click.option("--sql-time-limit", default=10_000, show_default=True, help="Milliseconds per query.")
-def serve_command(data, host, port, immutable, sql_time_limit):
-    """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard."""
+@click.option("--sql-time-limit", default=1_500, show_default=True,
+              help="Milliseconds a query may run before it is stopped.")
+@click.option("--allow-sql/--no-allow-sql", default=False, show_default=True,
+              help="Let readers run their own SQL (the canned queries and pages always run).")
+def serve_command(data, host, port, immutable, sql_time_limit, allow_sql):
+    """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard.
+
+    Safe to publish as it is (docs/datasette.md): queries stopped after --sql-time-limit,
+    robots told to stay away, no SQL of the reader's own unless --allow-sql."""
     # Datasette takes most of a second to import: only this command pays for it.
     from .datasette_app import make_datasette, run
 
     try:
-        ds = make_datasette(data, immutable=immutable,
+        ds = make_datasette(data, immutable=immutable, allow_sql=allow_sql,
                             settings={"sql_time_limit_ms": sql_time_limit})
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc))

@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import markupsafe
 from datasette import hookimpl
@@ -33,6 +34,8 @@ _URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link", "docum
                 "old_url"}
 _SHA_COLUMNS = {"sha256", "old_sha256", "new_sha256"}
 _EXT = {"text": "txt", "image": "img", "unknown": "bin"}
+# The data directory (raw files) of each Datasette instance (archive.datasette_app sets it).
+DATA_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _config(datasette) -> dict:
@@ -55,7 +58,7 @@ async def raw_file(request, datasette):
     row = await _read(db, queries.document, sha)
     if row is None:
         return Response.text("no such document", status=404)
-    root = _config(datasette).get("data_dir") or str(Path(db.path).parent)
+    root = DATA_DIRS.get(datasette) or str(Path(db.path).parent)
     path = Layout(root).blob(sha)
     if not path.is_file():
         return Response.text("the raw file is missing from the blob store", status=410)
@@ -74,6 +77,33 @@ async def raw_file(request, datasette):
 @hookimpl
 def register_routes():
     return [(r"^/-/raw/(?P<sha256>[0-9a-f]{64})$", raw_file)]
+
+
+def _cell_rank() -> dict[tuple[str, str, str], int]:
+    rank = {}
+    for t, name in enumerate(TABLE_ORDER):
+        rows, cols = CELL_ORDER[name]
+        for r, row in enumerate(rows):
+            for c, col in enumerate(cols):
+                rank[(name, row, col)] = (t * 1000 + r) * 100 + c
+    return rank
+
+
+_RANK = _cell_rank()
+
+
+@hookimpl
+def prepare_connection(conn):
+    """SQL functions that name a cell as its template does (行政强制 · 本年处理决定数量), and order
+    cells as the template does, for the canned queries."""
+    conn.create_function("xxgk_table_label", 1, lambda t: schema.TABLE_LABELS.get(t, t),
+                         deterministic=True)
+    conn.create_function("xxgk_row_label", 2, lambda t, r: schema.label_of(t, r, "")[0],
+                         deterministic=True)
+    conn.create_function("xxgk_col_label", 2, lambda t, c: schema.label_of(t, "", c)[1],
+                         deterministic=True)
+    conn.create_function("xxgk_cell_order", 3,
+                         lambda t, r, c: _RANK.get((t, r, c), 10 ** 9), deterministic=True)
 
 
 def _coverage_link(row, value, column, database, datasette):
@@ -108,6 +138,9 @@ def render_cell(row, value, column, table, database, datasette):
     if column in _URL_COLUMNS and value.startswith(("http://", "https://")):
         return markupsafe.Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
             value, value)
+    if column in ("机关", "organ") and table != "reports" and value:
+        return markupsafe.Markup('<a href="{}">{}</a>').format(
+            datasette.urls.path("/-/organ/" + quote(value, safe="")), value)
     if column == "report_id" and table != "reports":
         return markupsafe.Markup('<a href="{}">{}</a>').format(
             datasette.urls.table(database, "reports") + f"/{value}", value)

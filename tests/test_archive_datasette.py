@@ -122,7 +122,8 @@ async def test_dashboard(ds):
 
 
 @pytest.mark.asyncio
-async def test_read_only(ds):
+async def test_read_only(data):
+    ds = make_datasette(data, allow_sql=True)
     r = await ds.client.get("/archive.json", params={"sql": "DELETE FROM reports"})
     assert r.status_code == 400
     db = ds.get_database("archive")
