@@ -80,6 +80,35 @@ CANNED_QUERIES = {
             "ORDER BY organ, year"),
         "params": ["organ"],
     },
+    "organs": {
+        "title": "机关 / Organs",
+        "description": "每个机关一行，点名称看其历年年报并排比较。 / One row per organ: open its "
+                       "name for its years side by side. name: part of the name.",
+        "sql": (
+            "SELECT organ AS 机关, max(region) AS 地区, max(tier) AS 层级, count(DISTINCT year) "
+            "AS 年度数, min(year) AS 最早年度, max(year) AS 最近年度, count(*) AS 份数 "
+            "FROM reports WHERE organ IS NOT NULL AND (:name = '' OR instr(organ, :name) > 0) "
+            "GROUP BY organ ORDER BY max(division_code), organ"),
+        "params": ["name"],
+        "hide_sql": True,
+    },
+    "organ_cells": {
+        "title": "某机关历年各表数字 / One organ's cells, every year",
+        "description": "机关全称（organ）历年年报的三张表的每个数字，以模板自己的项目名称命名；每年取单元格"
+                       "最多的一份。 / Every cell of the organ's report of each year (the copy "
+                       "with most cells), named by the template's own labels.",
+        "sql": (
+            "SELECT r.year AS 年度, xxgk_table_label(c.\"table\") AS 表格, "
+            "xxgk_row_label(c.\"table\", c.\"row\") AS 项目, "
+            "xxgk_col_label(c.\"table\", c.col) AS 列, c.value AS 数值, "
+            "c.\"table\" AS table_key, c.\"row\" AS row_key, c.col AS col_key, "
+            "r.id AS report_id FROM reports r JOIN cells c ON c.document_id = r.document_id "
+            "WHERE r.organ = :organ AND r.id = (SELECT x.id FROM reports x WHERE x.organ = r.organ "
+            "AND x.year IS r.year ORDER BY coalesce(x.n_cells, 0) DESC, x.id LIMIT 1) "
+            "ORDER BY r.year, xxgk_cell_order(c.\"table\", c.\"row\", c.col)"),
+        "params": ["organ"],
+        "hide_sql": True,
+    },
     **_CHANGE_PAGES,
     "changes_feed": {
         "title": "变化订阅 / Changes feed",

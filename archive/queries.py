@@ -13,7 +13,7 @@ import json
 
 import sqlite_utils
 
-from .search import SEARCH_SQL, terms
+from .search import CANNED_SEARCH_SQL, SEARCH_SQL, terms
 from .views import TOTALS, implausible_sql
 
 
@@ -455,6 +455,141 @@ def change_page(db, change_id) -> dict | None:
         return None
     return {"change": ch, "sides": [cells(db, doc) if doc is not None else [] for doc in
                                     (ch["old_document_id"], ch["new_document_id"])]}
+
+
+# -- the reader's pages: front page, search, organ, region ---------------------------------------
+
+# A report's place by the digits of its division code: province 2, prefecture 4, county 6,
+# township 9 (a code's prefix names every division above it).
+PREFIX_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9}
+
+
+def front_page(db, latest_changes: int = 8) -> dict:
+    """What the front page counts: reports, organs, years, reports per province (by the first
+    two digits of their division code), and the latest changes."""
+    counts = _first(db, "SELECT count(*) AS reports, count(DISTINCT organ) AS organs, "
+                        "min(year) AS first_year, max(year) AS last_year FROM reports")
+    by_province = {r["code"]: r for r in db.query(
+        "SELECT substr(division_code, 1, 2) || '0000' AS code, count(*) AS reports, "
+        "count(DISTINCT organ) AS organs FROM reports WHERE division_code IS NOT NULL "
+        "GROUP BY 1")}
+    provinces = [{**d, "reports": by_province.get(d["code"], {}).get("reports", 0),
+                  "organs": by_province.get(d["code"], {}).get("organs", 0)}
+                 for d in db.query("SELECT code, name FROM divisions WHERE level = 1 ORDER BY code")]
+    changes = list(db.query(
+        "SELECT id, kind, organ, year, report_id, detected_at FROM changes "
+        "WHERE kind <> 'chrome_only' ORDER BY id DESC LIMIT ?", (latest_changes,)))
+    return {**counts, "provinces": provinces, "changes": changes,
+            "unplaced": counts["reports"] - sum(p["reports"] for p in provinces)}
+
+
+def organs_named(db, words: str, limit: int = 20) -> list[dict]:
+    """Organs whose name contains ``words``, with their years and reports."""
+    return list(db.query(
+        "SELECT organ, count(*) AS reports, group_concat(DISTINCT year) AS years, "
+        "max(division_code) AS division_code, max(region) AS region FROM reports "
+        "WHERE organ IS NOT NULL AND instr(organ, :w) > 0 GROUP BY organ "
+        "ORDER BY organ = :w DESC, length(organ), organ LIMIT :limit",
+        {"w": words, "limit": limit}))
+
+
+def divisions_named(db, words: str, limit: int = 20) -> list[dict]:
+    """Divisions (province to county) whose name contains ``words``."""
+    return list(db.query(
+        "SELECT d.code, d.name, d.tier, p.name AS province FROM divisions d "
+        "LEFT JOIN divisions p ON p.code = d.province WHERE instr(d.name, :w) > 0 "
+        "ORDER BY d.name = :w DESC, d.level, d.code LIMIT :limit", {"w": words, "limit": limit}))
+
+
+def search_hits(db, query: str) -> list[dict]:
+    """Every report whose text contains every term of ``query`` (:mod:`archive.search`), with
+    its division code, tier and status for the search page's filters."""
+    if not terms(query):
+        return []
+    return list(db.query(
+        f"SELECT s.report_id, s.organ, s.year, s.region, s.template, s.snippet, s.url, s.sha256, "
+        f"r.division_code, r.tier, r.status, r.province FROM ({CANNED_SEARCH_SQL}) s "
+        f"JOIN reports r ON r.id = s.report_id", {"q": query}))
+
+
+def organ_years(db, organ: str) -> list[dict]:
+    """The organ's report of each year (the copy with the most cells), oldest first, each with
+    how many copies the archive holds and on how many portals."""
+    return list(db.query(
+        "SELECT r.*, (SELECT count(*) FROM reports c WHERE c.organ = r.organ AND c.year = r.year) "
+        "AS copies FROM reports r WHERE r.id = (SELECT c.id FROM reports c WHERE c.organ = r.organ "
+        "AND c.year IS r.year ORDER BY coalesce(c.n_cells, 0) DESC, c.id LIMIT 1) "
+        "AND r.organ = ? ORDER BY r.year", (organ,)))
+
+
+def organ_reports(db, organ: str) -> list[dict]:
+    """Every copy of the organ's reports, newest year first."""
+    return list(db.query(
+        "SELECT id, year, portal, url, status, status_since, revised_at, published, sha256, "
+        "format, check_status, n_cells FROM reports WHERE organ = ? ORDER BY year DESC, id",
+        (organ,)))
+
+
+def cells_of_documents(db, document_ids) -> list[dict]:
+    """The cells of several documents, each with its ``document_id``."""
+    ids = [d for d in document_ids if d is not None]
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return list(db.query(f'SELECT document_id, "table", "row", col, value FROM cells '
+                         f"WHERE document_id IN ({marks})", ids))
+
+
+def failed_checks_of_documents(db, document_ids) -> dict[int, int]:
+    ids = [d for d in document_ids if d is not None]
+    marks = ", ".join("?" * len(ids))
+    return {r["document_id"]: r["n"] for r in db.query(
+        f"SELECT document_id, count(*) AS n FROM checks WHERE status = 'fail' "
+        f"AND document_id IN ({marks}) GROUP BY document_id", ids)} if ids else {}
+
+
+def changes_of_organ(db, organ: str) -> list[dict]:
+    """The organ's reports' changes (revisions, removals, new ones), newest first."""
+    return list(db.query(
+        "SELECT c.id, c.kind, c.reason, c.year, c.report_id, c.old_sha256, c.new_sha256, "
+        "c.detected_at FROM changes c WHERE c.organ = ? AND c.kind <> 'chrome_only' "
+        "ORDER BY c.id DESC", (organ,)))
+
+
+def division_reports(db, code: str, level: int) -> list[dict]:
+    """Every report placed in the division (its code's prefix), with when it was due and
+    whether it came late (the coverage view's judgement), by organ and year."""
+    prefix = code[:PREFIX_LENGTH.get(level, 6)]
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return list(db.query(
+        "SELECT organ, year, report_id, division_code, tier, published, deadline, late, "
+        "days_late, status, (SELECT requests_new FROM reports x WHERE x.id = c.report_id) "
+        "AS requests_new FROM coverage c WHERE division_code >= ? AND division_code < ? "
+        "ORDER BY organ, year", (prefix, upper)))
+
+
+def division_totals(db, codes, year: int | None) -> dict[str, dict]:
+    """Reports, organs and headline sums of each division of ``codes`` (by prefix) in the
+    year (every year when None)."""
+    out = {}
+    for code, level in codes:
+        prefix = code[:PREFIX_LENGTH.get(level, 6)]
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        out[code] = _first(db, "SELECT count(*) AS reports, count(DISTINCT organ) AS organs, "
+                               "sum(requests_new) AS requests_new, sum(granted) AS granted, "
+                               "sum(reviews) AS reviews, sum(suits_direct) AS suits_direct "
+                               "FROM reports WHERE division_code >= ? AND division_code < ? "
+                               "AND (? IS NULL OR year = ?)", (prefix, upper, year, year))
+    return out
+
+
+def report_years_of_organ(db, organ: str | None) -> list[dict]:
+    """The organ's reports, one line each (id, year, status, headline totals), by year."""
+    if not organ:
+        return []
+    return list(db.query(
+        f"SELECT id, year, status, portal, {', '.join(TOTALS)} FROM reports WHERE organ = ? "
+        "ORDER BY year, id", (organ,)))
 
 
 def columns(db) -> dict[str, list[str]]:

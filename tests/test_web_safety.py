@@ -129,7 +129,7 @@ def _get(url: str, timeout: float = 30) -> tuple[int, float]:
 
 def test_six_slow_readers_do_not_stall_a_page(server):
     slow = f"{server}/archive.json?" + urllib.parse.urlencode({"sql": ENDLESS})
-    pages = ("/archive/reports/1", "/archive/late_reports", "/archive/reports")
+    pages = ("/", "/-/search?q=%E5%85%AC%E5%BC%80", "/archive/reports/1", "/archive/late_reports")
     quiet = [_get(f"{server}{p}") for p in pages]  # the server's first requests, unhurried
     results = []
     readers = [threading.Thread(target=lambda: results.append(_get(slow))) for _ in range(6)]

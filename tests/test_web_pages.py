@@ -1,0 +1,143 @@
+"""The reader's pages on a real Datasette (through datasette.client) over a real archive: the
+front page's search box and ways in, search results with marked terms, filters and pages for
+terms of every length, an organ's years side by side with CSV and XLSX that read back, a
+division's organs."""
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+import pytest_asyncio
+from archive_fixtures import REAL_PDFS, marked_archive
+from conftest import DATA, load_truth, needs_corpus
+
+from archive import datasette_pages
+from archive.datasette_app import make_datasette
+from archive.store import Archive
+from parsers import schema
+
+pytestmark = needs_corpus
+TRUTH = load_truth(DATA / "real" / "hzq2023_working.truth.json")  # 洪泽区人民政府, 2023
+
+
+def truth_value(table, row, col):
+    return next(c["value"] for c in TRUTH["cells"]
+                if (c["table"], c["row"], c["col"]) == (table, row, col))
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pages")
+    arc = Archive(root)
+    marked_archive(arc)
+    arc.close()
+    return root
+
+
+@pytest_asyncio.fixture
+async def ds(data):
+    d = make_datasette(data)
+    await d.invoke_startup()
+    return d
+
+
+@pytest.mark.asyncio
+async def test_front_page_has_one_search_box_and_the_ways_in(ds):
+    r = await ds.client.get("/")
+    assert r.status_code == 200
+    html = r.text
+    assert len(re.findall(r'<input type="search"', html)) == 1
+    assert 'action="/-/search"' in html
+    for link in ('href="/-/region/320000"', "/archive/late_reports", "/archive/missing_reports",
+                 "/-/dashboards/xxgk", "/archive/organs", "/archive/changes_feed",
+                 "/-/snapshot/archive.db"):
+        assert link in html, link
+    assert "江苏省" in html and "按地区 / By region" in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("q,n", [("鼋", 2), ("鹬蚌", 2), ("鹦鹉螺", 2), ("蒲公英种子 鼋", 2),
+                                 ("公开", 7)])
+async def test_search_results_mark_every_term(ds, q, n):
+    r = await ds.client.get("/-/search", params={"q": q})
+    assert r.status_code == 200
+    html = r.text
+    assert re.search(r'<span class="matching">(\d+)</span>', html).group(1) == str(n)
+    hits = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert len(hits) == n
+    first = q.split()[0]
+    assert all(f"<mark>{first}</mark>" in h for h in hits)
+    assert html.count('class="report-link"') == n
+
+
+@pytest.mark.asyncio
+async def test_search_filters_and_pages(ds, monkeypatch):
+    r = await ds.client.get("/-/search", params={"q": "公开", "year": "2023"})
+    shown = int(re.search(r'<span class="matching">(\d+)</span>', r.text).group(1))
+    years = re.findall(r'class="report-link"[^>]*>[^<]* (\d{4}) 年度报告', r.text)
+    assert shown == len(years) and set(years) == {"2023"} and 0 < shown < 7
+    monkeypatch.setattr(datasette_pages, "PAGE_SIZE", 3)
+    seen = []
+    for page in (1, 2, 3):
+        r = await ds.client.get("/-/search", params={"q": "公开", "page": page})
+        seen += re.findall(r'class="report-link" href="/archive/reports/(\d+)"', r.text)
+    assert len(seen) == 7 == len(set(seen))
+    assert 'rel="next"' not in r.text and 'rel="prev"' in r.text
+
+
+@pytest.mark.asyncio
+async def test_search_names_organs_and_places(ds):
+    r = await ds.client.get("/-/search", params={"q": "洪泽区"})
+    html = r.text
+    assert 'href="/-/organ/%E6%B4%AA%E6%B3%BD%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C"' in html
+    assert 'href="/-/region/320813"' in html and "<mark>洪泽区</mark>" in html
+
+
+def _cell(html, year, key):
+    row = re.search(rf'<tr data-key="{key}">(.*?)</tr>', html, re.S).group(1)
+    return re.search(rf'<td class="num" data-year="{year}">([^<]*)', row).group(1).strip()
+
+
+@pytest.mark.asyncio
+async def test_organ_page_shows_its_years_and_downloads(ds):
+    r = await ds.client.get("/-/organ/洪泽区人民政府")
+    assert r.status_code == 200
+    html = r.text
+    new = truth_value("requests", "new", "total")
+    assert _cell(html, 2023, "requests/new/total") == str(new)
+    assert _cell(html, 2023, "active/license/decisions") == str(
+        truth_value("active", "license", "decisions"))
+    label = schema.label_of("active", "coercion", "decisions")
+    assert f"{label.row} · {label.col}" in html
+    assert "项未通过 failed" in html and "/-/raw/" in html
+    xlsx = re.search(r'class="download-xlsx" href="([^"]+)"', html).group(1)
+    r = await ds.client.get(xlsx.replace("&amp;", "&"))
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    head = list(rows[0])
+    found = [row for row in rows[1:] if row[head.index("年度")] == 2023
+             and row[head.index("row_key")] == "new" and row[head.index("col_key")] == "total"]
+    assert [row[head.index("数值")] for row in found] == [new]
+    assert found[0][head.index("项目")] == schema.label_of("requests", "new", "total").row
+    csv_url = re.search(r'class="download-csv" href="([^"]+)"', html).group(1)
+    r = await ds.client.get(csv_url.replace("&amp;", "&"))
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert any(t["年度"] == "2023" and t["row_key"] == "new" and t["col_key"] == "total"
+               and float(t["数值"]) == new for t in table)
+    assert (await ds.client.get("/-/organ/没有这个机关")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_region_pages(ds):
+    r = await ds.client.get("/-/region")
+    assert r.status_code == 200 and 'href="/-/region/320000' in r.text
+    r = await ds.client.get("/-/region/320800", params={"year": "2023"})
+    assert r.status_code == 200 and 'data-code="320813"' in r.text
+    r = await ds.client.get("/-/region/320813")
+    html = r.text
+    assert r.status_code == 200 and "洪泽区人民政府" in html and "<th>2023</th>" in html
+    assert (await ds.client.get("/-/region/999999")).status_code == 404
