@@ -35,8 +35,18 @@ _REPORT_CONTENT = (
     "'状态 status: ' || coalesce(r.status, '—') || coalesce(' (' || r.status_reason || ')', '') "
     "|| coalesce(' ' || r.status_since, '') || '；' || "
     + " || '；' || ".join(f"'{TOTAL_LABELS[n]} ' || coalesce(r.{n}, '—')" for n in _FEED_NUMBERS))
+# A changed cell named as its template names it (xxgk_row_label and xxgk_col_label are SQL
+# functions the archive's Datasette plugin adds): 行政强制 · 本年处理决定数量 195 → 196.
+_J = "json_extract(j.value, '$.{}')"
+CELL_CHANGES = (
+    "(SELECT group_concat(xxgk_row_label(" + _J.format("table") + ", " + _J.format("row") + ") "
+    "|| ' · ' || xxgk_col_label(" + _J.format("table") + ", " + _J.format("col") + ") || ' ' || "
+    "coalesce(" + _J.format("old") + ", '—') || ' → ' || coalesce(" + _J.format("new") + ", '—'), "
+    "'；') FROM json_each(c.cells) j)")
 _FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
-                 "coalesce('；单元格变化 cells: ' || c.cells, '') || coalesce('；' || c.text_diff, '')")
+                 f"coalesce('；单元格变化 cells: ' || {CELL_CHANGES}, '') || "
+                 "coalesce('；存档副本 archived copy: /-/raw/' || c.old_sha256, '') || "
+                 "coalesce('；' || c.text_diff, '')")
 
 CANNED_QUERIES = {
     "search": {

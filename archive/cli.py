@@ -222,7 +222,10 @@ def crawls_command(data, as_json_):
 @click.option("--portal", "portals", multiple=True, help="Only this portal (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
               show_default=True, help="Readable text, Markdown, or JSON.")
-def diff_command(old, new, data, portals, fmt):
+@click.option("--site", default="", envvar="XXGK_SITE", metavar="URL",
+              help="Where xxgk serve publishes the archive: a removed report's archived copy is "
+                   "linked there (default: the path alone, /-/raw/<sha256>).")
+def diff_command(old, new, data, portals, fmt, site):
     """What changed between two crawls (default: the last two finished crawls of each portal).
 
     Lists reports added, removed (404, 410, soft_deleted, unlisted — the last copy stays in the
@@ -246,9 +249,9 @@ def diff_command(old, new, data, portals, fmt):
     if fmt == "json":
         click.echo(json.dumps(as_json(diffs), ensure_ascii=False, indent=1))
     elif fmt == "md":
-        click.echo(render_markdown(diffs), nl=False)
+        click.echo(render_markdown(diffs, site=site), nl=False)
     else:
-        click.echo(render_text(diffs), nl=False)
+        click.echo(render_text(diffs, site=site), nl=False)
     sys.exit(1 if any(d.has_news() for d in diffs) else 0)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from . import datasette_exports, datasette_pages, datasette_plugin, datasette_safety, queries
+from . import (datasette_exports, datasette_maps, datasette_pages, datasette_plugin,
+               datasette_safety, queries)
 from .canned_queries import CANNED_QUERIES
 from .dashboard import chart_queries, dashboard
 from .db import read_only
@@ -20,7 +21,8 @@ from .paths import Layout
 TEMPLATES = Path(__file__).parent / "templates"
 # The archive's own plugins, one job each (Datasette finds installed packages' by themselves).
 PLUGINS = ((datasette_plugin, "xxgk"), (datasette_safety, "xxgk-safety"),
-           (datasette_exports, "xxgk-exports"), (datasette_pages, "xxgk-pages"))
+           (datasette_exports, "xxgk-exports"), (datasette_pages, "xxgk-pages"),
+           (datasette_maps, "xxgk-maps"))
 # Safe to publish by default (docs/datasette.md): a query that runs longer than 1.5 s is
 # stopped, so a slow reader holds a SQL thread that long at most; there are more threads than
 # Datasette's 3, so six such readers at once still leave one free for every other page.

@@ -24,6 +24,7 @@ from parsers import divisions, schema
 from parsers.report import CELL_ORDER, TABLE_ORDER
 
 from . import queries
+from .datasette_maps import COUNTRY, has_map
 from .search import terms
 
 PAGE_SIZE = 20
@@ -236,10 +237,17 @@ async def region_page(request, datasette):
         organs.setdefault(r["organ"], {})[r["year"]] = r
     all_years = list(range(facts["first_year"], facts["last_year"] + 1)) \
         if facts["first_year"] else []
+    parts_rows = [{"division": d, **(totals.get(d.code) or {})} for d in parts]
+    metrics = {"reports": "年报数 / reports", "organs": "机关数 / organs", **HEADLINES}
     return await _render(datasette, request, "xxgk_region.html", {
+        "map_url": f"/-/map/{code or COUNTRY}.geojson" if has_map(code) else None,
+        "map_values": {p["division"].code: {k: p.get(k) for k in metrics} for p in parts_rows},
+        "map_names": {p["division"].code: region_url(p["division"].code, year=year)
+                      for p in parts_rows},
+        "metrics": metrics,
         "here": here, "path": divisions.path(code) if code else (), "year": year,
         "all_years": all_years, "years": years, "organs": organs,
-        "parts": [{"division": d, **(totals.get(d.code) or {})} for d in parts],
+        "parts": parts_rows,
         "headlines": HEADLINES,
     })
 

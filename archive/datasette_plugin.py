@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from pathlib import Path
@@ -28,6 +29,7 @@ from .changes.status import status_words
 from .dates import credible, kind, published_words
 from .db import as_database
 from .paths import Layout
+from .views import TOTAL_LABELS, TOTALS
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link", "document_url",
@@ -121,6 +123,20 @@ def _coverage_link(row, value, column, database, datasette):
         datasette.urls.database(database) + "/" + page, urlencode(query), value)
 
 
+def _cell_changes(value: str):
+    """A change's cells (JSON) as the template names them: 行政强制 · 本年处理决定数量: 195 → 196."""
+    try:
+        cells = json.loads(value)
+        lines = [(*schema.label_of(c["table"], c["row"], c["col"]), c.get("old"), c.get("new"))
+                 for c in cells]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return markupsafe.Markup("<br>").join(
+        markupsafe.Markup("{} · {}: {} → {}").format(row, col, "—" if old is None else old,
+                                                    "—" if new is None else new)
+        for row, col, old, new in lines)
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     link = _coverage_link(row, value, column, database, datasette)
@@ -133,8 +149,11 @@ def render_cell(row, value, column, table, database, datasette):
         return markupsafe.Markup('<a href="{}">{}</a>').format(
             datasette.urls.table(database, "changes") + f"/{value}", value)
     if column in _SHA_COLUMNS and _SHA.match(value):
-        return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}…</a>').format(
-            datasette.urls.path(f"/-/raw/{value}"), value[:16])
+        words = "存档副本 archived copy " if column == "old_sha256" else ""
+        return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}{}…</a>').format(
+            datasette.urls.path(f"/-/raw/{value}"), words, value[:12])
+    if column == "cells" and value.startswith("[{"):
+        return _cell_changes(value)
     if column in _URL_COLUMNS and value.startswith(("http://", "https://")):
         return markupsafe.Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
             value, value)
@@ -175,8 +194,18 @@ async def _report_view(datasette, database: str, pk: str) -> dict | None:
     dates = [{**d, "evidence": kind(d["source"]),
               "credible": credible(d["date"], d["source"], rep["year"], rep["first_seen"])}
              for d in page["dates"]]
+    years = await _read(datasette.get_database(database), queries.report_years_of_organ,
+                        rep["organ"])
+    earlier = [y for y in years if rep["year"] is not None and y["year"] is not None
+               and y["year"] < rep["year"]]
+    previous = max(earlier, key=lambda y: y["year"]) if earlier else None
     return {
         "report": rep,
+        "previous": previous,
+        "beside": [{"name": n, "label": TOTAL_LABELS[n], "now": rep[n],
+                    "before": previous[n] if previous else None} for n in TOTALS],
+        "organ_url": datasette.urls.path("/-/organ/" + quote(rep["organ"], safe=""))
+        if rep["organ"] else None,
         "status": status_words(rep),
         "published": published_words(rep),
         "dates": dates,

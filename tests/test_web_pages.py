@@ -10,7 +10,7 @@ import re
 import openpyxl
 import pytest
 import pytest_asyncio
-from archive_fixtures import REAL_PDFS, marked_archive
+from archive_fixtures import marked_archive, seed_variant
 from conftest import DATA, load_truth, needs_corpus
 
 from archive import datasette_pages
@@ -141,3 +141,59 @@ async def test_region_pages(ds):
     html = r.text
     assert r.status_code == 200 and "洪泽区人民政府" in html and "<th>2023</th>" in html
     assert (await ds.client.get("/-/region/999999")).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    """One organ's report of 2021 and a copy dated a year earlier."""
+    from archive.ingest import ingest_file
+
+    root = tmp_path_factory.mktemp("two_years")
+    arc = Archive(root)
+    text = seed_variant(0).decode("utf-8")
+    for year in ("2021", "2020"):
+        p = root / f"report{year}.txt"
+        p.write_text(text.replace("2021", year), encoding="utf-8")
+        ingest_file(arc, p, url=f"http://www.example.gov.cn/xxgk/{year}.html", portal="example")
+    arc.close()
+    return root
+
+
+@pytest.mark.asyncio
+async def test_report_page_shows_status_previous_year_and_history(two_years):
+    ds = make_datasette(two_years)
+    rows = (await ds.client.get("/archive/reports.json?_shape=array&_sort=year")).json()
+    assert [r["year"] for r in rows] == [2020, 2021] and rows[0]["organ"] == rows[1]["organ"]
+    html = (await ds.client.get(f"/archive/reports/{rows[1]['id']}")).text
+    assert f'与上一年度 / Beside the year before: <a href="/archive/reports/{rows[0]["id"]}">2020' \
+        in html
+    beside = re.search(r'<tr data-total="requests_new">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', beside)[:2] == [
+        str(rows[0]["requests_new"]), str(rows[1]["requests_new"])]
+    assert 'class="xxgk-status"' in html and "变化历史 / Change history" in html
+    assert 'class="organ-page" href="/-/organ/' in html
+    html = (await ds.client.get(f"/archive/reports/{rows[0]['id']}")).text
+    assert "no earlier report of this organ" in html
+    organ = (await ds.client.get(f"/-/organ/{rows[0]['organ']}")).text
+    assert organ.count('<th class="year" data-year=') == 2
+
+
+@pytest.mark.asyncio
+async def test_province_map_from_shipped_boundaries(ds):
+    from parsers import divisions
+
+    r = await ds.client.get("/-/map/320000.geojson")
+    assert r.status_code == 200
+    geo = r.json()
+    codes = {f["properties"]["code"] for f in geo["features"]}
+    assert codes == {d.code for d in divisions.children("320000")} and not geo["missing"]
+    huai_an = next(f for f in geo["features"] if f["properties"]["code"] == "320800")
+    assert huai_an["properties"]["name"] == "淮安市"
+    assert huai_an["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    lon, lat = huai_an["geometry"]["coordinates"][0][0][0] if huai_an["geometry"]["type"] \
+        == "MultiPolygon" else huai_an["geometry"]["coordinates"][0][0]
+    assert 118 < lon < 120 and 32 < lat < 34.5          # where Huai'an is
+    page = (await ds.client.get("/-/region/320000")).text
+    assert 'data-geojson="/-/map/320000.geojson"' in page and '"320800": {' in page
+    assert "data-geojson" not in (await ds.client.get("/-/region/320813")).text  # townships
+    assert (await ds.client.get("/-/map/999999.geojson")).status_code == 404
