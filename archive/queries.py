@@ -557,10 +557,12 @@ def changes_of_organ(db, organ: str) -> list[dict]:
 
 
 def division_reports(db, code: str, level: int) -> list[dict]:
-    """Every report placed in the division (its code's prefix), with when it was due and
-    whether it came late (the coverage view's judgement), by organ and year."""
-    prefix = code[:PREFIX_LENGTH.get(level, 6)]
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    """The reports of the division's own organs (a county's: with its townships'), with when
+    each was due and whether it came late (the coverage view's judgement), by organ and year.
+    A province's or a prefecture's lower organs are on their own divisions' pages: a page
+    lists tens of organs, not thousands."""
+    prefix = code[:6] if level == 3 else code
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if level == 3 else prefix + "\x00"
     return list(db.query(
         "SELECT organ, year, report_id, division_code, tier, published, deadline, late, "
         "days_late, status, (SELECT requests_new FROM reports x WHERE x.id = c.report_id) "
