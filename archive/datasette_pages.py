@@ -28,6 +28,9 @@ from .datasette_maps import COUNTRY, has_map
 from .search import terms
 
 PAGE_SIZE = 20
+# Hits read for one search (newest years first): the filters and pages count these; a search
+# that finds more says so and asks for another word.
+MAX_HITS = 1000
 # The search page's filters: the query-string argument and the hit's field it tests.
 FILTERS = {"year": "year", "province": "province_code", "tier": "tier", "template": "template"}
 # Headline numbers shown beside an organ's years and a division's parts.
@@ -41,9 +44,27 @@ def _db(datasette):
 
 
 async def _read(datasette, fn, *args):
+    """``fn(db, *args)`` of :mod:`archive.queries` on Datasette's connection, stopped after
+    the same time limit as any query (``sql_time_limit_ms``): a page never holds a SQL thread
+    longer than a reader's own query may."""
+    import sqlite3
+
+    from datasette.utils import sqlite_timelimit
+    from datasette.views.base import DatasetteError
+
     from .db import as_database
 
-    return await _db(datasette).execute_fn(lambda conn: fn(as_database(conn), *args))
+    def run(conn):
+        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
+            return fn(as_database(conn), *args)
+
+    try:
+        return await _db(datasette).execute_fn(run)
+    except sqlite3.OperationalError as exc:
+        if exc.args != ("interrupted",):
+            raise
+        raise DatasetteError("这一页超过了查询时限；请缩小范围（搜索时多加一个词） / this page took "
+                             "too long: narrow it down (add a word to a search)", status=503)
 
 
 async def _render(datasette, request, template: str, context: dict) -> Response:
@@ -122,9 +143,11 @@ async def search_page(request, datasette):
         page = 1
     hits, organs, places = [], [], []
     if words:
-        hits = await _read(datasette, queries.search_hits, q)
+        hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
         organs = await _read(datasette, queries.organs_named, q)
         places = await _read(datasette, queries.divisions_named, q)
+    more = len(hits) > MAX_HITS
+    hits = hits[:MAX_HITS]
     for h in hits:
         h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
         h["year"] = str(h["year"]) if h["year"] is not None else None
@@ -149,6 +172,7 @@ async def search_page(request, datasette):
 
     return await _render(datasette, request, "xxgk_search.html", {
         "q": q, "words": words, "hits": rows, "total": len(hits), "matching": len(shown),
+        "more": more,
         "page": page, "pages": pages, "chosen": chosen, "facets": facets, "link": link,
         "organs": [{**o, "name_html": mark(o["organ"], [q])} for o in organs],
         "places": [{**p, "name_html": mark(p["name"], [q])} for p in places],

@@ -13,7 +13,7 @@ import json
 
 import sqlite_utils
 
-from .search import CANNED_SEARCH_SQL, SEARCH_SQL, terms
+from .search import SEARCH_SQL, terms
 from .views import TOTALS, implausible_sql
 
 
@@ -501,15 +501,15 @@ def divisions_named(db, words: str, limit: int = 20) -> list[dict]:
         "ORDER BY d.name = :w DESC, d.level, d.code LIMIT :limit", {"w": words, "limit": limit}))
 
 
-def search_hits(db, query: str) -> list[dict]:
-    """Every report whose text contains every term of ``query`` (:mod:`archive.search`), with
-    its division code, tier and status for the search page's filters."""
+def search_hits(db, query: str, limit: int = 1000) -> list[dict]:
+    """Reports whose text contains every term of ``query`` (:mod:`archive.search`), newest
+    years first, at most ``limit``, with division code, tier and status for the filters."""
     if not terms(query):
         return []
     return list(db.query(
         f"SELECT s.report_id, s.organ, s.year, s.region, s.template, s.snippet, s.url, s.sha256, "
-        f"r.division_code, r.tier, r.status, r.province FROM ({CANNED_SEARCH_SQL}) s "
-        f"JOIN reports r ON r.id = s.report_id", {"q": query}))
+        f"r.division_code, r.tier, r.status, r.province FROM ({SEARCH_SQL}) s "
+        f"JOIN reports r ON r.id = s.report_id", {"q": query, "limit": limit}))
 
 
 def organ_years(db, organ: str) -> list[dict]:

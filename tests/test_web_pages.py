@@ -197,3 +197,17 @@ async def test_province_map_from_shipped_boundaries(ds):
     assert 'data-geojson="/-/map/320000.geojson"' in page and '"320800": {' in page
     assert "data-geojson" not in (await ds.client.get("/-/region/320813")).text  # townships
     assert (await ds.client.get("/-/map/999999.geojson")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_a_search_says_when_it_found_more_than_it_lists(ds, monkeypatch):
+    monkeypatch.setattr(datasette_pages, "MAX_HITS", 3)
+    r = await ds.client.get("/-/search", params={"q": "公开"})
+    assert '<span class="matching">3</span>+' in r.text and "add a word" in r.text
+
+
+@pytest.mark.asyncio
+async def test_a_page_keeps_to_the_time_limit(data):
+    d = make_datasette(data, settings={"sql_time_limit_ms": 1})
+    r = await d.client.get("/-/search", params={"q": "公开"})
+    assert r.status_code == 503 and "took too long" in r.text
