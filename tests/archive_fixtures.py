@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -91,3 +92,40 @@ def start_server(data: Path, *options: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("xxgk serve did not start")
+
+
+def marked_data(tmp_path_factory, name: str) -> Path:
+    """A data directory holding the marked archive (:func:`marked_archive`)."""
+    from archive.store import Archive
+
+    root = tmp_path_factory.mktemp(name)
+    arc = Archive(root)
+    marked_archive(arc)
+    arc.close()
+    return root
+
+
+@contextmanager
+def serving(data: Path, *options: str):
+    """A real ``xxgk serve`` on the data directory: its URL, for the block's time."""
+    proc, url = start_server(data, *options)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def started_datasette(data: Path, **kw):
+    """The archive's Datasette on the data directory, started."""
+    from archive.datasette_app import make_datasette
+
+    ds = make_datasette(data, **kw)
+    await ds.invoke_startup()
+    return ds
+
+
+# Debian's Chromium, as the browser tests drive it through Playwright.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]

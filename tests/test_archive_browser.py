@@ -5,13 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archive_fixtures import REAL_PDFS, marked_archive, start_server
+from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, REAL_PDFS, marked_data, serving
 
-from archive.store import Archive
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
                                 reason="Debian's chromium is not installed")
@@ -19,14 +14,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    proc, url = start_server(root)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving(marked_data(tmp_path_factory, "browser")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +23,7 @@ def page(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pg = browser.new_page()
         yield pg
         browser.close()

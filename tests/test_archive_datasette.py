@@ -3,26 +3,19 @@ tables, Chinese search, canned queries, raw files, metadata, the dashboard, read
 
 import pytest
 import pytest_asyncio
-from archive_fixtures import REAL_PDFS, marked_archive
+from archive_fixtures import REAL_PDFS, marked_data, started_datasette
 
 from archive.datasette_app import make_datasette
-from archive.store import Archive
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ds")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    return root
+    return marked_data(tmp_path_factory, "ds")
 
 
 @pytest_asyncio.fixture
 async def ds(data):
-    d = make_datasette(data)
-    await d.invoke_startup()
-    return d
+    return await started_datasette(data)
 
 
 async def report_id(ds, pdf_name):

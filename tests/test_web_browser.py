@@ -7,19 +7,13 @@ Screenshots of each page go to a temporary folder, or to ``$XXGK_SCREENSHOTS`` (
 docs/screenshots were taken with ``XXGK_SCREENSHOTS=docs/screenshots``)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from archive_fixtures import marked_archive, start_server
+from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, marked_data, serving
 from conftest import DATA, load_truth, needs_corpus
 
-from archive.store import Archive
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 TRUTH = load_truth(DATA / "real" / "hzq2023_working.truth.json")  # 洪泽区人民政府, 2023
 NEW_2023 = next(c["value"] for c in TRUTH["cells"]
                 if (c["table"], c["row"], c["col"]) == ("requests", "new", "total"))
@@ -31,14 +25,8 @@ pytestmark = [needs_corpus,
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reader")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    proc, url = start_server(root)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving(marked_data(tmp_path_factory, "reader")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +41,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -10,7 +10,7 @@ import re
 import openpyxl
 import pytest
 import pytest_asyncio
-from archive_fixtures import marked_archive, seed_variant
+from archive_fixtures import marked_data, seed_variant, started_datasette
 from conftest import DATA, load_truth, needs_corpus
 
 from archive import datasette_pages
@@ -29,18 +29,12 @@ def truth_value(table, row, col):
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pages")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    return root
+    return marked_data(tmp_path_factory, "pages")
 
 
 @pytest_asyncio.fixture
 async def ds(data):
-    d = make_datasette(data)
-    await d.invoke_startup()
-    return d
+    return await started_datasette(data)
 
 
 @pytest.mark.asyncio

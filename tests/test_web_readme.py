@@ -9,9 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from archive_fixtures import ROOT, marked_archive
-
-from archive.store import Archive
+from archive_fixtures import ROOT, marked_data
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -40,11 +38,7 @@ pytestmark = pytest.mark.skipif(not (VENV_BIN / "xxgk").exists(),
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("readme")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    return root
+    return marked_data(tmp_path_factory, "readme")
 
 
 def test_the_activation_step_puts_both_programs_on_the_path(data):

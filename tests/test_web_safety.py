@@ -2,7 +2,6 @@
 robots kept out, no SQL of the reader's own unless allowed, no server path shown, no 500 on an
 empty feed or a POST, and one slow reader cannot stall every other page (a real ``xxgk serve``)."""
 
-import json
 import threading
 import time
 import urllib.error
@@ -12,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import pytest_asyncio
-from archive_fixtures import marked_archive, start_server
+from archive_fixtures import marked_data, serving, started_datasette
 
 from archive.datasette_app import SQL_TIME_LIMIT_MS, make_datasette
 from archive.store import Archive
@@ -31,9 +30,7 @@ def empty(tmp_path_factory):
 
 @pytest_asyncio.fixture
 async def ds(empty):
-    d = make_datasette(empty)
-    await d.invoke_startup()
-    return d
+    return await started_datasette(empty)
 
 
 @pytest.mark.asyncio
@@ -94,8 +91,7 @@ async def test_robots_are_kept_out(ds):
 
 @pytest.mark.asyncio
 async def test_a_long_query_is_stopped(empty):
-    d = make_datasette(empty, allow_sql=True)
-    await d.invoke_startup()
+    d = await started_datasette(empty, allow_sql=True)
     await d.client.get("/archive")  # schemas read once
     t = time.perf_counter()
     r = await d.client.get("/archive.json", params={"sql": ENDLESS})
@@ -106,14 +102,8 @@ async def test_a_long_query_is_stopped(empty):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("stall")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    proc, url = start_server(root, "--allow-sql")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving(marked_data(tmp_path_factory, "stall"), "--allow-sql") as url:
+        yield url
 
 
 def _get(url: str, timeout: float = 30) -> tuple[int, float]:
