@@ -101,9 +101,11 @@ def metadata(db: str, columns: dict[str, list[str]], allow_sql: bool = False) ->
         "description": "中国各级政府信息公开工作年度报告的原始文件、来源记录与解析数据。 "
                        "China's open-government-information annual reports: raw files with "
                        "provenance, the template's cells and their consistency checks. "
-                       "全文检索见 search 查询。",
+                       "在首页的搜索框里检索 / search from the front page.",
         "source": "xxgk-archive",
-        "about": "docs/archive.md",
+        # The about line links where the reader starts: the front page.
+        "about": "首页 / front page",
+        "about_url": "/",
         "databases": {
             db: {
                 "description": "年报档案 / The archive",
