@@ -196,8 +196,9 @@ def serve_command(data, host, port, immutable, sql_time_limit, allow_sql):
                             settings={"sql_time_limit_ms": sql_time_limit})
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"Serving {Layout(data).db} at http://{host}:{port}/ (dashboard: "
-               f"/-/dashboards/xxgk, search: /{Layout(data).db.stem}/search)", err=True)
+    click.echo(f"Serving {Layout(data).db} at http://{host}:{port}/ (the front page searches; "
+               f"queries stop after {sql_time_limit} ms; SQL of the reader's own "
+               f"{'allowed' if allow_sql else 'off'})", err=True)
     run(ds, host=host, port=port)
 
 
