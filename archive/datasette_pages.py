@@ -28,8 +28,8 @@ from .datasette_maps import COUNTRY, has_map
 from .search import terms
 
 PAGE_SIZE = 20
-# Hits read for one search (newest years first): the filters and pages count these; a search
-# that finds more says so and asks for another word.
+# Hits read for a search that must read texts (a one-character term), newest years first:
+# the filters and pages count these; one that finds more says so and asks for another word.
 MAX_HITS = 1000
 # The search page's filters: the query-string argument and the hit's field it tests.
 FILTERS = {"year": "year", "province": "province_code", "tier": "tier", "template": "template"}
@@ -142,12 +142,18 @@ async def search_page(request, datasette):
     except ValueError:
         page = 1
     hits, organs, places = [], [], []
+    more = False
     if words:
-        hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
+        # The indexes decide most searches without reading a text: every hit is counted and
+        # filtered, and only the shown ones get their snippet. A one-character term needs the
+        # texts read: the newest MAX_HITS hits then, snippets included.
+        hits = await _read(datasette, queries.indexed_search, q)
+        if hits is None:
+            hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
+            more = len(hits) > MAX_HITS
+            hits = hits[:MAX_HITS]
         organs = await _read(datasette, queries.organs_named, q)
         places = await _read(datasette, queries.divisions_named, q)
-    more = len(hits) > MAX_HITS
-    hits = hits[:MAX_HITS]
     for h in hits:
         h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
         h["year"] = str(h["year"]) if h["year"] is not None else None
@@ -162,6 +168,14 @@ async def search_page(request, datasette):
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(page, pages)
     rows = shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    missing = [h for h in rows if "snippet" not in h]
+    if missing:
+        found = await _read(datasette, queries.snippets, [h["document_id"] for h in missing],
+                            words[0])
+        details = await _read(datasette, queries.hit_details, [h["report_id"] for h in missing])
+        for h in missing:
+            h.update(found.get(h["document_id"], {"snippet": "", "sha256": None}))
+            h.update(details.get(h["report_id"], {}))
     for h in rows:
         h["snippet_html"] = mark(h["snippet"], words)
         h["province_name"] = _province_name(h["province_code"]) if h["province_code"] else None
@@ -247,7 +261,7 @@ async def region_page(request, datasette):
     if code and here is None:
         return await _not_found(datasette, request, f"没有这个区划代码 / no division {code}")
     parts = divisions.children(code) if code else [d for d in divisions.every(max_level=1)]
-    facts = await _read(datasette, queries.front_page, 0)
+    facts = await _read(datasette, queries.year_range)
     try:
         year = int(request.args.get("year") or facts["last_year"] or 0) or None
     except ValueError:

@@ -195,13 +195,33 @@ async def test_province_map_from_shipped_boundaries(ds):
 
 @pytest.mark.asyncio
 async def test_a_search_says_when_it_found_more_than_it_lists(ds, monkeypatch):
-    monkeypatch.setattr(datasette_pages, "MAX_HITS", 3)
-    r = await ds.client.get("/-/search", params={"q": "公开"})
-    assert '<span class="matching">3</span>+' in r.text and "add a word" in r.text
+    monkeypatch.setattr(datasette_pages, "MAX_HITS", 1)
+    r = await ds.client.get("/-/search", params={"q": "鼋"})          # found twice
+    assert '<span class="matching">1</span>+' in r.text and "add a word" in r.text
+
+
+@pytest.mark.parametrize("q", ["鹬蚌", "鹦鹉螺", "蒲公英种子", "公开", "年度报告 复议", "洪泽区 复议",
+                               "鹦鹉螺 鹬蚌", "政府信息公开", "PDF", "没有这样的词语"])
+def test_the_indexes_find_what_reading_every_text_finds(data, q):
+    from archive.db import read_only
+    from archive.queries import indexed_search, search_hits
+
+    with read_only(data / "archive.db") as db:
+        fast = indexed_search(db, q)
+        exact = search_hits(db, q, 10_000)
+    assert [h["report_id"] for h in fast] == [h["report_id"] for h in exact]
+
+
+def test_a_one_character_term_is_left_to_reading_the_texts(data):
+    from archive.db import read_only
+    from archive.queries import indexed_search
+
+    with read_only(data / "archive.db") as db:
+        assert indexed_search(db, "鼋") is None and indexed_search(db, "鹬蚌 鼋") is None
 
 
 @pytest.mark.asyncio
 async def test_a_page_keeps_to_the_time_limit(data):
     d = make_datasette(data, settings={"sql_time_limit_ms": 1})
-    r = await d.client.get("/-/search", params={"q": "公开"})
+    r = await d.client.get("/-/search", params={"q": "鼋"})
     assert r.status_code == 503 and "took too long" in r.text
