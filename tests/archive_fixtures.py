@@ -129,3 +129,32 @@ async def started_datasette(data: Path, **kw):
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+
+
+def marked_fixtures(name: str):
+    """The fixtures ``data`` (the marked archive, once a module) and ``ds`` (its Datasette,
+    started): ``data, ds = marked_fixtures("pages")`` in a test module."""
+    import pytest
+    import pytest_asyncio
+
+    @pytest.fixture(scope="module")
+    def data(tmp_path_factory):
+        return marked_data(tmp_path_factory, name)
+
+    @pytest_asyncio.fixture
+    async def ds(data):
+        return await started_datasette(data)
+
+    return data, ds
+
+
+def marked_server_fixture(name: str, *options: str):
+    """The fixture ``server``: a real ``xxgk serve`` of the marked archive, once a module."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        with serving(marked_data(tmp_path_factory, name), *options) as url:
+            yield url
+
+    return server

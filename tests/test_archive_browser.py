@@ -5,17 +5,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, REAL_PDFS, marked_data, serving
+from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, REAL_PDFS, marked_server_fixture
 
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
                                 reason="Debian's chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving(marked_data(tmp_path_factory, "browser")) as url:
-        yield url
+server = marked_server_fixture("browser")
 
 
 @pytest.fixture(scope="module")

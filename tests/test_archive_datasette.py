@@ -2,20 +2,12 @@
 tables, Chinese search, canned queries, raw files, metadata, the dashboard, read-only."""
 
 import pytest
-import pytest_asyncio
-from archive_fixtures import REAL_PDFS, marked_data, started_datasette
+from archive_fixtures import REAL_PDFS, marked_fixtures
 
 from archive.datasette_app import make_datasette
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return marked_data(tmp_path_factory, "ds")
-
-
-@pytest_asyncio.fixture
-async def ds(data):
-    return await started_datasette(data)
+data, ds = marked_fixtures("ds")
 
 
 async def report_id(ds, pdf_name):

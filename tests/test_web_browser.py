@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, marked_data, serving
+from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, marked_server_fixture
 from conftest import DATA, load_truth, needs_corpus
 
 TRUTH = load_truth(DATA / "real" / "hzq2023_working.truth.json")  # 洪泽区人民政府, 2023
@@ -23,10 +23,7 @@ pytestmark = [needs_corpus,
                                  "installed")]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving(marked_data(tmp_path_factory, "reader")) as url:
-        yield url
+server = marked_server_fixture("reader")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import re
 
 import openpyxl
 import pytest
-import pytest_asyncio
-from archive_fixtures import marked_data, seed_variant, started_datasette
+from archive_fixtures import marked_fixtures, seed_variant
 from conftest import DATA, load_truth, needs_corpus
 
 from archive import datasette_pages
@@ -27,14 +26,7 @@ def truth_value(table, row, col):
                 if (c["table"], c["row"], c["col"]) == (table, row, col))
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return marked_data(tmp_path_factory, "pages")
-
-
-@pytest_asyncio.fixture
-async def ds(data):
-    return await started_datasette(data)
+data, ds = marked_fixtures("pages")
 
 
 @pytest.mark.asyncio

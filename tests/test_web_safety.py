@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import pytest_asyncio
-from archive_fixtures import marked_data, serving, started_datasette
+from archive_fixtures import marked_server_fixture, started_datasette
 
 from archive.datasette_app import SQL_TIME_LIMIT_MS, make_datasette
 from archive.store import Archive
@@ -100,10 +100,7 @@ async def test_a_long_query_is_stopped(empty):
     assert took < SQL_TIME_LIMIT_MS / 1000 + 1.0
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving(marked_data(tmp_path_factory, "stall"), "--allow-sql") as url:
-        yield url
+server = marked_server_fixture("stall", "--allow-sql")
 
 
 def _get(url: str, timeout: float = 30) -> tuple[int, float]:
