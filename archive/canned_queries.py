@@ -35,8 +35,18 @@ _REPORT_CONTENT = (
     "'状态 status: ' || coalesce(r.status, '—') || coalesce(' (' || r.status_reason || ')', '') "
     "|| coalesce(' ' || r.status_since, '') || '；' || "
     + " || '；' || ".join(f"'{TOTAL_LABELS[n]} ' || coalesce(r.{n}, '—')" for n in _FEED_NUMBERS))
+# A changed cell named as its template names it (xxgk_row_label and xxgk_col_label are SQL
+# functions the archive's Datasette plugin adds): 行政强制 · 本年处理决定数量 195 → 196.
+_J = "json_extract(j.value, '$.{}')"
+CELL_CHANGES = (
+    "(SELECT group_concat(xxgk_row_label(" + _J.format("table") + ", " + _J.format("row") + ") "
+    "|| ' · ' || xxgk_col_label(" + _J.format("table") + ", " + _J.format("col") + ") || ' ' || "
+    "coalesce(" + _J.format("old") + ", '—') || ' → ' || coalesce(" + _J.format("new") + ", '—'), "
+    "'；') FROM json_each(c.cells) j)")
 _FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
-                 "coalesce('；单元格变化 cells: ' || c.cells, '') || coalesce('；' || c.text_diff, '')")
+                 f"coalesce('；单元格变化 cells: ' || {CELL_CHANGES}, '') || "
+                 "coalesce('；存档副本 archived copy: /-/raw/' || c.old_sha256, '') || "
+                 "coalesce('；' || c.text_diff, '')")
 
 CANNED_QUERIES = {
     "search": {
@@ -79,6 +89,38 @@ CANNED_QUERIES = {
             "AS 行政诉讼 FROM report_totals WHERE organ LIKE '%' || :organ || '%' "
             "ORDER BY organ, year"),
         "params": ["organ"],
+    },
+    "organs": {
+        "title": "机关 / Organs",
+        "description": "每个机关一行，点名称看其历年年报并排比较。 / One row per organ: open its "
+                       "name for its years side by side. name: part of the name.",
+        # By name, in the (organ, year) index's order: rows come as they are read, so a page
+        # of them costs a page, however many organs the archive holds.
+        "sql": (
+            "SELECT organ AS 机关, count(DISTINCT year) AS 年度数, min(year) AS 最早年度, "
+            "max(year) AS 最近年度, count(*) AS 份数, (SELECT region FROM reports x WHERE "
+            "x.organ = r.organ ORDER BY x.year DESC LIMIT 1) AS 地区 FROM reports r "
+            "WHERE organ IS NOT NULL AND (:name = '' OR instr(organ, :name) > 0) "
+            "GROUP BY organ ORDER BY organ"),
+        "params": ["name"],
+        "hide_sql": True,
+    },
+    "organ_cells": {
+        "title": "某机关历年各表数字 / One organ's cells, every year",
+        "description": "机关全称（organ）历年年报的三张表的每个数字，以模板自己的项目名称命名；每年取单元格"
+                       "最多的一份。 / Every cell of the organ's report of each year (the copy "
+                       "with most cells), named by the template's own labels.",
+        "sql": (
+            "SELECT r.year AS 年度, xxgk_table_label(c.\"table\") AS 表格, "
+            "xxgk_row_label(c.\"table\", c.\"row\") AS 项目, "
+            "xxgk_col_label(c.\"table\", c.col) AS 列, c.value AS 数值, "
+            "c.\"table\" AS table_key, c.\"row\" AS row_key, c.col AS col_key, "
+            "r.id AS report_id FROM reports r JOIN cells c ON c.document_id = r.document_id "
+            "WHERE r.organ = :organ AND r.id = (SELECT x.id FROM reports x WHERE x.organ = r.organ "
+            "AND x.year IS r.year ORDER BY coalesce(x.n_cells, 0) DESC, x.id LIMIT 1) "
+            "ORDER BY r.year, xxgk_cell_order(c.\"table\", c.\"row\", c.col)"),
+        "params": ["organ"],
+        "hide_sql": True,
     },
     **_CHANGE_PAGES,
     "changes_feed": {

@@ -182,19 +182,26 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
 @click.option("--port", default=8001, show_default=True)
 @click.option("--immutable", is_flag=True, help="The file will not change while served "
               "(faster: counts cached, no locking).")
-@click.option("--sql-time-limit", default=10_000, show_default=True, help="Milliseconds per query.")
-def serve_command(data, host, port, immutable, sql_time_limit):
-    """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard."""
+@click.option("--sql-time-limit", default=1_500, show_default=True,
+              help="Milliseconds a query may run before it is stopped.")
+@click.option("--allow-sql/--no-allow-sql", default=False, show_default=True,
+              help="Let readers run their own SQL (the canned queries and pages always run).")
+def serve_command(data, host, port, immutable, sql_time_limit, allow_sql):
+    """Serve the archive read-only with Datasette: tables, search, queries, raw files, dashboard.
+
+    Safe to publish as it is (docs/datasette.md): queries stopped after --sql-time-limit,
+    robots told to stay away, no SQL of the reader's own unless --allow-sql."""
     # Datasette takes most of a second to import: only this command pays for it.
     from .datasette_app import make_datasette, run
 
     try:
-        ds = make_datasette(data, immutable=immutable,
+        ds = make_datasette(data, immutable=immutable, allow_sql=allow_sql,
                             settings={"sql_time_limit_ms": sql_time_limit})
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"Serving {Layout(data).db} at http://{host}:{port}/ (dashboard: "
-               f"/-/dashboards/xxgk, search: /{Layout(data).db.stem}/search)", err=True)
+    click.echo(f"Serving {Layout(data).db} at http://{host}:{port}/ (the front page searches; "
+               f"queries stop after {sql_time_limit} ms; SQL of the reader's own "
+               f"{'allowed' if allow_sql else 'off'})", err=True)
     run(ds, host=host, port=port)
 
 
@@ -219,7 +226,10 @@ def crawls_command(data, as_json_):
 @click.option("--portal", "portals", multiple=True, help="Only this portal (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
               show_default=True, help="Readable text, Markdown, or JSON.")
-def diff_command(old, new, data, portals, fmt):
+@click.option("--site", default="", envvar="XXGK_SITE", metavar="URL",
+              help="Where xxgk serve publishes the archive: a removed report's archived copy is "
+                   "linked there (default: the path alone, /-/raw/<sha256>).")
+def diff_command(old, new, data, portals, fmt, site):
     """What changed between two crawls (default: the last two finished crawls of each portal).
 
     Lists reports added, removed (404, 410, soft_deleted, unlisted — the last copy stays in the
@@ -243,9 +253,9 @@ def diff_command(old, new, data, portals, fmt):
     if fmt == "json":
         click.echo(json.dumps(as_json(diffs), ensure_ascii=False, indent=1))
     elif fmt == "md":
-        click.echo(render_markdown(diffs), nl=False)
+        click.echo(render_markdown(diffs, site=site), nl=False)
     else:
-        click.echo(render_text(diffs), nl=False)
+        click.echo(render_text(diffs, site=site), nl=False)
     sys.exit(1 if any(d.has_news() for d in diffs) else 0)
 
 

@@ -49,6 +49,19 @@ CHARTS = {
 }
 
 
+def chart_queries() -> set[str]:
+    """Every SQL statement the dashboard's page sends to Datasette's JSON API: each chart's
+    query with its year filter and without (datasette-dashboards fills ``[[ … ]]`` in or drops
+    it). The archive answers these even when readers may not run SQL of their own."""
+    from datasette_dashboards import replace_opts_in_query
+
+    out = set()
+    for chart in CHARTS.values():
+        for options in ({}, {"year": "2023"}):
+            out.add(replace_opts_in_query(chart["query"], options))
+    return out
+
+
 def dashboard(db: str) -> dict:
     """The plugin's configuration, its charts and filter reading database ``db``."""
     return {

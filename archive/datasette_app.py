@@ -10,18 +10,29 @@ from pathlib import Path
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from . import datasette_plugin, queries
+from . import (datasette_exports, datasette_maps, datasette_pages, datasette_plugin,
+               datasette_safety, queries)
 from .canned_queries import CANNED_QUERIES
-from .dashboard import dashboard
+from .dashboard import chart_queries, dashboard
 from .db import read_only
 from .descriptions import describe
 from .paths import Layout
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The archive's own plugins, one job each (Datasette finds installed packages' by themselves).
+PLUGINS = ((datasette_plugin, "xxgk"), (datasette_safety, "xxgk-safety"),
+           (datasette_exports, "xxgk-exports"), (datasette_pages, "xxgk-pages"),
+           (datasette_maps, "xxgk-maps"))
+# Safe to publish by default (docs/datasette.md): a query that runs longer than 1.5 s is
+# stopped, so a slow reader holds a SQL thread that long at most; there are more threads than
+# Datasette's 3, so six such readers at once still leave one free for every other page.
+# SQL of the reader's own is off unless ``allow_sql`` (``xxgk serve --allow-sql``): the gate is
+# archive.datasette_safety, as the dashboard's page needs Datasette's own setting on.
+SQL_TIME_LIMIT_MS = 1_500
 SETTINGS = {
-    # The search and the totals scan many rows on a big archive; 1 s (the default) is too short.
-    "sql_time_limit_ms": 10_000,
-    "facet_time_limit_ms": 1_000,
+    "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
+    "facet_time_limit_ms": 500,
+    "num_sql_threads": 8,
     "default_page_size": 50,
     "allow_download": True,
 }
@@ -54,24 +65,31 @@ TABLE_OPTIONS = {
 
 
 def make_datasette(data_dir=None, *, immutable: bool = False, settings: dict | None = None,
-                   db_path=None) -> Datasette:
-    """A Datasette instance on DATA/archive.db (or ``db_path``), opened read-only."""
+                   db_path=None, allow_sql: bool = False) -> Datasette:
+    """A Datasette instance on DATA/archive.db (or ``db_path``), opened read-only; readers run
+    SQL of their own only if ``allow_sql``."""
     layout = Layout(data_dir)
     path = Path(db_path) if db_path else layout.db
     if not path.exists():
         raise FileNotFoundError(f"no archive at {path}: run xxgk ingest or a crawl first")
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="xxgk")
+    for plugin, name in PLUGINS:
+        if not pm.is_registered(plugin):
+            pm.register(plugin, name=name)
+    if pm.has_plugin(datasette_safety.REPLACES):
+        pm.unregister(name=datasette_safety.REPLACES)
     with read_only(path) as db:
         columns = queries.columns(db)
-    meta = metadata(path.stem, str(layout.root), columns)
+    meta = metadata(path.stem, columns, allow_sql=allow_sql)
     files, immutables = ([], [str(path)]) if immutable else ([str(path)], [])
     # Mutable databases are opened ?mode=ro by Datasette: it reads while a crawl writes.
-    return Datasette(files, immutables=immutables, metadata=meta,
-                     template_dir=str(TEMPLATES), settings={**SETTINGS, **(settings or {})})
+    ds = Datasette(files, immutables=immutables, metadata=meta,
+                   template_dir=str(TEMPLATES), settings={**SETTINGS, **(settings or {})})
+    # Where the raw files are: told to the plugin, not in the metadata (/-/metadata.json is public).
+    datasette_plugin.DATA_DIRS[ds] = str(layout.root)
+    return ds
 
 
-def metadata(db: str, data_dir: str, columns: dict[str, list[str]]) -> dict:
+def metadata(db: str, columns: dict[str, list[str]], allow_sql: bool = False) -> dict:
     """Datasette's metadata for database ``db`` with these tables and views (and columns)."""
     tables = describe(columns)
     for name, facets in FACETS.items():
@@ -83,9 +101,11 @@ def metadata(db: str, data_dir: str, columns: dict[str, list[str]]) -> dict:
         "description": "中国各级政府信息公开工作年度报告的原始文件、来源记录与解析数据。 "
                        "China's open-government-information annual reports: raw files with "
                        "provenance, the template's cells and their consistency checks. "
-                       "全文检索见 search 查询。",
+                       "在首页的搜索框里检索 / search from the front page.",
         "source": "xxgk-archive",
-        "about": "docs/archive.md",
+        # The about line links where the reader starts: the front page.
+        "about": "首页 / front page",
+        "about_url": "/",
         "databases": {
             db: {
                 "description": "年报档案 / The archive",
@@ -94,8 +114,11 @@ def metadata(db: str, data_dir: str, columns: dict[str, list[str]]) -> dict:
             }
         },
         "plugins": {
-            "xxgk": {"data_dir": data_dir, "database": db},
+            "xxgk": {"database": db},
             "datasette-dashboards": dashboard(db),
+            "xxgk-safety": {"allow_sql": allow_sql, "allowed_sql": sorted(chart_queries())},
+            # Every page is generated from the same data: nothing for a search engine to index.
+            "datasette-block-robots": {"disallow": ["/"]},
         },
     }
 

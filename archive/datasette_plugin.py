@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import weakref
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import markupsafe
 from datasette import hookimpl
@@ -27,12 +29,15 @@ from .changes.status import status_words
 from .dates import credible, kind, published_words
 from .db import as_database
 from .paths import Layout
+from .views import TOTAL_LABELS, TOTALS
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _URL_COLUMNS = {"url", "final_url", "referer", "report_url", "atom_link", "document_url",
                 "old_url"}
 _SHA_COLUMNS = {"sha256", "old_sha256", "new_sha256"}
 _EXT = {"text": "txt", "image": "img", "unknown": "bin"}
+# The data directory (raw files) of each Datasette instance (archive.datasette_app sets it).
+DATA_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _config(datasette) -> dict:
@@ -55,7 +60,7 @@ async def raw_file(request, datasette):
     row = await _read(db, queries.document, sha)
     if row is None:
         return Response.text("no such document", status=404)
-    root = _config(datasette).get("data_dir") or str(Path(db.path).parent)
+    root = DATA_DIRS.get(datasette) or str(Path(db.path).parent)
     path = Layout(root).blob(sha)
     if not path.is_file():
         return Response.text("the raw file is missing from the blob store", status=410)
@@ -76,6 +81,33 @@ def register_routes():
     return [(r"^/-/raw/(?P<sha256>[0-9a-f]{64})$", raw_file)]
 
 
+def _cell_rank() -> dict[tuple[str, str, str], int]:
+    rank = {}
+    for t, name in enumerate(TABLE_ORDER):
+        rows, cols = CELL_ORDER[name]
+        for r, row in enumerate(rows):
+            for c, col in enumerate(cols):
+                rank[(name, row, col)] = (t * 1000 + r) * 100 + c
+    return rank
+
+
+_RANK = _cell_rank()
+
+
+@hookimpl
+def prepare_connection(conn):
+    """SQL functions that name a cell as its template does (行政强制 · 本年处理决定数量), and order
+    cells as the template does, for the canned queries."""
+    conn.create_function("xxgk_table_label", 1, lambda t: schema.TABLE_LABELS.get(t, t),
+                         deterministic=True)
+    conn.create_function("xxgk_row_label", 2, lambda t, r: schema.label_of(t, r, "")[0],
+                         deterministic=True)
+    conn.create_function("xxgk_col_label", 2, lambda t, c: schema.label_of(t, "", c)[1],
+                         deterministic=True)
+    conn.create_function("xxgk_cell_order", 3,
+                         lambda t, r, c: _RANK.get((t, r, c), 10 ** 9), deterministic=True)
+
+
 def _coverage_link(row, value, column, database, datasette):
     """In the coverage pages: a division code leads to its parts, a missing count to the
     organs with no report (the same year)."""
@@ -91,6 +123,20 @@ def _coverage_link(row, value, column, database, datasette):
         datasette.urls.database(database) + "/" + page, urlencode(query), value)
 
 
+def _cell_changes(value: str):
+    """A change's cells (JSON) as the template names them: 行政强制 · 本年处理决定数量: 195 → 196."""
+    try:
+        cells = json.loads(value)
+        lines = [(*schema.label_of(c["table"], c["row"], c["col"]), c.get("old"), c.get("new"))
+                 for c in cells]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return markupsafe.Markup("<br>").join(
+        markupsafe.Markup("{} · {}: {} → {}").format(row, col, "—" if old is None else old,
+                                                    "—" if new is None else new)
+        for row, col, old, new in lines)
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     link = _coverage_link(row, value, column, database, datasette)
@@ -103,11 +149,17 @@ def render_cell(row, value, column, table, database, datasette):
         return markupsafe.Markup('<a href="{}">{}</a>').format(
             datasette.urls.table(database, "changes") + f"/{value}", value)
     if column in _SHA_COLUMNS and _SHA.match(value):
-        return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}…</a>').format(
-            datasette.urls.path(f"/-/raw/{value}"), value[:16])
+        words = "存档副本 archived copy " if column == "old_sha256" else ""
+        return markupsafe.Markup('<a href="{}" title="原始文件 raw file">{}{}…</a>').format(
+            datasette.urls.path(f"/-/raw/{value}"), words, value[:12])
+    if column == "cells" and value.startswith("[{"):
+        return _cell_changes(value)
     if column in _URL_COLUMNS and value.startswith(("http://", "https://")):
         return markupsafe.Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
             value, value)
+    if column in ("机关", "organ") and table != "reports" and value:
+        return markupsafe.Markup('<a href="{}">{}</a>').format(
+            datasette.urls.path("/-/organ/" + quote(value, safe="")), value)
     if column == "report_id" and table != "reports":
         return markupsafe.Markup('<a href="{}">{}</a>').format(
             datasette.urls.table(database, "reports") + f"/{value}", value)
@@ -142,8 +194,18 @@ async def _report_view(datasette, database: str, pk: str) -> dict | None:
     dates = [{**d, "evidence": kind(d["source"]),
               "credible": credible(d["date"], d["source"], rep["year"], rep["first_seen"])}
              for d in page["dates"]]
+    years = await _read(datasette.get_database(database), queries.report_years_of_organ,
+                        rep["organ"])
+    earlier = [y for y in years if rep["year"] is not None and y["year"] is not None
+               and y["year"] < rep["year"]]
+    previous = max(earlier, key=lambda y: y["year"]) if earlier else None
     return {
         "report": rep,
+        "previous": previous,
+        "beside": [{"name": n, "label": TOTAL_LABELS[n], "now": rep[n],
+                    "before": previous[n] if previous else None} for n in TOTALS],
+        "organ_url": datasette.urls.path("/-/organ/" + quote(rep["organ"], safe=""))
+        if rep["organ"] else None,
         "status": status_words(rep),
         "published": published_words(rep),
         "dates": dates,

@@ -8,9 +8,11 @@ older version is upgraded in place when it is opened for writing.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -77,12 +79,32 @@ def read_only(path: str | Path) -> sqlite_utils.Database:
 def open_db(path: str | Path, synchronous: str | None = None) -> sqlite_utils.Database:
     """Open (creating or upgrading) the archive for writing."""
     db = sqlite_utils.Database(connect(path, synchronous=synchronous))
-    migrations.apply(db)
-    _load_deadlines(db)
-    _load_divisions(db)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql, replace=True)
+    with _schema_turn(path):
+        migrations.apply(db)
+        _load_deadlines(db)
+        _load_divisions(db)
+        current = {r["name"]: r["sql"] for r in db.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
+        for name, sql in VIEWS.items():
+            if name not in current or sql not in current[name]:
+                db.create_view(name, sql, replace=True)
     return db
+
+
+@contextmanager
+def _schema_turn(path: str | Path):
+    """Processes opening one archive at once (a nightly's crawls, started together on a new
+    archive) take turns at its schema: migrations and views are not atomic in SQLite's sense,
+    and two at once fail with "already exists". A lock file beside the database."""
+    if str(path) == ":memory:":
+        yield
+        return
+    with open(f"{path}.schema-lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 DEADLINES = Path(__file__).with_name("deadlines.json")

@@ -13,7 +13,7 @@ import json
 
 import sqlite_utils
 
-from .search import SEARCH_SQL, terms
+from .search import SEARCH_SQL, bigrams, terms
 from .views import TOTALS, implausible_sql
 
 
@@ -459,6 +459,224 @@ def change_page(db, change_id) -> dict | None:
         return None
     return {"change": ch, "sides": [cells(db, doc) if doc is not None else [] for doc in
                                     (ch["old_document_id"], ch["new_document_id"])]}
+
+
+# -- the reader's pages: front page, search, organ, region ---------------------------------------
+
+# A report's place by the digits of its division code: province 2, prefecture 4, county 6,
+# township 9 (a code's prefix names every division above it).
+PREFIX_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9}
+
+
+def front_page(db, latest_changes: int = 8) -> dict:
+    """What the front page counts: reports, organs, years, reports per province (by the first
+    two digits of their division code), and the latest changes."""
+    # Each count its own statement: each then reads one index (together they read the table).
+    counts = {"reports": _column(db, "SELECT count(*) FROM reports")[0],
+              "organs": _column(db, "SELECT count(DISTINCT organ) FROM reports")[0],
+              **year_range(db)}
+    by_province = dict(db.execute(
+        "SELECT substr(division_code, 1, 2) || '0000', count(*) FROM reports "
+        "WHERE division_code IS NOT NULL GROUP BY 1").fetchall())
+    provinces = [{**d, "reports": by_province.get(d["code"], 0)}
+                 for d in db.query("SELECT code, name FROM divisions WHERE level = 1 ORDER BY code")]
+    changes = list(db.query(
+        "SELECT id, kind, organ, year, report_id, detected_at FROM changes "
+        "WHERE kind <> 'chrome_only' ORDER BY id DESC LIMIT ?", (latest_changes,)))
+    return {**counts, "provinces": provinces, "changes": changes,
+            "unplaced": counts["reports"] - sum(p["reports"] for p in provinces)}
+
+
+def year_range(db) -> dict:
+    """The first and the last year of the archive's reports."""
+    return _first(db, "SELECT (SELECT min(year) FROM reports) AS first_year, "
+                      "(SELECT max(year) FROM reports) AS last_year")
+
+
+def organs_named(db, words: str, limit: int = 20) -> list[dict]:
+    """Organs whose name contains ``words``, with their years and reports."""
+    return list(db.query(
+        "SELECT organ, count(*) AS reports, group_concat(DISTINCT year) AS years, "
+        "max(division_code) AS division_code, max(region) AS region FROM reports "
+        "WHERE organ IS NOT NULL AND instr(organ, :w) > 0 GROUP BY organ "
+        "ORDER BY organ = :w DESC, length(organ), organ LIMIT :limit",
+        {"w": words, "limit": limit}))
+
+
+def divisions_named(db, words: str, limit: int = 20) -> list[dict]:
+    """Divisions (province to county) whose name contains ``words``."""
+    return list(db.query(
+        "SELECT d.code, d.name, d.tier, p.name AS province FROM divisions d "
+        "LEFT JOIN divisions p ON p.code = d.province WHERE instr(d.name, :w) > 0 "
+        "ORDER BY d.name = :w DESC, d.level, d.code LIMIT :limit", {"w": words, "limit": limit}))
+
+
+def search_hits(db, query: str, limit: int = 1000) -> list[dict]:
+    """Reports whose text contains every term of ``query`` (:mod:`archive.search`), newest
+    years first, at most ``limit``, with division code, tier and status for the filters."""
+    if not terms(query):
+        return []
+    return list(db.query(
+        f"SELECT s.report_id, s.organ, s.year, s.region, s.template, s.snippet, s.url, s.sha256, "
+        f"r.division_code, r.tier, r.status, r.province FROM ({SEARCH_SQL}) s "
+        f"JOIN reports r ON r.id = s.report_id", {"q": query, "limit": limit}))
+
+
+def _decided_by_indexes(words: list[str]) -> bool:
+    """Whether the indexes alone say which texts hold every term: a trigram phrase is a
+    substring match for three characters or more, a CJK pair is a token of texts_bigram; a
+    single character (or two that are not both CJK) must be looked for in the text itself."""
+    return all(len(w) >= 3 or (len(w) == 2 and bigrams(w) == w) for w in words)
+
+
+def _phrase(column: str, word: str) -> str:
+    return f'{column} : "{word.replace(chr(34), chr(34) * 2)}"'
+
+
+def indexed_search(db, query: str) -> list[dict] | None:
+    """Every report whose text holds every term of ``query``, found through the indexes alone
+    (no text is read: fast on a big archive), newest years first, each with the document that
+    matched; None when a term is one the indexes cannot decide (:func:`search_hits` then)."""
+    words = [w.lower() for w in terms(query)]
+    if not words or not _decided_by_indexes(words):
+        return None
+    parts, params = [], {}
+    long_words = [w for w in words if len(w) >= 3]
+    pairs = [w for w in words if len(w) == 2]
+    if long_words:
+        parts.append("SELECT rowid FROM texts_fts WHERE texts_fts MATCH :fts")
+        params["fts"] = " AND ".join(_phrase("content", w) for w in long_words)
+    if pairs:
+        parts.append("SELECT rowid FROM texts_bigram WHERE texts_bigram MATCH :grams")
+        params["grams"] = " AND ".join(_phrase("grams", w) for w in pairs)
+    # Plain tuples, few columns: a common word is in every report, and a page shows twenty.
+    rows = db.execute(
+        f"WITH hit (document_id) AS ({' INTERSECT '.join(parts)}) "
+        "SELECT r.id, r.year, r.division_code, r.tier, r.template, coalesce(max(CASE WHEN "
+        "rd.document_id = r.document_id THEN rd.document_id END), max(rd.document_id)) "
+        "FROM hit JOIN report_documents rd ON rd.document_id = hit.document_id "
+        "JOIN reports r ON r.id = rd.report_id GROUP BY r.id ORDER BY r.year DESC, r.organ, r.id",
+        params).fetchall()
+    return [dict(zip(_HIT_FIELDS, r)) for r in rows]
+
+
+_HIT_FIELDS = ("report_id", "year", "division_code", "tier", "template", "document_id")
+
+
+def hit_details(db, report_ids) -> dict[int, dict]:
+    """What a search result shows of each report besides its snippet."""
+    ids = list(report_ids)
+    marks = ", ".join("?" * len(ids))
+    return {r["report_id"]: r for r in db.query(
+        f"SELECT id AS report_id, organ, region, status, province, url FROM reports "
+        f"WHERE id IN ({marks})", ids)} if ids else {}
+
+
+def snippets(db, document_ids, word: str, width: int = 100) -> dict[int, dict]:
+    """Each document's text around the first place of ``word`` (as the search's snippet), and
+    its sha256."""
+    ids = list(document_ids)
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    out = {}
+    for r in db.query(f"SELECT t.document_id, t.content, d.sha256 FROM texts t JOIN documents d "
+                      f"ON d.id = t.document_id WHERE t.document_id IN ({marks})", ids):
+        at = max(0, r["content"].lower().find(word.lower()) - 30)
+        text = r["content"][at:at + width].replace("\n", " ").replace("\r", " ")
+        out[r["document_id"]] = {"snippet": text, "sha256": r["sha256"]}
+    return out
+
+
+def organ_years(db, organ: str) -> list[dict]:
+    """The organ's report of each year (the copy with the most cells), oldest first, each with
+    how many copies the archive holds and on how many portals."""
+    return list(db.query(
+        "SELECT r.*, (SELECT count(*) FROM reports c WHERE c.organ = r.organ AND c.year = r.year) "
+        "AS copies FROM reports r WHERE r.id = (SELECT c.id FROM reports c WHERE c.organ = r.organ "
+        "AND c.year IS r.year ORDER BY coalesce(c.n_cells, 0) DESC, c.id LIMIT 1) "
+        "AND r.organ = ? ORDER BY r.year", (organ,)))
+
+
+def organ_reports(db, organ: str) -> list[dict]:
+    """Every copy of the organ's reports, newest year first."""
+    return list(db.query(
+        "SELECT id, year, portal, url, status, status_since, revised_at, published, sha256, "
+        "format, check_status, n_cells FROM reports WHERE organ = ? ORDER BY year DESC, id",
+        (organ,)))
+
+
+def cells_of_documents(db, document_ids) -> list[dict]:
+    """The cells of several documents, each with its ``document_id``."""
+    ids = [d for d in document_ids if d is not None]
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return list(db.query(f'SELECT document_id, "table", "row", col, value FROM cells '
+                         f"WHERE document_id IN ({marks})", ids))
+
+
+def failed_checks_of_documents(db, document_ids) -> dict[int, int]:
+    ids = [d for d in document_ids if d is not None]
+    marks = ", ".join("?" * len(ids))
+    return {r["document_id"]: r["n"] for r in db.query(
+        f"SELECT document_id, count(*) AS n FROM checks WHERE status = 'fail' "
+        f"AND document_id IN ({marks}) GROUP BY document_id", ids)} if ids else {}
+
+
+def changes_of_organ(db, organ: str) -> list[dict]:
+    """The organ's reports' changes (revisions, removals, new ones), newest first."""
+    return list(db.query(
+        "SELECT c.id, c.kind, c.reason, c.year, c.report_id, c.old_sha256, c.new_sha256, "
+        "c.detected_at FROM changes c WHERE c.organ = ? AND c.kind <> 'chrome_only' "
+        "ORDER BY c.id DESC", (organ,)))
+
+
+def division_reports(db, code: str, level: int) -> list[dict]:
+    """The reports of the division's own organs (a county's: with its townships'), with when
+    each was due and whether it came late (the coverage view's judgement), by organ and year.
+    A province's or a prefecture's lower organs are on their own divisions' pages: a page
+    lists tens of organs, not thousands."""
+    prefix = code[:6] if level == 3 else code
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if level == 3 else prefix + "\x00"
+    return list(db.query(
+        "SELECT organ, year, report_id, division_code, tier, published, deadline, late, "
+        "days_late, status, (SELECT requests_new FROM reports x WHERE x.id = c.report_id) "
+        "AS requests_new FROM coverage c WHERE division_code >= ? AND division_code < ? "
+        "ORDER BY organ, year", (prefix, upper)))
+
+
+def division_totals(db, codes, year: int | None) -> dict[str, dict]:
+    """Reports, organs and headline sums of each division of ``codes`` ((code, level) pairs,
+    placed by prefix) in the year (every year when None): one grouped read per prefix length,
+    not one per division."""
+    wanted: dict[int, dict[str, str]] = {}
+    for code, level in codes:
+        n = PREFIX_LENGTH.get(level, 6)
+        wanted.setdefault(n, {})[code[:n]] = code
+    out = {}
+    for n, by_prefix in wanted.items():
+        low, high = min(by_prefix), max(by_prefix)
+        high = high[:-1] + chr(ord(high[-1]) + 1)
+        for r in db.query(
+                f"SELECT substr(division_code, 1, {n}) AS prefix, count(*) AS reports, "
+                "count(DISTINCT organ) AS organs, sum(requests_new) AS requests_new, "
+                "sum(granted) AS granted, sum(reviews) AS reviews, sum(suits_direct) AS "
+                "suits_direct FROM reports WHERE division_code >= :low AND division_code < "
+                ":high AND (:year IS NULL OR year = :year) GROUP BY 1",
+                {"low": low, "high": high, "year": year}):
+            if r["prefix"] in by_prefix:
+                out[by_prefix[r.pop("prefix")]] = r
+    return out
+
+
+def report_years_of_organ(db, organ: str | None) -> list[dict]:
+    """The organ's reports, one line each (id, year, status, headline totals), by year."""
+    if not organ:
+        return []
+    return list(db.query(
+        f"SELECT id, year, status, portal, {', '.join(TOTALS)} FROM reports WHERE organ = ? "
+        "ORDER BY year, id", (organ,)))
 
 
 def columns(db) -> dict[str, list[str]]:

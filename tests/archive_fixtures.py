@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -74,10 +75,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, *options: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--data", str(data),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
+                             "--port", str(port), *options], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -91,3 +92,69 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("xxgk serve did not start")
+
+
+def marked_data(tmp_path_factory, name: str) -> Path:
+    """A data directory holding the marked archive (:func:`marked_archive`)."""
+    from archive.store import Archive
+
+    root = tmp_path_factory.mktemp(name)
+    arc = Archive(root)
+    marked_archive(arc)
+    arc.close()
+    return root
+
+
+@contextmanager
+def serving(data: Path, *options: str):
+    """A real ``xxgk serve`` on the data directory: its URL, for the block's time."""
+    proc, url = start_server(data, *options)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def started_datasette(data: Path, **kw):
+    """The archive's Datasette on the data directory, started."""
+    from archive.datasette_app import make_datasette
+
+    ds = make_datasette(data, **kw)
+    await ds.invoke_startup()
+    return ds
+
+
+# Debian's Chromium, as the browser tests drive it through Playwright.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def marked_fixtures(name: str):
+    """The fixtures ``data`` (the marked archive, once a module) and ``ds`` (its Datasette,
+    started): ``data, ds = marked_fixtures("pages")`` in a test module."""
+    import pytest
+    import pytest_asyncio
+
+    @pytest.fixture(scope="module")
+    def data(tmp_path_factory):
+        return marked_data(tmp_path_factory, name)
+
+    @pytest_asyncio.fixture
+    async def ds(data):
+        return await started_datasette(data)
+
+    return data, ds
+
+
+def marked_server_fixture(name: str, *options: str):
+    """The fixture ``server``: a real ``xxgk serve`` of the marked archive, once a module."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        with serving(marked_data(tmp_path_factory, name), *options) as url:
+            yield url
+
+    return server

@@ -5,28 +5,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archive_fixtures import REAL_PDFS, marked_archive, start_server
+from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, REAL_PDFS, marked_server_fixture
 
-from archive.store import Archive
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
                                 reason="Debian's chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    proc, url = start_server(root)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+server = marked_server_fixture("browser")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +20,7 @@ def page(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pg = browser.new_page()
         yield pg
         browser.close()

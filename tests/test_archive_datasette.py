@@ -2,27 +2,12 @@
 tables, Chinese search, canned queries, raw files, metadata, the dashboard, read-only."""
 
 import pytest
-import pytest_asyncio
-from archive_fixtures import REAL_PDFS, marked_archive
+from archive_fixtures import REAL_PDFS, marked_fixtures
 
 from archive.datasette_app import make_datasette
-from archive.store import Archive
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ds")
-    arc = Archive(root)
-    marked_archive(arc)
-    arc.close()
-    return root
-
-
-@pytest_asyncio.fixture
-async def ds(data):
-    d = make_datasette(data)
-    await d.invoke_startup()
-    return d
+data, ds = marked_fixtures("ds")
 
 
 async def report_id(ds, pdf_name):
@@ -122,7 +107,8 @@ async def test_dashboard(ds):
 
 
 @pytest.mark.asyncio
-async def test_read_only(ds):
+async def test_read_only(data):
+    ds = make_datasette(data, allow_sql=True)
     r = await ds.client.get("/archive.json", params={"sql": "DELETE FROM reports"})
     assert r.status_code == 400
     db = ds.get_database("archive")

@@ -23,6 +23,8 @@ import pytest_asyncio
 
 from crawl_fixtures import FAST, ROOT, demo_cache_dir, rows
 
+from parsers import schema
+
 SITES = ["trs", "hanweb", "lonsun", "gkmlpt", "avalon", "boda"]
 # The third night: avalon behind a challenge no browser passes, Boda unchanged beside it.
 STALLED, CONTROL = "avalon", "boda"
@@ -374,11 +376,13 @@ def test_text_and_markdown_say_the_same(nightly):
                       "chrome": len(d["chrome_only"])}, counts
     md = nightly["out"]["md"].stdout
     for rev in _changes(nightly, "revise"):
-        cell = "/".join(rev["cell"])
-        assert f"    {cell}: {rev['old']} → {rev['new']}" in text.stdout
-        assert "| " + " | ".join(rev["cell"]) + f" | {rev['old']} | {rev['new']} |" in md
+        table, row, col = rev["cell"]
+        row_label, col_label = schema.label_of(table, row, col)
+        assert f"    {row_label} · {col_label}: {rev['old']} → {rev['new']}" in text.stdout
+        assert (f"| {schema.TABLE_LABELS[table]} | {row_label} | {col_label} | {rev['old']} | "
+                f"{rev['new']} |") in md
     for reason in ("404", "410", "soft_deleted", "unlisted"):
-        assert f"({reason}; last copy sha256:" in text.stdout
+        assert f"({reason}; archived copy /-/raw/" in text.stdout
     assert "### 消失 / Gone (1)" in md and "```diff" in md
 
 
@@ -413,6 +417,10 @@ async def test_datasette_change_page_and_feed(ds, nightly):
     assert f'data-key="{key}" class="fail"' in html
     assert f'<td class="num old">{rev["old"]}</td><td class="num new">{rev["new"]}</td>' in html
     assert "/-/raw/" + rev["sha256"] in html            # links to both raw files
+    row_label, col_label = schema.label_of(*rev["cell"])
+    named = f"{row_label} · {col_label}: {rev['old']} → {rev['new']}"
+    listing = await ds.client.get("/archive/changes_revised", params={"portal": "demo-trs"})
+    assert named in listing.text and key not in listing.text   # cells named as the template does
     removed = await ds.client.get("/archive/changes_removed.json?_shape=array&portal=")
     assert {x["原因"] for x in removed.json()} == {"404", "410", "soft_deleted", "unlisted"}
 
@@ -441,6 +449,11 @@ async def test_report_page_and_feed_agree_with_the_diff(ds, nightly):
             assert f"状态 status: {rep['status']}" in entry["atom_content"]
             assert "本年新收申请" in entry["atom_content"]
             assert e["url"] in atom.text or e["url"].replace("&", "&amp;") in atom.text
+            for c in e.get("cells") or []:
+                row_label, col_label = schema.label_of(c["table"], c["row"], c["col"])
+                assert f"{row_label} · {col_label} " in entry["atom_content"]
+            if kind == "removed":
+                assert f"存档副本 archived copy: /-/raw/{e['old_sha256']}" in entry["atom_content"]
     assert "chrome" not in atom.text.lower().split("<entry>", 1)[1]
     odd = (await ds.client.get("/archive/implausible_numbers.json?_shape=array")).json()
     assert odd and {"机关", "年度", "数字", "数值", "各年度", "方向"} <= set(odd[0])
@@ -571,14 +584,18 @@ def test_render_text_markdown_json_agree(by_hand):
     assert text.splitlines()[0] == f"# p: {d.old_crawl} -> {d.new_crawl}"
     heads = [ln.split()[0] for ln in text.splitlines()[1:] if not ln.startswith("    ")]
     assert heads == ["added", "removed", "moved", "revised", "chrome", "error"]
-    assert "    active/regulation/issued: 0 → 3" in text
+    assert "    规章 · 本年制发件数: 0 → 3" in text and "active/regulation" not in text
     md = render_markdown([d])
     for heading in ("### 新增 / New reports (1)", "### 消失 / Gone (1)",
                     "### 换了地址 / Re-published under a new URL (1)",
                     "### 原址修改 / Revised in place (1)", "### 仅页面框架变化 / Page frame only (1)",
                     "### 新的抓取错误 / New crawl errors (1)"):
         assert heading in md
-    assert f"<{u}c.txt> → <{u}c2.txt>" in md and "| active | regulation | issued | 0 | 3 |" in md
+    assert f"<{u}c.txt> → <{u}c2.txt>" in md and "| 主动公开政府信息情况 | 规章 | 本年制发件数 | 0 | 3 |" in md
+    gone = d.removed[0]["old_sha256"]
+    assert f"[存档副本 / archived copy](/-/raw/{gone})" in md
+    assert f"archived copy http://archive.example/-/raw/{gone}" in render_text(
+        [d], site="http://archive.example/")
     assert as_json([d])["removed"][0]["reason"] == "404"
     both = as_json([d, d])
     assert [p["portal"] for p in both["portals"]] == ["p", "p"] and len(both["added"]) == 2

@@ -1,6 +1,13 @@
-"""A list of Diffs for people: readable text, Markdown (the change report), JSON."""
+"""A list of Diffs for people: readable text, Markdown (the change report), JSON.
+
+A cell is named as the template names it (行政强制 · 本年处理决定数量), never by its keys; a removed
+report points at its copy in the archive, served by ``xxgk serve`` at ``/-/raw/<sha256>``
+(``site``: where it is served, else the path alone).
+"""
 
 from __future__ import annotations
+
+from parsers import schema
 
 from .model import KIND_NAMES, KINDS, Diff
 
@@ -15,8 +22,19 @@ def _num(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
+def cell_name(c: dict) -> str:
+    """The cell as its template names it: 行政强制 · 本年处理决定数量."""
+    row, col = schema.label_of(c["table"], c["row"], c["col"])
+    return f"{row} · {col}"
+
+
 def cell_line(c: dict) -> str:
-    return f"{c['table']}/{c['row']}/{c['col']}: {_num(c['old'])} → {_num(c['new'])}"
+    return f"{cell_name(c)}: {_num(c['old'])} → {_num(c['new'])}"
+
+
+def archived_copy(sha256: str, site: str = "") -> str:
+    """Where the archive serves its copy of a file."""
+    return f"{site.rstrip('/')}/-/raw/{sha256}"
 
 
 def _who(e: dict) -> str:
@@ -50,9 +68,12 @@ def _markdown_revised(e: dict) -> list[str]:
     out = [f"- [{_who(e) or e['url']}]({e['url']}), file <{e['document_url']}>"
            + (f" ({e['note']})" if e.get("note") else "")]
     if e["cells"]:
-        out.append("\n  | table | row | col | old | new |\n  |---|---|---|---|---|")
-        out += [f"  | {c['table']} | {c['row']} | {c['col']} | {_num(c['old'])} | "
-                f"{_num(c['new'])} |" for c in e["cells"]]
+        out.append("\n  | 表格 table | 项目 item | 列 column | 旧 old | 新 new |"
+                   "\n  |---|---|---|---|---|")
+        for c in e["cells"]:
+            row, col = schema.label_of(c["table"], c["row"], c["col"])
+            out.append(f"  | {schema.TABLE_LABELS.get(c['table'], c['table'])} | {row} | {col} "
+                       f"| {_num(c['old'])} | {_num(c['new'])} |")
     if e.get("text_diff"):
         out.append("\n  ```diff")
         out += [f"  {line}" for line in e["text_diff"].splitlines()]
@@ -60,14 +81,21 @@ def _markdown_revised(e: dict) -> list[str]:
     return out
 
 
-# Each kind's lines: in the readable text, and in Markdown.
+def _text_removed(e: dict, site: str) -> list[str]:
+    return [f"removed   {e['url']}  {_who(e)}  ({e['reason']}; archived copy "
+            f"{archived_copy(e['old_sha256'], site)}{_since(e)})"]
+
+
+def _markdown_removed(e: dict, site: str) -> list[str]:
+    return [f"- [{_who(e) or e['url']}]({e['url']}) — {e['reason']}; "
+            f"[存档副本 / archived copy]({archived_copy(e['old_sha256'], site)}){_since(e)}"]
+
+
+# Each kind's lines: in the readable text, and in Markdown (the removals' also take the site).
 _LINES = {
     "added": (lambda e: [f"added     {e['url']}  {_who(e)}"],
               lambda e: [f"- [{_who(e) or e['url']}]({e['url']})"]),
-    "removed": (lambda e: [f"removed   {e['url']}  {_who(e)}  ({e['reason']}; last copy "
-                           f"sha256:{e['old_sha256']}{_since(e)})"],
-                lambda e: [f"- [{_who(e) or e['url']}]({e['url']}) — {e['reason']}; last copy "
-                           f"`sha256:{e['old_sha256']}`{_since(e)}"]),
+    "removed": (_text_removed, _markdown_removed),
     "moved": (lambda e: [f"moved     {e['old_url']} -> {e['url']}  {_who(e)}"],
               lambda e: [f"- {_who(e)}: <{e['old_url']}> → <{e['url']}>"]),
     "revised": (_text_revised, _markdown_revised),
@@ -82,7 +110,12 @@ _LINES = {
 INCOMPLETE = "nothing it did not see is claimed removed or revised"
 
 
-def render_text(diffs: list[Diff]) -> str:
+def _lines(kind: str, markdown: bool, e: dict, site: str) -> list[str]:
+    fn = _LINES[kind][markdown]
+    return fn(e, site) if kind == "removed" else fn(e)
+
+
+def render_text(diffs: list[Diff], site: str = "") -> str:
     out = []
     for d in diffs:
         out.append(f"# {d.portal}: {_heading(d)} -> {d.new_crawl}")
@@ -90,7 +123,7 @@ def render_text(diffs: list[Diff]) -> str:
             out.append(f"incomplete  {d.incomplete}: {INCOMPLETE}")
         for kind in ORDER:
             for e in getattr(d, kind):
-                out += _LINES[kind][0](e)
+                out += _lines(kind, False, e, site)
         for e in d.unconfirmed:
             out.append(f"unconfirmed  {e['url']}  {_who(e)}  ({_unconfirmed(e)})")
         if not any(d.counts().values()) and not d.unconfirmed:
@@ -98,7 +131,7 @@ def render_text(diffs: list[Diff]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_markdown(diffs: list[Diff]) -> str:
+def render_markdown(diffs: list[Diff], site: str = "") -> str:
     out = []
     for d in diffs:
         out.append(f"## {d.portal}\n\n`{_heading(d)}` → `{d.new_crawl}`\n")
@@ -112,7 +145,7 @@ def render_markdown(diffs: list[Diff]) -> str:
                 continue
             out.append(f"### {_HEADINGS[kind]} ({len(entries)})\n")
             for e in entries:
-                out += _LINES[kind][1](e)
+                out += _lines(kind, True, e, site)
             out.append("")
         if d.unconfirmed:
             out.append(f"### 未经证实，不作结论 / Not claimed ({len(d.unconfirmed)})\n")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -195,6 +196,21 @@ def _crawl_facts(db_path: Path, portal: str, since: str) -> dict:
         return queries.crawl_facts(db, portal, since)
 
 
+_ERROR_LINE = re.compile(r"^[\w.]*(?:Error|Exception|Exit|Interrupt)\b.*|.* (?:CRITICAL|ERROR): .*")
+
+
+def _last_error(path: Path, tail: int = 65536) -> str | None:
+    """The last exception or error line of a crawl's log, so the summary says why it failed."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - tail))
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    found = [ln.strip() for ln in lines if _ERROR_LINE.match(ln.strip())]
+    return found[-1][:300] if found else None
+
+
 def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeout: float,
                  env_extra: dict | None = None) -> PortalRun:
     """``scrapy crawl <portal>`` in a child process; its log goes to ``logs/<portal>.log``."""
@@ -225,7 +241,8 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     for k, v in _crawl_facts(layout.db, portal, since).items():
         setattr(run, k, v)
     if run.exit_code not in (0, None) and not run.error:
-        run.error = f"scrapy exited with {run.exit_code} (see {path})"
+        last = _last_error(path)
+        run.error = f"scrapy exited with {run.exit_code}{f': {last}' if last else ''} (see {path})"
     if run.exit_code == 0 and run.crawl_status != "finished":
         run.error = run.error or f"crawl ended as {run.crawl_status or 'not recorded'} (see {path})"
     log.info("portal=%s crawl %s exit=%s seconds=%.0f fetched=%d failed=%d new_documents=%d%s",

@@ -146,7 +146,8 @@ class XxgkSpider(scrapy.Spider):
         """The first body container of the page's families that holds text on this page."""
         for f in self.families_of(response):
             for sel in f.content_selectors:
-                if "".join(response.css(sel).xpath(".//text()").getall()).strip():
+                if any(t.strip() for el in response.css(sel)
+                       for t in el.root.xpath(".//text()", smart_strings=False)):
                     return sel
         return None
 

@@ -1,0 +1,300 @@
+"""The reader's pages: the front page with one search box, the search results, an organ's
+years side by side and a division's organs. Each is a Datasette route rendering a template of
+``archive/templates`` from the functions of :mod:`archive.queries`; Datasette's own pages
+(tables, canned queries, JSON, CSV) stay one link away.
+
+- ``/`` the front page: search box, provinces, latest changes, the ways in;
+- ``/-/search?q=…`` reports whose text has every term, snippet first with the terms marked,
+  organs and places named like the words, filters by year, province, tier and template;
+- ``/-/organ/<name>`` every year of the organ's three tables side by side, with the change
+  from the year before, checks, revisions and removals, raw files, CSV and XLSX;
+- ``/-/region/<code>`` the organs of a division and their reports by year, on time or late,
+  its parts with their numbers, and a map.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote, urlencode
+
+import markupsafe
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from parsers import divisions, schema
+from parsers.report import CELL_ORDER, TABLE_ORDER
+
+from . import queries
+from .datasette_maps import COUNTRY, has_map
+from .search import terms
+
+PAGE_SIZE = 20
+# Hits read for a search that must read texts (a one-character term), newest years first:
+# the filters and pages count these; one that finds more says so and asks for another word.
+MAX_HITS = 1000
+# The search page's filters: the query-string argument and the hit's field it tests.
+FILTERS = {"year": "year", "province": "province_code", "tier": "tier", "template": "template"}
+# Headline numbers shown beside an organ's years and a division's parts.
+HEADLINES = {"requests_new": "本年新收申请 / requests", "granted": "予以公开 / granted",
+             "reviews": "行政复议 / reviews", "suits_direct": "行政诉讼 / suits"}
+
+
+def _db(datasette):
+    name = (datasette.plugin_config("xxgk") or {}).get("database")
+    return datasette.get_database(name) if name else datasette.get_database()
+
+
+async def _read(datasette, fn, *args):
+    """``fn(db, *args)`` of :mod:`archive.queries` on Datasette's connection, stopped after
+    the same time limit as any query (``sql_time_limit_ms``): a page never holds a SQL thread
+    longer than a reader's own query may."""
+    import sqlite3
+
+    from datasette.utils import sqlite_timelimit
+    from datasette.views.base import DatasetteError
+
+    from .db import as_database
+
+    def run(conn):
+        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
+            return fn(as_database(conn), *args)
+
+    try:
+        return await _db(datasette).execute_fn(run)
+    except sqlite3.OperationalError as exc:
+        if exc.args != ("interrupted",):
+            raise
+        raise DatasetteError("这一页超过了查询时限；请缩小范围（搜索时多加一个词） / this page took "
+                             "too long: narrow it down (add a word to a search)", status=503)
+
+
+async def _render(datasette, request, template: str, context: dict) -> Response:
+    db = _db(datasette)
+    context = {"xxgk_db": db.name, "organ_url": organ_url, "region_url": region_url, **context}
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def _not_found(datasette, request, message: str) -> Response:
+    # Raised, a NotFound on a path with %-escapes is redirected by Datasette to its ~-escaped
+    # form; the reader should be told "not found" where they are.
+    return Response.html(await datasette.render_template(
+        ["404.html", "error.html"], {"ok": False, "error": message, "status": 404,
+                                     "title": None}, request=request), status=404)
+
+
+def organ_url(name: str) -> str:
+    return "/-/organ/" + quote(name, safe="")
+
+
+def region_url(code: str | None = None, **args) -> str:
+    query = urlencode({k: v for k, v in args.items() if v not in (None, "")})
+    return "/-/region" + (f"/{code}" if code else "") + (f"?{query}" if query else "")
+
+
+def mark(text: str | None, words: list[str]) -> markupsafe.Markup:
+    """``text`` escaped, each occurrence of the words (ASCII case aside) in ``<mark>``."""
+    text = text or ""
+    low = text.lower()
+    spans = []
+    for w in sorted({w.lower() for w in words if w}, key=len, reverse=True):
+        start = low.find(w)
+        while start >= 0:
+            if not any(s < start + len(w) and start < e for s, e in spans):
+                spans.append((start, start + len(w)))
+            start = low.find(w, start + 1)
+    out, at = [], 0
+    for s, e in sorted(spans):
+        out.append(markupsafe.escape(text[at:s]))
+        out.append(markupsafe.Markup("<mark>{}</mark>").format(text[s:e]))
+        at = e
+    out.append(markupsafe.escape(text[at:]))
+    return markupsafe.Markup("").join(out)
+
+
+# -- front page ----------------------------------------------------------------------------------
+
+async def front(request, datasette):
+    facts = await _read(datasette, queries.front_page)
+    return await _render(datasette, request, "xxgk_front.html", {"facts": facts})
+
+
+# -- search --------------------------------------------------------------------------------------
+
+def _facet(hits: list[dict], field: str, label=None) -> list[dict]:
+    counts: dict = {}
+    for h in hits:
+        if h.get(field) is not None:
+            counts[h[field]] = counts.get(h[field], 0) + 1
+    rows = [{"value": v, "n": n, "label": label(v) if label else v} for v, n in counts.items()]
+    return sorted(rows, key=lambda r: (-r["n"], str(r["value"])))
+
+
+def _province_name(code: str) -> str:
+    d = divisions.get(code)
+    return d.name if d else code
+
+
+async def search_page(request, datasette):
+    q = (request.args.get("q") or "").strip()
+    words = terms(q)
+    chosen = {k: request.args.get(k) or "" for k in FILTERS}
+    try:
+        page = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        page = 1
+    hits, organs, places = [], [], []
+    more = False
+    if words:
+        # The indexes decide most searches without reading a text: every hit is counted and
+        # filtered, and only the shown ones get their snippet. A one-character term needs the
+        # texts read: the newest MAX_HITS hits then, snippets included.
+        hits = await _read(datasette, queries.indexed_search, q)
+        if hits is None:
+            hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
+            more = len(hits) > MAX_HITS
+            hits = hits[:MAX_HITS]
+        organs = await _read(datasette, queries.organs_named, q)
+        places = await _read(datasette, queries.divisions_named, q)
+    for h in hits:
+        h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
+        h["year"] = str(h["year"]) if h["year"] is not None else None
+    facets = {
+        "year": sorted(_facet(hits, "year"), key=lambda r: r["value"], reverse=True),
+        "province": _facet(hits, "province_code", _province_name),
+        "tier": _facet(hits, "tier"),
+        "template": _facet(hits, "template"),
+    }
+    shown = [h for h in hits if all(not v or str(h.get(FILTERS[k])) == v
+                                    for k, v in chosen.items())]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(page, pages)
+    rows = shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    missing = [h for h in rows if "snippet" not in h]
+    if missing:
+        found = await _read(datasette, queries.snippets, [h["document_id"] for h in missing],
+                            words[0])
+        details = await _read(datasette, queries.hit_details, [h["report_id"] for h in missing])
+        for h in missing:
+            h.update(found.get(h["document_id"], {"snippet": "", "sha256": None}))
+            h.update(details.get(h["report_id"], {}))
+    for h in rows:
+        h["snippet_html"] = mark(h["snippet"], words)
+        h["province_name"] = _province_name(h["province_code"]) if h["province_code"] else None
+
+    def link(**change):
+        args = {"q": q, **chosen, "page": page, **change}
+        return "/-/search?" + urlencode({k: v for k, v in args.items() if v not in ("", None, 1)})
+
+    return await _render(datasette, request, "xxgk_search.html", {
+        "q": q, "words": words, "hits": rows, "total": len(hits), "matching": len(shown),
+        "more": more,
+        "page": page, "pages": pages, "chosen": chosen, "facets": facets, "link": link,
+        "organs": [{**o, "name_html": mark(o["organ"], [q])} for o in organs],
+        "places": [{**p, "name_html": mark(p["name"], [q])} for p in places],
+    })
+
+
+# -- organ ---------------------------------------------------------------------------------------
+
+def year_tables(years: list[dict], cells: list[dict], all_columns: bool = False) -> list[dict]:
+    """The three tables with every cell's values by year (``years``: the organ's report of
+    each year) and the change from the year before. The application table shows its 总计
+    column unless ``all_columns``."""
+    by_doc = {y["document_id"]: y["year"] for y in years}
+    values: dict[tuple, dict] = {}
+    for c in cells:
+        values.setdefault((c["table"], c["row"], c["col"]), {})[by_doc[c["document_id"]]] = \
+            c["value"]
+    out = []
+    for name in TABLE_ORDER:
+        rows_order, cols_order = CELL_ORDER[name]
+        keys = [k for k in values if k[0] == name
+                and (all_columns or name != "requests" or k[2] == "total")]
+        if not keys:
+            continue
+        rank = {r: i for i, r in enumerate(rows_order)}
+        crank = {c: i for i, c in enumerate(cols_order)}
+        keys.sort(key=lambda k: (rank.get(k[1], 999), k[1], crank.get(k[2], 99), k[2]))
+        lines = []
+        for _, row, col in keys:
+            row_label, col_label = schema.label_of(name, row, col)
+            by_year = values[(name, row, col)]
+            cells_by_year, before = [], None
+            for y in years:
+                v = by_year.get(y["year"])
+                delta = v - before if v is not None and before is not None else None
+                cells_by_year.append({"year": y["year"], "value": v, "delta": delta})
+                before = v if v is not None else before
+            lines.append({"row": row, "col": col, "row_label": row_label,
+                          "col_label": col_label, "years": cells_by_year})
+        out.append({"name": name, "label": schema.TABLE_LABELS[name], "lines": lines})
+    return out
+
+
+async def organ_page(request, datasette):
+    name = unquote(request.url_vars["name"])
+    years = await _read(datasette, queries.organ_years, name)
+    if not years:
+        return await _not_found(datasette, request, f"没有这个机关的年报 / no reports of {name}")
+    docs = [y["document_id"] for y in years]
+    cells = await _read(datasette, queries.cells_of_documents, docs)
+    failed = await _read(datasette, queries.failed_checks_of_documents, docs)
+    all_columns = request.args.get("all") == "1"
+    db = _db(datasette).name
+    downloads = {fmt: f"/{db}/organ_cells.{fmt}?" + urlencode({"organ": name, **extra})
+                 for fmt, extra in (("csv", {"_bom": "1", "_dl": "1", "_stream": "on"}),
+                                    ("xlsx", {}))}
+    place = years[-1].get("division_code")
+    return await _render(datasette, request, "xxgk_organ.html", {
+        "organ": name, "years": years, "tables": year_tables(years, cells, all_columns),
+        "failed": failed, "all_columns": all_columns, "downloads": downloads,
+        "copies": await _read(datasette, queries.organ_reports, name),
+        "changes": await _read(datasette, queries.changes_of_organ, name),
+        "path": divisions.path(place) if place else (),
+    })
+
+
+# -- region --------------------------------------------------------------------------------------
+
+async def region_page(request, datasette):
+    code = request.url_vars.get("code") or ""
+    here = divisions.get(code) if code else None
+    if code and here is None:
+        return await _not_found(datasette, request, f"没有这个区划代码 / no division {code}")
+    parts = divisions.children(code) if code else [d for d in divisions.every(max_level=1)]
+    facts = await _read(datasette, queries.year_range)
+    try:
+        year = int(request.args.get("year") or facts["last_year"] or 0) or None
+    except ValueError:
+        year = facts["last_year"]
+    totals = await _read(datasette, queries.division_totals,
+                         [(d.code, d.level) for d in parts], year)
+    rows = await _read(datasette, queries.division_reports, code, here.level) if here else []
+    years = sorted({r["year"] for r in rows if r["year"] is not None})
+    organs: dict[str, dict] = {}
+    for r in rows:
+        organs.setdefault(r["organ"], {})[r["year"]] = r
+    all_years = list(range(facts["first_year"], facts["last_year"] + 1)) \
+        if facts["first_year"] else []
+    parts_rows = [{"division": d, **(totals.get(d.code) or {})} for d in parts]
+    metrics = {"reports": "年报数 / reports", "organs": "机关数 / organs", **HEADLINES}
+    return await _render(datasette, request, "xxgk_region.html", {
+        "map_url": f"/-/map/{code or COUNTRY}.geojson" if has_map(code) else None,
+        "map_values": {p["division"].code: {k: p.get(k) for k in metrics} for p in parts_rows},
+        "map_names": {p["division"].code: region_url(p["division"].code, year=year)
+                      for p in parts_rows},
+        "metrics": metrics,
+        "here": here, "path": divisions.path(code) if code else (), "year": year,
+        "all_years": all_years, "years": years, "organs": organs,
+        "parts": parts_rows,
+        "headlines": HEADLINES,
+    })
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/$", front),
+        (r"^/-/search$", search_page),
+        (r"^/-/organ/(?P<name>[^/]+)$", organ_page),
+        (r"^/-/region(/(?P<code>[0-9]{6}|[0-9]{9}))?$", region_page),
+    ]

@@ -1,0 +1,130 @@
+"""How fast the reader's pages answer on a big archive: the front page, searches of every term
+length, an organ's page and its downloads, region pages and maps, a report's page.
+
+One command builds a synthetic archive (benchmarks/archive_bench.py's, each organ then placed
+on a real county of the division list) and times every page through Datasette in-process
+(``datasette.client``, immutable, as ``xxgk serve --immutable``), the median of three after a
+warm-up::
+
+    .venv/bin/python benchmarks/web_bench.py --reports 100000          # ~30 min to build here
+    .venv/bin/python benchmarks/web_bench.py --reports 100000 --reuse  # time again, no rebuild
+
+It prints a Markdown table for docs/benchmarks.md; a page over the target (200 ms) is marked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).parent))
+from archive_bench import build_synthetic, machine  # noqa: E402
+
+TARGET_MS = 200
+
+
+def place_organs(path: Path, seed: int = 7) -> None:
+    """Give every synthetic organ a real county (division code and tier), the same for all its
+    years, so that the region pages and maps have something to show."""
+    from parsers import divisions
+
+    rng = random.Random(seed)
+    counties = [d for d in divisions.every(max_level=3) if d.level == 3]
+    conn = sqlite3.connect(path)
+    organs = [r[0] for r in conn.execute("SELECT DISTINCT organ FROM reports ORDER BY organ")]
+    places = [(rng.choice(counties), organ) for organ in organs]
+    conn.executemany("UPDATE reports SET division_code = ?, tier = ?, status = 'online' "
+                     "WHERE organ = ?", [(d.code, d.tier, o) for d, o in places])
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+
+
+def pages(path: Path) -> list[tuple[str, str]]:
+    """The pages to time, with an organ of many years, a busy county and its province."""
+    conn = sqlite3.connect(path)
+    organ = conn.execute("SELECT organ FROM reports GROUP BY organ ORDER BY count(DISTINCT year) "
+                         "DESC, organ LIMIT 1").fetchone()[0]
+    county = conn.execute("SELECT division_code FROM reports GROUP BY division_code "
+                          "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    report = conn.execute("SELECT id FROM reports WHERE organ = ? ORDER BY year DESC LIMIT 1",
+                          (organ,)).fetchone()[0]
+    conn.close()
+    province, city = county[:2] + "0000", county[:4] + "00"
+    o = quote(organ, safe="")
+    return [
+        ("front page", "/"),
+        ("search, 1 character: 鼋", "/-/search?q=" + quote("鼋")),
+        ("search, 2 characters: 鹬蚌", "/-/search?q=" + quote("鹬蚌")),
+        ("search, 2 characters in every report: 公开", "/-/search?q=" + quote("公开")),
+        ("search, 3 characters: 鹦鹉螺", "/-/search?q=" + quote("鹦鹉螺")),
+        ("search, mixed: 信息处理费 鼋", "/-/search?q=" + quote("信息处理费 鼋")),
+        ("search, an organ's name", "/-/search?q=" + o),
+        ("search, filtered by year and page 2", "/-/search?q=" + quote("鹬蚌") + "&year=2023&page=2"),
+        ("organ page (every year, three tables)", "/-/organ/" + o),
+        ("organ XLSX", "/archive/organ_cells.xlsx?organ=" + o),
+        ("organ CSV (BOM)", "/archive/organ_cells.csv?_bom=1&organ=" + o),
+        ("report page", f"/archive/reports/{report}"),
+        ("region: the country", "/-/region"),
+        ("region: a province", f"/-/region/{province}"),
+        ("region: a prefecture", f"/-/region/{city}"),
+        ("region: a county with its organs", f"/-/region/{county}"),
+        ("map data: the country (cached)", "/-/map/100000.geojson"),
+        ("map data: a province (cached)", f"/-/map/{province}.geojson"),
+        ("organs list", "/archive/organs"),
+    ]
+
+
+async def time_pages(path: Path, runs: int = 3) -> list[tuple[str, float, int]]:
+    from archive.datasette_app import make_datasette
+
+    ds = make_datasette(path.parent, db_path=path, immutable=True)
+    await ds.invoke_startup()
+    out = []
+    for name, url in pages(path):
+        await ds.client.get(url)  # warm-up: caches, the map's first drawing
+        times, status = [], 0
+        for _ in range(runs):
+            t = time.perf_counter()
+            r = await ds.client.get(url)
+            times.append(time.perf_counter() - t)
+            status = r.status_code
+        ms = statistics.median(times) * 1000
+        out.append((name, ms, status))
+        print(f"  {name}: {ms:.0f} ms ({status})", file=sys.stderr, flush=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reports", type=int, default=100_000)
+    ap.add_argument("--work", default="/tmp/xxgk-web-bench", help="where the archive is built")
+    ap.add_argument("--reuse", action="store_true", help="time the archive built before")
+    args = ap.parse_args()
+    path = Path(args.work) / "archive.db"
+    if not (args.reuse and path.exists()):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for p in path.parent.glob("archive.db*"):
+            p.unlink()
+        print(f"building {args.reports} synthetic reports …", file=sys.stderr)
+        build_synthetic(path, args.reports)
+        place_organs(path)
+    n = sqlite3.connect(path).execute("SELECT count(*) FROM reports").fetchone()[0]
+    rows = asyncio.run(time_pages(path))
+    print(f"## Reader pages (`benchmarks/web_bench.py`)\n\nMachine: {machine()}.\n\n"
+          f"{n:,} synthetic reports; Datasette in-process, immutable, median of 3 after a "
+          f"warm-up; target {TARGET_MS} ms.\n\n| page | time | status |\n|---|---|---|")
+    for name, ms, status in rows:
+        flag = " **over**" if ms > TARGET_MS else ""
+        print(f"| {name} | {ms:.0f} ms{flag} | {status} |")
+
+
+if __name__ == "__main__":
+    main()
