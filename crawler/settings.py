@@ -70,13 +70,15 @@ DOWNLOADER_MIDDLEWARES = {
     # 590 HttpCompressionMiddleware, 600 RedirectMiddleware
     "crawler.middlewares.capture.RawCaptureMiddleware": 650,
     # 700 CookiesMiddleware; downloader side
+    # the host's turn is taken last, after 900 DownloaderStats
+    "crawler.middlewares.hostslot.HostSlotMiddleware": 990,   # distributed only
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.journal.JournalSpiderMiddleware": 100,
+    "crawler.middlewares.inflight.InflightSpiderMiddleware": 950,   # distributed only
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
-    "crawler.pipelines.ParsePipeline": 400,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
@@ -87,9 +89,6 @@ TELNETCONSOLE_ENABLED = False
 # --- the archive -------------------------------------------------------------------------------
 XXGK_ARCHIVE_ENABLED = True     # False: items only (feeds, tests, `scrapy bench`-like runs)
 XXGK_DATA = None                # data directory; default $XXGK_DATA, else ./data
-XXGK_PARSE = True               # parse report documents while crawling (off the reactor thread)
-XXGK_PARSE_WORKERS = 1
-XXGK_PARSE_WAIT = 600           # seconds the end of a crawl waits for parses still running
 XXGK_RESUME = True              # pick up the portal's crawl that was killed
 XXGK_RECHECK = True             # at the end, fetch known reports no list led to (takedowns)
 XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the archive
@@ -99,6 +98,11 @@ XXGK_MAX_LIST_PAGES = 200       # pages of one column (paging traps)
 XXGK_RENDER_EMPTY_LISTS = True  # a 年报 list with no links, or a script-only pager, is rendered once
 XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challenge in one crawl
 XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
+
+# --- distributed crawl (docs/distributed.md): off unless XXGK_REDIS_URL is set ------------------
+XXGK_REDIS_URL = None           # redis://host:6379/0: a shared frontier, records to the writer
+XXGK_CRAWL_ID = None            # the crawl the writer began, which this worker joins
+XXGK_HOST_DELAY = 0.0           # seconds between requests to one host, across every worker
 
 # --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
 DOWNLOAD_HANDLERS = {
