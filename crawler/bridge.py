@@ -139,6 +139,11 @@ class ArchiveBridge:
                              "(xxgk nightly --redis starts its workers with it)")
         self.layout = Layout(self.data_dir)
         self.stream = RecordStream(connect(self.redis_url), Keys(self.crawl_id))
+        if self.layout.db.exists():
+            # What the writer already stored of this crawl is not fetched again, should the
+            # frontier have been lost with its Redis (resume.py skips it).
+            with read_only(self.layout.db) as db:
+                self.done = queries.fetched_urls(db, self.crawl_id)
         facts = getattr(spider, "portal_facts", None)
         if facts:
             self.stream.add(("portal", {"portal": spider.portal_id, **facts}))
