@@ -116,7 +116,8 @@ def serve(reports: int) -> ThreadingHTTPServer:
     return server
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident memory of a process and all its children."""
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
@@ -155,7 +156,7 @@ def crawl(base: str, work: Path, run: str, parse_workers: int = 1) -> dict:
         samples = []          # (seconds, RSS)
         while proc.poll() is None:
             try:
-                last = _tree_rss(ps)
+                last = tree_rss(ps)
                 peak = max(peak, last)
                 samples.append((time.perf_counter() - t0, last))
             except psutil.Error:

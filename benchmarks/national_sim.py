@@ -37,6 +37,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from benchmarks.crawl_bench import tree_rss  # noqa: E402
 from crawler.demo.server import DemoServer  # noqa: E402
 from crawler.demo.site import Behaviour, DemoSite  # noqa: E402
 from heldout.proxy import ForwardProxy  # noqa: E402
@@ -61,16 +62,6 @@ def portals_file(path: Path, n: int, families: list[str]) -> list[dict]:
         out.append(p)
     path.write_text(json.dumps({"portals": out}, ensure_ascii=False), encoding="utf-8")
     return out
-
-
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
 
 
 def night(args, data: Path, env: dict, proxy: ForwardProxy, label: str) -> dict:

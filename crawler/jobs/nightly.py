@@ -226,6 +226,7 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     log.info("portal=%s crawl start", portal)
     try:
         if shared is not None:
+            run.log = str(logs / f"{portal}.worker0.log")     # and .worker1.log, …
             res = shared_crawl.run(shared.arc, portal, shared.redis_url, shared.workers,
                                    settings, env, logs, timeout, shared.host_delay)
             # A worker killed on the way is no failure when the others finished its part.
