@@ -63,8 +63,8 @@ class Keys:
         return f"{self.prefix}:workers"
 
     def inflight(self, worker: str) -> str:
-        """A hash: fingerprint -> the request a worker took from the frontier and has not
-        finished; taken over when the worker dies."""
+        """A hash: SHA-1 of a serialized request -> the request, for each request a worker
+        took from the frontier and has not finished; taken over when the worker dies."""
         return f"{self.prefix}:inflight:{worker}"
 
     @property

@@ -14,6 +14,7 @@ queue — each request by exactly one worker, since ``HDEL`` says who removed it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from scrapy import signals
@@ -25,6 +26,16 @@ from twisted.internet import task
 from .distributed import DEAD_AFTER_SECONDS, HEARTBEAT_SECONDS, Keys, worker_id
 
 logger = logging.getLogger(__name__)
+
+# KEYS[1] the queue (a sorted set, best first), KEYS[2] the worker's in-flight hash: pop the
+# best request and file it under the SHA-1 of its bytes, atomically.
+TAKE = """
+local got = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #got == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], redis.sha1hex(got[1]), got[1])
+return got[1]
+"""
 
 
 class SharedDupeFilter(RFPDupeFilter):
@@ -52,6 +63,7 @@ class SharedScheduler(Scheduler):
         sched.keys = Keys(crawler.settings["XXGK_CRAWL_ID"])
         sched.worker = worker_id()
         sched._beat = None
+        sched._take = sched.server.register_script(TAKE)
         crawler.signals.connect(sched.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(sched.item_scraped, signal=signals.item_scraped)
         return sched
@@ -85,19 +97,22 @@ class SharedScheduler(Scheduler):
     # -- requests in flight ---------------------------------------------------------------------
 
     def next_request(self):
-        request = super().next_request()
-        if request is not None:
-            fp = self.df.request_fingerprint(request)
-            self.server.hset(self.keys.inflight(self.worker), fp,
-                             self.queue._encode_request(request))
-            request.meta["xxgk_fp"] = fp
+        # Taken from the queue and written to this worker's in-flight hash in one step: a
+        # worker killed at any moment leaves the request in one place or the other.
+        data = self._take(keys=[self.queue.key, self.keys.inflight(self.worker)])
+        if data is None:
+            return None
+        request = self.queue._decode_request(data)
+        request.meta["xxgk_inflight"] = hashlib.sha1(data).hexdigest()
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
 
     def finish(self, request) -> None:
         """``request``'s response is recorded and what it led to is in the frontier."""
-        fp = request.meta.get("xxgk_fp")
-        if fp:
-            self.server.hdel(self.keys.inflight(self.worker), fp)
+        field = request.meta.get("xxgk_inflight")
+        if field:
+            self.server.hdel(self.keys.inflight(self.worker), field)
 
     def item_scraped(self, item, response, spider):
         # The archive pipeline has put the response's record in the stream ("queued").
@@ -112,8 +127,8 @@ class SharedScheduler(Scheduler):
             if worker == self.worker or now - float(seen) < DEAD_AFTER_SECONDS:
                 continue
             key = self.keys.inflight(worker)
-            for fp, data in self.server.hgetall(key).items():
-                if self.server.hdel(key, fp):           # 1 for exactly one worker
+            for field, data in self.server.hgetall(key).items():
+                if self.server.hdel(key, field):        # 1 for exactly one worker
                     request = self.queue._decode_request(data).replace(dont_filter=True)
                     self.queue.push(request)
                     moved += 1

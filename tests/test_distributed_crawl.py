@@ -23,16 +23,22 @@ from redis_fixtures import redis_url  # noqa: F401
 
 from crawler.demo.server import DemoHandler, DemoServer
 
-DELAY = 0.15          # seconds between two requests to the host, across every worker
+DELAY = 0.3           # seconds between two requests to the host, across every worker
+# Two requests at a time a worker, so that the others find work in the frontier too.
 SETTINGS = ["-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "DOWNLOAD_DELAY_JITTER=0",
+            "-s", "CONCURRENT_REQUESTS=2",
             "-s", "XXGK_BACKOFF_BASE=0.1", "-s", "DOWNLOAD_TIMEOUT=10", "-s", "LOG_LEVEL=INFO"]
 
 
 class TimedHandler(DemoHandler):
-    def answer(self, req):
-        with self.server.lock:
-            self.server.seen.append((time.monotonic(), req.method, self.path))
-        return super().answer(req)
+    def parse_request(self):
+        # Timed as soon as the request line is read, before the page is made.
+        t = time.monotonic()
+        ok = super().parse_request()
+        if ok:
+            with self.server.lock:
+                self.server.seen.append((t, self.command, self.path))
+        return ok
 
 
 class TimedServer(DemoServer):
@@ -135,12 +141,13 @@ def test_workers_share_one_frontier_and_the_host(server, redis_url, tmp_path,  #
     assert not sent_twice(server.seen)
     # One host (127.0.0.1) for every portal: its turns held across the workers and portals.
     # The server times a request when its thread gets to it: on a busy machine one may be seen
-    # late, and the next one on time then looks close. So: hardly any close pair, and never
-    # more in a window than the turns it holds (N workers each keeping the delay alone would
-    # send up to N times as many).
-    assert len(close_pairs(server.seen, 0.8 * DELAY)) <= len(server.seen) // 20, \
+    # late, and the next one on time then looks close. So what is held is the number of
+    # requests in any window: the host's turns in it, one or two seen late aside (N workers
+    # keeping the delay each on its own would send up to N times as many), and the pace overall.
+    assert busiest_window(server.seen, 3.0) <= int(3.0 / DELAY) + 2, \
         close_pairs(server.seen, 0.8 * DELAY)
-    assert busiest_window(server.seen, 1.5) <= int(1.5 / DELAY) + 1
+    times = sorted(t for t, _, _ in server.seen)
+    assert times[-1] - times[0] >= 0.95 * DELAY * (len(times) - 1)
 
 
 def test_a_worker_killed_mid_crawl_is_taken_over(server, redis_url, tmp_path):  # noqa: F811
