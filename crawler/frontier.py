@@ -126,16 +126,17 @@ class SharedScheduler(Scheduler):
             worker = worker.decode()
             if worker == self.worker or now - float(seen) < DEAD_AFTER_SECONDS:
                 continue
-            key = self.keys.inflight(worker)
+            key, mine = self.keys.inflight(worker), 0
             for field, data in self.server.hgetall(key).items():
                 if self.server.hdel(key, field):        # 1 for exactly one worker
                     request = self.queue._decode_request(data).replace(dont_filter=True)
                     self.queue.push(request)
-                    moved += 1
+                    mine += 1
             self.server.hdel(self.keys.workers, worker)
             logger.warning("worker %s is dead (silent %.0f s): %d of its requests taken over",
-                           worker, now - float(seen), moved)
-            self.crawler.stats.inc_value("xxgk/distributed/taken_over", moved)
+                           worker, now - float(seen), mine)
+            self.crawler.stats.inc_value("xxgk/distributed/taken_over", mine)
+            moved += mine
         return moved
 
     def others_busy(self) -> bool:
