@@ -197,4 +197,4 @@ def test_archive_commands_register_into_any_group():
     archive_commands = {"ingest", "reports", "search", "reparse", "parse-pending", "serve",
                         "crawls", "diff", "verify"}
     assert set(group.commands) == archive_commands
-    assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry"}
+    assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry", "worker"}
