@@ -1,5 +1,5 @@
-"""The ``xxgk`` command: ``parse`` (the parsers), ``nightly`` and ``demo`` (the jobs that drive
-crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
+"""The ``xxgk`` command: ``parse`` (the parsers), ``nightly``, ``demo`` and ``worker`` (the jobs
+that drive crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
 (the archive's: ingest, reports, search, reparse, parse-pending, serve, crawls, diff, verify; see
 :mod:`crawler.plugins`)."""
 
