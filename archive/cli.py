@@ -1,4 +1,5 @@
-"""The archive's commands: ingest, reports, search, reparse, serve, crawls, diff, verify.
+"""The archive's commands: ingest, reports, search, reparse, parse-pending, serve, crawls, diff,
+verify.
 
 They are registered into whichever click group runs them (the ``xxgk`` command of the crawler
 package) through the ``register_commands`` hook, as sqlite-utils and Datasette plugins add
@@ -8,8 +9,9 @@ theirs: this module never imports who provides the group.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import time
 
 import click
 import pluggy
@@ -24,6 +26,7 @@ from .changes.status import status_words
 from .dates import published_words
 from .db import read_only
 from .ingest import ingest_file, iter_files
+from .parse_pool import Parsed, ParsePool
 from .paths import Layout
 from .store import Archive
 from .verify import verify
@@ -138,6 +141,29 @@ def search_command(query, data, as_json_, limit):
         click.echo(f"{len(rows)} report(s)", err=True)
 
 
+def _parse_with_pool(arc: Archive, shas, workers: int, as_json_: bool, progress: bool) -> None:
+    """Drain ``shas`` (None: what is pending) through a :class:`ParsePool`; one line per
+    document (``[done/total]`` on the terminal), a summary on standard error."""
+    t0 = time.monotonic()
+
+    def show(p: Parsed) -> None:
+        res = p.summary
+        if as_json_:
+            echo_json({"sha256": p.sha256, "parser_version": parsers.__version__,
+                       "seconds": round(p.seconds, 2), **res})
+            return
+        click.echo((f"[{p.done}/{p.total}] " if progress else "")
+                   + f"{res['status']:8} {p.sha256[:12]} {res.get('organ') or '?'} "
+                   f"{res.get('year') or '?'} cells={res['cells']} ({p.seconds:.1f}s)"
+                   + (f" error: {res['error']}" if res.get("error") else ""))
+
+    counts = ParsePool(arc, workers).drain(shas, on_result=show)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to do"
+    n = sum(counts.values())
+    rate = f" in {time.monotonic() - t0:.1f} s ({n / max(time.monotonic() - t0, 1e-9):.2f}/s)"
+    click.echo(f"parser {parsers.__version__}: {summary}{rate if n else ''}", err=True)
+
+
 @click.command("reparse")
 @data_option
 @click.option("--stale", "which", flag_value="stale", help="Only documents parsed by another "
@@ -147,7 +173,7 @@ def search_command(query, data, as_json_, limit):
 @click.option("--all", "which", flag_value="all", default=True, help="Every report document "
               "(default).")
 @click.option("--sha256", "shas", multiple=True, help="Only this document (repeatable).")
-@click.option("--jobs", default=1, show_default=True, help="Documents parsed at once.")
+@click.option("--jobs", default=1, show_default=True, help="Worker processes parsing at once.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
               help="CPU seconds per file (the wall clock allows 4x, at least 30 s).")
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per document.")
@@ -157,23 +183,29 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
     Every cell, check, warning and text row records the parser version that produced it.
     """
     with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
-        todo = list(shas) or arc.documents_to_parse(which)
-        counts: dict[str, int] = {}
+        _parse_with_pool(arc, list(shas) or arc.documents_to_parse(which), jobs, as_json_,
+                         progress=False)
 
-        def one(sha):
-            return sha, arc.parse_document(sha)
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for sha, res in pool.map(one, todo):
-                counts[res["status"]] = counts.get(res["status"], 0) + 1
-                if as_json_:
-                    echo_json({"sha256": sha, "parser_version": parsers.__version__, **res})
-                else:
-                    click.echo(f"{res['status']:8} {sha[:12]} {res.get('organ') or '?'} "
-                               f"{res.get('year') or '?'} cells={res['cells']}"
-                               + (f" error: {res['error']}" if res.get("error") else ""))
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to do"
-    click.echo(f"parser {parsers.__version__}: {summary}", err=True)
+@click.command("parse-pending")
+@data_option
+@click.option("--workers", default=max(1, (os.cpu_count() or 2) - 1), show_default="cores - 1",
+              help="Worker processes parsing at once.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+@click.option("--json", "as_json_", is_flag=True, help="One JSON object per document.")
+def parse_pending_command(data, workers, timeout, as_json_):
+    """Parse every report document the crawls stored and no parser has read yet.
+
+    A crawl never parses: it stores each report page and attachment as pending and goes on.
+    This drains that queue with a pool of worker processes, one line per document as it is
+    stored ([done/total], status, organ, year, cells, seconds). The nightly does the same
+    alongside its crawls.
+    """
+    layout = Layout(data)
+    if not layout.db.exists():
+        raise click.ClickException(f"no archive at {layout.db}")
+    with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
+        _parse_with_pool(arc, None, workers, as_json_, progress=True)
 
 
 @click.command("serve")
@@ -270,7 +302,8 @@ def verify_command(data, warc):
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = [ingest_command, reports_command, search_command, reparse_command, serve_command,
+COMMANDS = [ingest_command, reports_command, search_command, reparse_command,
+            parse_pending_command, serve_command,
             crawls_command, diff_command, verify_command]
 
 

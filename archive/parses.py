@@ -7,30 +7,50 @@ the document's earlier parse in one transaction and refreshes its reports.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import parsers
 from parsers import ParseError, schema
 from parsers.limits import MAX_PARSE_BYTES, breach
+from parsers.report import Report
 from parsers.sandbox import Limits
 
 from . import dates, queries, reports
 from .blobs import BlobStore
 from .fetches import now_iso
 from .hints import document_hints, parse_with_hints
-from .maintext import main_text
+from .maintext import MainText, main_text
 from .writer import Writer
 
 # Tables that hold one document's parse, emptied before a new parse is stored.
 PARSE_TABLES = ("cells", "checks", "warnings", "texts", "document_dates")
 
 
-def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str) -> dict:
-    """Parse a stored document and store what the parser said; return ``{"status", "organ",
-    "year", "template", "cells"}`` (and ``"error"`` when it failed)."""
-    doc = writer.read(queries.document, sha256)
+@dataclass
+class ParseOutcome:
+    """What parsing one stored document gave, before it is stored: the parser's report (or
+    the one-line error), a page's main content, the time it took. Crosses process boundaries
+    (the parse pool's workers hand it back to the process that writes)."""
+
+    sha256: str
+    document_id: int
+    report: Report | None
+    error: str | None
+    text: MainText | None
+    version: str
+    seconds: float
+
+
+def parse_stored(read, blobs: BlobStore, limits: Limits, sha256: str) -> ParseOutcome:
+    """Parse a stored document (in a sandboxed child) with what its fetches tell as hints;
+    write nothing. ``read(fn, *args)`` runs a function of :mod:`.queries` on any connection,
+    read-only or the writer's."""
+    t0 = time.monotonic()
+    doc = read(queries.document, sha256)
     if doc is None:
         raise KeyError(f"no document {sha256}")
-    version = parsers.__version__
-    fetched = writer.read(queries.document_fetches, doc["id"])
+    fetched = read(queries.document_fetches, doc["id"])
     text = None
     try:
         if doc["size"] > MAX_PARSE_BYTES:  # refused before it is read
@@ -45,16 +65,30 @@ def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str
         report, error = None, str(exc)
     except FileNotFoundError:
         report, error = None, "the raw file is missing from the blob store"
+    return ParseOutcome(sha256, doc["id"], report, error, text, parsers.__version__,
+                        time.monotonic() - t0)
+
+
+def store_outcome(writer: Writer, outcome: ParseOutcome) -> dict:
+    """Store a parse in one transaction, replacing the document's earlier one, and refresh its
+    reports; return ``{"status", "organ", "year", "template", "cells"}`` (and ``"error"``)."""
+    doc_id = outcome.document_id
     with writer.transaction() as db:
         for table in PARSE_TABLES:
-            db.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc["id"],))
-        if report is None:
-            summary = _store_error(db, doc["id"], error, version)
+            db.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+        if outcome.report is None:
+            summary = _store_error(db, doc_id, outcome.error, outcome.version)
         else:
-            summary = _store(db, doc["id"], report, version, text)
-        for report_id in queries.reports_of_document(db, doc["id"]):
+            summary = _store(db, doc_id, outcome.report, outcome.version, outcome.text)
+        for report_id in queries.reports_of_document(db, doc_id):
             reports.refresh(db, report_id)
     return summary
+
+
+def parse_document(writer: Writer, blobs: BlobStore, limits: Limits, sha256: str) -> dict:
+    """Parse a stored document and store what the parser said (:func:`parse_stored`, then
+    :func:`store_outcome`) in this process."""
+    return store_outcome(writer, parse_stored(writer.read, blobs, limits, sha256))
 
 
 def _store_error(db, doc_id: int, error: str, version: str) -> dict:

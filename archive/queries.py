@@ -97,6 +97,13 @@ def fetched_urls(db, crawl_id: str, include_errors: bool = True) -> set[str]:
     return {u for u in _column(db, sql, (crawl_id,)) if u is not None}
 
 
+def fetch_recorded(db, crawl_id: str, url: str, fetched_at: str | None) -> bool:
+    """Whether the crawl holds a fetch of ``url`` made at ``fetched_at`` (a record delivered
+    twice is stored once)."""
+    return _first(db, "SELECT 1 AS x FROM fetches WHERE crawl_id = ? AND url = ? AND "
+                      "fetched_at = ?", (crawl_id, url, fetched_at)) is not None
+
+
 def last_ok_fetch(db, url: str | None) -> dict | None:
     """The URL's latest 2xx fetch with a body."""
     if url is None:

@@ -1,8 +1,8 @@
-"""Crawl benchmark: pages/s of crawl + archive + parse, and memory after 10,000 pages, beside
-`scrapy bench` on the same machine.
+"""Crawl benchmark: pages/s of crawl + archive, then the parse pool draining what it queued,
+and memory over 10,000 pages, beside `scrapy bench` on the same machine.
 
     python benchmarks/crawl_bench.py                        # 10,000 report pages, three runs
-    python benchmarks/crawl_bench.py --reports 2000 --runs full
+    python benchmarks/crawl_bench.py --reports 2000 --runs full --parse-workers 2
 
 A synthetic TRS county portal on 127.0.0.1 (home → 政府信息公开 → 年报 column whose page count
 is only in ``createPageHTML``, 20 reports a list page, each report page a generated report with
@@ -10,10 +10,12 @@ its three tables) is crawled by the real ``scrapy crawl discover`` in a child pr
 politeness off (no delay, no AutoThrottle, 16 requests at once). Runs:
 
 - ``crawl``:   the spider alone (``XXGK_ARCHIVE_ENABLED=False``: items are dropped)
-- ``archive``: + the archive (blobs, WARC with fsync, SQLite)
-- ``full``:    + parsing every report page (the nightly job)
+- ``archive``: + the archive (blobs, WARC with fsync, SQLite); report pages queued as pending
+- ``full``:    the same crawl, then ``xxgk parse-pending --workers N`` drains the queue (the
+  crawl never parses); the pool's documents/s is its own line
 
-The resident memory of the crawl process is sampled twice a second (peak and at the end);
+The resident memory of the crawl process is sampled twice a second (peak, at each quarter of
+the pages, and at the end: flat is the goal);
 Scrapy's ``memusage/max`` is read from the log. Then ``scrapy bench`` runs outside the project
 (plain Scrapy, its own local server) for the same length of time.
 
@@ -49,9 +51,9 @@ FAST = {
     "DOWNLOAD_TIMEOUT": "30", "XXGK_MAX_LIST_PAGES": "100000", "ROBOTSTXT_OBEY": "False",
 }
 RUNS = {
-    "crawl": {"XXGK_ARCHIVE_ENABLED": "False", "XXGK_PARSE": "False"},
-    "archive": {"XXGK_PARSE": "False"},
-    "full": {"XXGK_PARSE": "True", "XXGK_PARSE_WORKERS": "1"},
+    "crawl": {"XXGK_ARCHIVE_ENABLED": "False"},
+    "archive": {},
+    "full": {},
 }
 
 
@@ -114,7 +116,8 @@ def serve(reports: int) -> ThreadingHTTPServer:
     return server
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident memory of a process and all its children."""
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
@@ -124,7 +127,18 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def crawl(base: str, work: Path, run: str) -> dict:
+def parse_pending(data: Path, workers: int) -> dict:
+    """``xxgk parse-pending`` over what the crawl queued: documents and seconds."""
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "crawler.cli", "parse-pending", "--data", str(data),
+                          "--workers", str(workers), "--json"], cwd=ROOT, capture_output=True,
+                         text=True)
+    docs = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    ok = sum(1 for line in docs if '"status": "ok"' in line or '"status": "warnings"' in line)
+    return {"docs": len(docs), "ok": ok, "wall": time.perf_counter() - t0, "rc": out.returncode}
+
+
+def crawl(base: str, work: Path, run: str, parse_workers: int = 1) -> dict:
     data = work / run
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -139,20 +153,27 @@ def crawl(base: str, work: Path, run: str) -> dict:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
         ps = psutil.Process(proc.pid)
         peak = last = 0
+        samples = []          # (seconds, RSS)
         while proc.poll() is None:
             try:
-                last = _tree_rss(ps)
+                last = tree_rss(ps)
                 peak = max(peak, last)
+                samples.append((time.perf_counter() - t0, last))
             except psutil.Error:
                 pass
             time.sleep(0.5)
     wall = time.perf_counter() - t0
     text = log.read_text("utf-8", "replace")
     pages = int(_stat(text, "response_received_count") or 0)
+    # RSS at each quarter of the run (pages come at a steady rate once the lists are walked).
+    quarters = [next((r for t, r in samples if t >= wall * q / 4), last) for q in (1, 2, 3, 4)]
+    parse = parse_pending(data, parse_workers) if run == "full" else None
     return {"run": run, "rc": proc.returncode, "wall": wall, "pages": pages,
-            "peak_rss": peak, "last_rss": last, "memusage_max": _stat(text, "memusage/max"),
+            "peak_rss": peak, "last_rss": last, "quarters": quarters,
+            "memusage_max": _stat(text, "memusage/max"),
             "startup": _stat(text, "memusage/startup"),
-            "reports": _stat(text, "xxgk/fetch/report"), "parsed": _stat(text, "xxgk/parse/ok")}
+            "reports": _stat(text, "xxgk/fetch/report"), "queued": _stat(text, "xxgk/parse/queued"),
+            "parse": parse}
 
 
 def _stat(log: str, name: str):
@@ -177,12 +198,14 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=10_000, help="report pages on the portal")
     ap.add_argument("--runs", default="crawl,archive,full", help="which runs, comma-separated")
     ap.add_argument("--bench-seconds", type=int, default=30)
+    ap.add_argument("--parse-workers", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+                    help="the parse pool's workers in the full run")
     ap.add_argument("--work", default="/tmp/xxgk-crawl-bench", help="scratch directory (wiped)")
     args = ap.parse_args()
     work = Path(args.work)
     server = serve(args.reports)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    results = [crawl(base, work, run) for run in args.runs.split(",")]
+    results = [crawl(base, work, run, args.parse_workers) for run in args.runs.split(",")]
     server.shutdown()
     bench = scrapy_bench(args.bench_seconds)
 
@@ -191,20 +214,28 @@ def main() -> None:
           f"listings, politeness off)\n")
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
-    print("| run | pages | time | pages/s | peak RSS | RSS at the end | Scrapy memusage/max |")
-    print("|---|---|---|---|---|---|---|")
+    print("| run | pages | time | pages/s | × scrapy bench | peak RSS | RSS at ¼, ½, ¾, end | "
+          "Scrapy memusage/max |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         rate = r["pages"] / r["wall"] if r["wall"] else 0
         mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
         flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
-        print(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | "
-              f"{r['peak_rss'] / mib:.0f} MiB | {r['last_rss'] / mib:.0f} MiB | {mu} |")
+        ratio = f"{rate / bench:.2f}" if bench else "-"
+        quarters = ", ".join(f"{q / mib:.0f}" for q in r["quarters"])
+        print(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | {ratio} | "
+              f"{r['peak_rss'] / mib:.0f} MiB | {quarters} MiB | {mu} |")
     if bench is not None:
         print(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | | | "
-              f"{bench:.1f} | | | |")
+              f"{bench:.1f} | 1 | | | |")
     print()
     for r in results:
-        print(f"- {r['run']}: {r['reports']} report pages fetched, {r['parsed'] or 0} parsed ok")
+        line = f"- {r['run']}: {r['reports']} report pages fetched, {r['queued'] or 0} queued to parse"
+        if r["parse"]:
+            p = r["parse"]
+            line += (f"; the parse pool ({args.parse_workers} workers) then parsed {p['docs']} "
+                     f"({p['ok']} ok) in {p['wall']:.0f} s, {p['docs'] / p['wall']:.1f} documents/s")
+        print(line)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ middlewares and the pipelines.
 
 It opens the portal's crawl (resuming a killed one) and its frontier journal
 (``crawler/journal.py``), and runs every archive call on a worker thread so that SQLite, blob
-writes, WARC fsyncs and parsing never block the reactor.
+writes and WARC fsyncs never block the reactor. The crawl never parses: report documents are
+stored as pending, and the parse pool (``archive/parse_pool.py``: ``xxgk parse-pending``, the
+nightly) parses them in processes of its own.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy import signals
 
 from archive import queries
+from archive.blobs import BlobStore
 from archive.db import read_only, synchronous_mode
+from archive.paths import Layout
 from archive.store import Archive
 
+from .distributed import Keys, connect, worker_id
 from .journal import Journal
+from .recordstream import STATS, RecordStream
 from .watchdog import STALLED, crawl_stalled
 
 logger = logging.getLogger(__name__)
@@ -38,12 +44,15 @@ class ArchiveBridge:
         self.crawler = crawler
         s = crawler.settings
         self.enabled = s.getbool("XXGK_ARCHIVE_ENABLED", True)
-        self.parse_enabled = self.enabled and s.getbool("XXGK_PARSE", True)
         self.data_dir = s.get("XXGK_DATA") or None
         self.synchronous = s.get("XXGK_SYNCHRONOUS") or None
         self.resume = s.getbool("XXGK_RESUME", True)
-        self.parse_wait = s.getfloat("XXGK_PARSE_WAIT", 600)
         self.arc = None
+        # Distributed (XXGK_REDIS_URL): the records go to the stream, the writer is elsewhere;
+        # this worker only reads the archive (validators, known reports, stored bodies).
+        self.redis_url = s.get("XXGK_REDIS_URL") or None
+        self.stream = None
+        self.layout: Layout | None = None
         self.crawl_id: str | None = None
         self.done: set[str] = set()         # URLs the archive holds for this crawl
         self.resumed = False
@@ -52,10 +61,7 @@ class ArchiveBridge:
         self._opened = False
         self._closed = False
         self.io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-archive")
-        self.parser = ThreadPoolExecutor(max_workers=max(1, s.getint("XXGK_PARSE_WORKERS", 1)),
-                                         thread_name_prefix="xxgk-parse")
         self.pending: set[asyncio.Future] = set()
-        self.parse_pending: set[asyncio.Future] = set()
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.crawl_stalled, signal=crawl_stalled)
@@ -78,37 +84,6 @@ class ArchiveBridge:
         finally:
             self.pending.discard(fut)
 
-    def submit_parse(self, sha256: str, url: str) -> None:
-        if not (self.parse_enabled and self.arc):
-            return
-        loop = asyncio.get_running_loop()
-
-        def run():
-            t0 = time.monotonic()
-            try:
-                res = self.arc.parse_document(sha256)
-            except Exception as exc:  # noqa: BLE001 - a parse never stops the crawl
-                logger.warning("parse failed for %s (%s): %s", url, sha256[:12], exc)
-                return {"status": "error", "error": str(exc)}
-            logger.info("parsed %s: %s %s %s cells=%s (%.1fs)", url, res.get("status"),
-                        res.get("organ"), res.get("year"), res.get("cells"), time.monotonic() - t0)
-            return res
-
-        fut = loop.run_in_executor(self.parser, run)
-        self.parse_pending.add(fut)
-
-        def done(f):
-            self.parse_pending.discard(f)
-            try:
-                res = f.result()
-            except Exception:  # noqa: BLE001
-                res = {"status": "error"}
-            self.stats.inc_value(f"xxgk/parse/{res.get('status') or 'unknown'}")
-            if res.get("cells"):
-                self.stats.inc_value("xxgk/parse/with_cells")
-
-        fut.add_done_callback(done)
-
     # -- crawl lifecycle --------------------------------------------------------------------------
 
     async def open(self, spider) -> None:
@@ -123,7 +98,14 @@ class ArchiveBridge:
                 await self.call(self._open_sync, spider)
             self._opened = True
 
+    @property
+    def reads_archive(self) -> bool:
+        """Whether the archive can be asked (validators, stored bodies, known reports)."""
+        return self.layout is not None
+
     def _open_sync(self, spider) -> None:
+        if self.redis_url:
+            return self._open_worker(spider)
         for attempt in range(8):
             try:
                 self.arc = Archive(self.data_dir, synchronous=self.synchronous)
@@ -133,6 +115,7 @@ class ArchiveBridge:
                 if "locked" not in str(exc) or attempt == 7:
                     raise
                 time.sleep(0.5 * (attempt + 1))
+        self.layout = self.arc.layout
         portal = spider.portal_id
         self.crawl_id = self.arc.begin_crawl(portal, spider.name, resume=self.resume)
         self.done = self.arc.fetched_urls(self.crawl_id)
@@ -151,31 +134,52 @@ class ArchiveBridge:
         self.stats.set_value("xxgk/crawl_id", self.crawl_id)
         self.stats.set_value("xxgk/resumed", self.resumed)
 
-    # -- what the crawler asks the archive (through call(), on the archive thread) --------------
+    def _open_worker(self, spider) -> None:
+        """A worker of a distributed crawl: the crawl was begun by the writer (its id in
+        ``XXGK_CRAWL_ID``); the frontier, the resume state and the records live in Redis."""
+        self.crawl_id = self.crawler.settings.get("XXGK_CRAWL_ID")
+        if not self.crawl_id:
+            raise ValueError("XXGK_REDIS_URL needs XXGK_CRAWL_ID: the crawl the writer began "
+                             "(xxgk nightly --redis starts its workers with it)")
+        self.layout = Layout(self.data_dir)
+        self.stream = RecordStream(connect(self.redis_url), Keys(self.crawl_id))
+        if self.layout.db.exists():
+            # What the writer already stored of this crawl is not fetched again, should the
+            # frontier have been lost with its Redis (resume.py skips it).
+            with read_only(self.layout.db) as db:
+                self.done = queries.fetched_urls(db, self.crawl_id)
+        facts = getattr(spider, "portal_facts", None)
+        if facts:
+            self.stream.add(("portal", {"portal": spider.portal_id, **facts}))
+        logger.info("crawl %s: worker %s, records to the stream at %s", self.crawl_id,
+                    worker_id(), self.redis_url)
+        self.stats.set_value("xxgk/crawl_id", self.crawl_id)
 
-    def pending_documents(self) -> list[str]:
-        """Report documents this crawl recorded that were never parsed."""
-        return self.arc.read(queries.pending_documents, [self.crawl_id])
+    # -- what the crawler asks the archive (through call(), on the archive thread) --------------
 
     def validators(self, url: str) -> dict | None:
         """``{"etag", "last_modified", "sha256"}`` for a conditional request of ``url``: those
         of its last 2xx fetch, if the body stored then is still in the blob store; else None."""
-        v = self.arc.validators(url)
-        if v and v.get("sha256") and not self.arc.blobs.has(v["sha256"]):
+        if self.arc is not None:
+            v = self.arc.validators(url)
+        else:
+            with read_only(self.layout.db) as db:
+                v = queries.validators(db, url)
+        if v and v.get("sha256") and not BlobStore(self.layout).has(v["sha256"]):
             return None
         return v
 
     def read_blob(self, sha256: str) -> bytes:
         """A stored body (FileNotFoundError if it went missing)."""
-        return self.arc.blobs.read(sha256)
+        return BlobStore(self.layout).read(sha256)
 
     def known_reports(self, portal: str) -> list[tuple[str, list[str]]]:
         """(canonical URL, aliases) of every report of ``portal`` in the archive, except files
         ingested without a URL. Called from the reactor thread: it reads on a connection of its
         own, never waiting for the writer."""
-        if self.arc is None:
+        if self.layout is None or not self.layout.db.exists():
             return []
-        with read_only(self.arc.layout.db) as db:
+        with read_only(self.layout.db) as db:
             return queries.known_reports(db, portal)
 
     def _final_stats(self, reason: str) -> dict:
@@ -197,17 +201,10 @@ class ArchiveBridge:
         self._closed = True
         if self.pending:
             await asyncio.gather(*list(self.pending), return_exceptions=True)
-        if self.parse_pending and reason in ("shutdown", STALLED):
-            # Stopped or stalled: end now; the documents stay pending for the next run.
-            logger.info("%d parse(s) left pending (crawl %s)", len(self.parse_pending), reason)
-        elif self.parse_pending:
-            logger.info("waiting for %d parse(s) to finish", len(self.parse_pending))
-            try:
-                await asyncio.wait_for(asyncio.gather(*list(self.parse_pending),
-                                                      return_exceptions=True), self.parse_wait)
-            except asyncio.TimeoutError:
-                logger.warning("parses still running after %ss: left pending for xxgk reparse",
-                               self.parse_wait)
+        if self.stream is not None:
+            stats = {k: v for k, v in (self.stats.get_stats() or {}).items()
+                     if isinstance(v, (int, float)) and not isinstance(v, bool)}
+            await self.call(self.stream.add, (STATS, stats))
         if self.arc is not None:
             stats = self._final_stats(reason)
             if reason == "shutdown":
@@ -222,4 +219,3 @@ class ArchiveBridge:
         if self.journal is not None:
             self.journal.close()
         self.io.shutdown(wait=False)
-        self.parser.shutdown(wait=False, cancel_futures=True)

@@ -1,6 +1,6 @@
-"""The ``xxgk`` command: ``parse`` (the parsers), ``nightly`` and ``demo`` (the jobs that drive
-crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
-(the archive's: ingest, reports, search, reparse, serve, crawls, diff, verify; see
+"""The ``xxgk`` command: ``parse`` (the parsers), ``nightly``, ``demo`` and ``worker`` (the jobs
+that drive crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
+(the archive's: ingest, reports, search, reparse, parse-pending, serve, crawls, diff, verify; see
 :mod:`crawler.plugins`)."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import sys
 import click
 
 from archive.cli import data_option
+from archive.paths import Layout
 from parsers.cli import parse_command
 
+from . import settings as crawl_settings
 from .jobs import demo as demo_job
-from .jobs import nightly
+from .jobs import nightly, shared_crawl
 from .plugins import pm
 from .registry.cli import registry_group
 
@@ -30,6 +32,17 @@ def _log_to_stderr() -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def _settings(sets) -> dict:
+    settings = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep:
+            click.echo(f"Error: -s {item}: expected NAME=VALUE", err=True)
+            sys.exit(3)
+        settings[name] = value
+    return settings
+
+
 @main.command("nightly")
 @data_option
 @click.option("--portal", "portals", multiple=True,
@@ -42,9 +55,17 @@ def _log_to_stderr() -> None:
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), default=None,
               help="TOML configuration (default: <data>/nightly.toml if it exists).")
 @click.option("--jobs", type=int, default=None, help="Portals crawled at once (default 1).")
+@click.option("--parse-workers", type=int, default=None,
+              help="Parse worker processes, parsing alongside the crawls (default 1).")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Crawl each portal with --workers workers sharing one frontier in this Redis "
+                   "(redis://host:6379/0); more can join with xxgk worker (docs/distributed.md).")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Crawl workers per portal with --redis.")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl (repeatable).")
-def nightly_command(data, portals, area, demo, config, jobs, sets):
+def nightly_command(data, portals, area, demo, config, jobs, parse_workers, redis_url, workers,
+                    sets):
     """Crawl, parse, diff, write the change report, send alerts.
 
     Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
@@ -52,16 +73,14 @@ def nightly_command(data, portals, area, demo, config, jobs, sets):
     were still crawled and diffed), 3 the job could not start (bad configuration).
     """
     _log_to_stderr()
-    settings = {}
-    for item in sets:
-        name, sep, value = item.partition("=")
-        if not sep:
-            click.echo(f"Error: -s {item}: expected NAME=VALUE", err=True)
-            sys.exit(3)
-        settings[name] = value
+    settings = _settings(sets)
+    if workers > 1 and not redis_url:
+        click.echo("Error: --workers needs --redis (the workers share a frontier there)", err=True)
+        sys.exit(3)
     try:
         result = nightly.run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
-                             settings=settings, area=area)
+                             settings=settings, area=area, parse_workers=parse_workers,
+                             redis_url=redis_url, workers=workers)
     except nightly.ConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(3)
@@ -94,6 +113,28 @@ def demo_command(data, port, jobs):
     click.echo(f"browse it: {sys.argv[0] if sys.argv[0].endswith('xxgk') else 'xxgk'} serve"
                + (f" --data {data}" if data else "") + "  (then open http://127.0.0.1:8001/)")
     sys.exit(2 if res.nightly.failed else 0)
+
+
+@main.command("worker")
+@click.argument("portal")
+@data_option
+@click.option("--redis", "redis_url", required=True, metavar="URL",
+              help="The Redis the crawl's frontier is in.")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting (repeatable).")
+def worker_command(portal, data, redis_url, sets):
+    """Join the running distributed crawl of PORTAL from this machine: its requests come from
+    the shared frontier, its records go to the crawl's writer (xxgk nightly --redis). The data
+    directory is read only (conditional requests, known reports): share it, or set
+    XXGK_CONDITIONAL=False and XXGK_RECHECK=False."""
+    settings = _settings(sets)
+    delay = float(settings.get("DOWNLOAD_DELAY", crawl_settings.DOWNLOAD_DELAY))
+    try:
+        code = shared_crawl.join(portal, redis_url, Layout(data).root, settings, delay)
+    except LookupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(3)
+    sys.exit(code)
 
 
 main.add_command(parse_command)

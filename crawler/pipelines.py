@@ -1,5 +1,7 @@
 """Item pipelines: every exchange to the archive (raw bytes + provenance) and every organ an organ
-directory names, report documents to the parser. Both run on worker threads (see bridge.py); a failure is logged and counted, never fatal."""
+directory names, on the archive's worker thread (see bridge.py); a failure is logged and counted,
+never fatal. A new report document is stored as pending: the parse pool parses it, not the
+crawl (``xxgk parse-pending``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import dataclasses
 import logging
 
 from archive.directory import OrganRecord
-from archive.fetches import FetchRecord
+from archive.fetches import FetchRecord, now_iso
 
 from .bridge import get_bridge
 from .items import FetchItem, OrganItem
@@ -40,10 +42,12 @@ class ArchivePipeline:
             aliases.discard(item["report_url"])
             item["aliases"] = sorted(aliases)
         arc = self.bridge.arc
-        if arc is None:
-            return item.summary() | {"archived": False}
         rec = FetchRecord(crawl_id=self.bridge.crawl_id, portal=spider.portal_id,
                           **item.record_fields())
+        if self.bridge.stream is not None:
+            return await self.queue_fetch(rec, item)
+        if arc is None:
+            return item.summary() | {"archived": False}
         try:
             res = await self.bridge.call(arc.record_fetch, rec)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the crawl
@@ -55,71 +59,34 @@ class ArchivePipeline:
             stats.inc_value("xxgk/archive/unchanged")
         if res.new_document:
             stats.inc_value("xxgk/archive/new_documents")
+            if item.get("role") in ("report", "attachment"):
+                stats.inc_value("xxgk/parse/queued")
         out = item.summary() | {"archived": True, "fetch_id": res.fetch_id, "sha256": res.sha256,
                                 "format": res.format, "unchanged": res.unchanged,
                                 "new_document": res.new_document}
         return out
 
+    async def queue_fetch(self, rec: FetchRecord, item: FetchItem) -> dict:
+        """A distributed crawl's fetch, on its way to the archive's writer (the stream says
+        nothing back: no fetch id, no document yet)."""
+        rec.fetched_at = rec.fetched_at or now_iso()   # the writer knows a record seen twice by it
+        await self.bridge.call(self.bridge.stream.add, rec)
+        self.bridge.done.add(item["url"])
+        self.crawler.stats.inc_value("xxgk/archive/queued")
+        return item.summary() | {"archived": True, "queued": True}
 
     async def record_organ(self, item: OrganItem) -> OrganItem:
         self.crawler.stats.inc_value("xxgk/organs")
         arc = self.bridge.arc
+        rec = OrganRecord(portal=self.crawler.spider.portal_id, **dataclasses.asdict(item))
+        if self.bridge.stream is not None:
+            await self.bridge.call(self.bridge.stream.add, rec)
+            return item
         if arc is None:
             return item
-        rec = OrganRecord(portal=self.crawler.spider.portal_id, **dataclasses.asdict(item))
         try:
             await self.bridge.call(arc.record_organ, rec)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the crawl
             logger.error("archive: could not record organ %s: %s", item.name, exc, exc_info=True)
             self.crawler.stats.inc_value("xxgk/archive/errors")
-        return item
-
-
-class ParsePipeline:
-    """Report pages and attachments go to the parser (a sandboxed child, on a worker thread)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.bridge = get_bridge(crawler)
-        self.submitted: set[str] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    async def open_spider(self):
-        await self.bridge.open(self.crawler.spider)
-        arc = self.bridge.arc
-        if arc is None or not self.bridge.parse_enabled:
-            return
-        if self.bridge.resumed:
-            # Documents the killed run of this crawl stored but never parsed.
-            await self._sweep()
-
-    async def _sweep(self) -> None:
-        try:
-            pending = await self.bridge.call(self.bridge.pending_documents)
-        except Exception as exc:  # noqa: BLE001
-            logger.warning("could not list pending documents: %s", exc)
-            return
-        for sha in pending:
-            if sha not in self.submitted:
-                self.submitted.add(sha)
-                self.bridge.submit_parse(sha, "(pending)")
-
-    async def close_spider(self):
-        # A document first seen as a plain page and later linked as an attachment is pending too.
-        if self.bridge.arc is not None and self.bridge.parse_enabled:
-            await self._sweep()
-
-    def process_item(self, item):
-        if not isinstance(item, dict) or not item.get("archived"):
-            return item
-        sha = item.get("sha256")
-        status = item.get("status")
-        if (item.get("role") in ("report", "attachment") and sha and not item.get("error")
-                and (status is None or 200 <= status < 300) and item.get("new_document")
-                and sha not in self.submitted):
-            self.submitted.add(sha)
-            self.bridge.submit_parse(sha, item.get("url"))
         return item

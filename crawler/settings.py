@@ -75,13 +75,15 @@ DOWNLOADER_MIDDLEWARES = {
     # 600 RedirectMiddleware
     "crawler.middlewares.capture.RawCaptureMiddleware": 650,
     # 700 CookiesMiddleware; downloader side
+    # the host's turn is taken last, after 900 DownloaderStats
+    "crawler.middlewares.hostslot.HostSlotMiddleware": 990,   # distributed only
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.journal.JournalSpiderMiddleware": 100,
+    "crawler.middlewares.inflight.InflightSpiderMiddleware": 950,   # distributed only
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
-    "crawler.pipelines.ParsePipeline": 400,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
@@ -95,9 +97,6 @@ XXGK_ARCHIVE_ENABLED = True     # False: items only (feeds, tests, `scrapy bench
 XXGK_DATA = None                # data directory; default $XXGK_DATA, else ./data
 XXGK_SYNCHRONOUS = None         # SQLite durability: NORMAL, FULL, EXTRA; default $XXGK_SYNCHRONOUS,
                                 # else NORMAL (the nightly job runs its crawls with FULL)
-XXGK_PARSE = True               # parse report documents while crawling (off the reactor thread)
-XXGK_PARSE_WORKERS = 1
-XXGK_PARSE_WAIT = 600           # seconds the end of a crawl waits for parses still running
 XXGK_RESUME = True              # pick up the portal's crawl that was killed
 XXGK_RECHECK = True             # at the end, fetch known reports no list led to (takedowns)
 XXGK_CONDITIONAL = True         # If-None-Match / If-Modified-Since from the archive
@@ -112,6 +111,11 @@ XXGK_BROWSER_STEP_TIMEOUT = 30.0  # seconds one browser step (a click, reading t
 XXGK_BROWSER_PAGE_TIMEOUT = 90.0  # seconds the browser may take to load and read one page
 XXGK_STALL_TIMEOUT = 900        # no response, byte or item for this long: the crawl closes, 'stalled'
 XXGK_CLOSE_GRACE = 30           # seconds a closing crawl (stalled, SIGTERM) has before the process ends
+
+# --- distributed crawl (docs/distributed.md): off unless XXGK_REDIS_URL is set ------------------
+XXGK_REDIS_URL = None           # redis://host:6379/0: a shared frontier, records to the writer
+XXGK_CRAWL_ID = None            # the crawl the writer began, which this worker joins
+XXGK_HOST_DELAY = 0.0           # seconds between requests to one host, across every worker
 
 # --- browser (scrapy-playwright), used only for JS-only lists and JS challenges -----------------
 DOWNLOAD_HANDLERS = {

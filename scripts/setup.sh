@@ -25,6 +25,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# --- Redis, for distributed crawls (docs/distributed.md) --------------------------------------
+# Debian's redis-server. Nothing relies on it running as a service: `xxgk nightly --redis URL`
+# is given a Redis to use, and the tests start their own on a free port of 127.0.0.1.
+if ! dpkg -s redis-server >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends redis-server
+fi
+# --- end of Redis ---------------------------------------------------------------------------------
+
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip

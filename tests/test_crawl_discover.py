@@ -27,7 +27,7 @@ def discovered(demo_server, tmp_path_factory):  # noqa: F811
         data = tmp_path_factory.mktemp(f"discover-{site}")
         start = manifest["sites"][site]["start_urls"][0]
         res = run_crawl("discover", data, base, "-a", f"url={start}", "-a", f"allow=/{site}/",
-                        settings={"XXGK_PARSE": "False"}, log=data / "crawl.log")
+                        log=data / "crawl.log")
         return site, {"data": data, "result": res}
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -9,6 +9,7 @@ import io
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive_fixtures import xxgk
 from crawl_fixtures import ConditionalServer, demo_cache_dir, live_reports, rows, run_crawl
 
 
@@ -27,13 +28,13 @@ def cond_server(request):
 def three_crawls(cond_server, tmp_path_factory):
     data = tmp_path_factory.mktemp("incr")
     base = cond_server.base_url
-    settings = {"XXGK_PARSE": "False"}
-    first = run_crawl("demo-trs", data, base, settings=settings, log=data / "c1.log")
+    first = run_crawl("demo-trs", data, base, log=data / "c1.log")
     n_log = len(cond_server.log)
-    second = run_crawl("demo-trs", data, base, settings=settings, log=data / "c2.log")
+    second = run_crawl("demo-trs", data, base, log=data / "c2.log")
     second_requests = cond_server.log[n_log:]
     change = cond_server.site.revise_report()             # same URL, new bytes
-    third = run_crawl("demo-trs", data, base, settings={"XXGK_PARSE": "True"}, log=data / "c3.log")
+    third = run_crawl("demo-trs", data, base, log=data / "c3.log")
+    third.parse = xxgk("parse-pending", "--data", data, "--workers", "2")
     crawls = [c["id"] for c in rows(data, "SELECT id FROM crawls ORDER BY started_at, rowid")]
     return {"data": data, "base": base, "runs": [first, second, third], "crawls": crawls,
             "change": change, "second_requests": second_requests}
@@ -42,6 +43,8 @@ def three_crawls(cond_server, tmp_path_factory):
 def test_three_crawls_finished(three_crawls):
     for run in three_crawls["runs"]:
         assert run.returncode == 0, run.log[-3000:]
+    parse = three_crawls["runs"][2].parse
+    assert parse.returncode == 0 and "[1/" in parse.stdout, parse.stderr
     assert len(three_crawls["crawls"]) == 3
 
 

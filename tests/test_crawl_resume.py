@@ -23,8 +23,7 @@ def _recorded(data, roles=("report", "attachment")) -> int:
 def test_sigkill_then_resume(demo_server, tmp_path, site):  # noqa: F811
     data, base = tmp_path / "archive", demo_server.base_url_
     demo_server.site.reset_state()
-    slow = {"DOWNLOAD_DELAY": "0.3", "DOWNLOAD_DELAY_JITTER": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
-            "XXGK_PARSE": "False"}
+    slow = {"DOWNLOAD_DELAY": "0.3", "DOWNLOAD_DELAY_JITTER": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
     proc = start_crawl(f"demo-{site}", data, base, settings=slow, log=tmp_path / "killed.log")
     deadline = time.monotonic() + 120
     while _recorded(data) < 6 and proc.poll() is None and time.monotonic() < deadline:
@@ -37,7 +36,7 @@ def test_sigkill_then_resume(demo_server, tmp_path, site):  # noqa: F811
     n_before = _recorded(data)
     assert 0 < n_before
 
-    res = run_crawl(f"demo-{site}", data, base, settings={"XXGK_PARSE": "False"}, log=tmp_path / "resumed.log")
+    res = run_crawl(f"demo-{site}", data, base, log=tmp_path / "resumed.log")
     assert res.returncode == 0, res.log[-3000:]
     assert "resumed" in res.log
     after = rows(data, "SELECT id, status, resumed FROM crawls")

@@ -18,7 +18,7 @@ from hostile_portal import HostilePortal
 from process_tree import PeakTreeRSS, descendants, wait_gone
 
 # Short clocks, so that a test takes seconds, not the minutes of production.
-FAST_WATCH = {"XXGK_PARSE": "False", "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "5000",
+FAST_WATCH = {"PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "5000",
               "XXGK_BROWSER_STEP_TIMEOUT": "5", "XXGK_BROWSER_PAGE_TIMEOUT": "20",
               "XXGK_STALL_TIMEOUT": "60", "XXGK_CLOSE_GRACE": "30"}
 

@@ -28,7 +28,7 @@ def crawled(tmp_path_factory):
     try:
         proc = start_crawl("discover", data, portal.base_url, "-a",
                            f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
-                           settings={"XXGK_PARSE": "False"}, log=data / "crawl.log")
+                           settings={}, log=data / "crawl.log")
         peak = PeakTreeRSS(proc.pid)
         proc.wait(timeout=300)
         yield {"data": data, "base": portal.base_url, "rc": proc.returncode, "peak": peak.stop(),

@@ -45,7 +45,7 @@ def test_a_crawl_runs_with_the_mode_of_its_environment(tmp_path):
     try:
         env = {**crawl_env(tmp_path, portal.base_url), "XXGK_SYNCHRONOUS": "FULL"}
         res = subprocess.run(scrapy_cmd("discover", "-a", f"url={portal.base_url}/gk/index.html",
-                                        "-a", "allow=/gk/", settings={"XXGK_PARSE": "False"}),
+                                        "-a", "allow=/gk/", settings={}),
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     finally:
         portal.close()

@@ -1,5 +1,6 @@
-"""No process outlives its parent: ``xxgk parse``, ``xxgk ingest``, ``xxgk reparse`` and a crawl,
-each killed with SIGKILL while its sandboxed child parses a slow report, leave nothing running."""
+"""No process outlives its parent: ``xxgk parse``, ``xxgk ingest``, ``xxgk reparse``,
+``xxgk parse-pending`` (its pool's workers) and a crawl rendering in Chromium, each killed with
+SIGKILL mid-work, leave nothing running."""
 
 from __future__ import annotations
 
@@ -74,16 +75,31 @@ def test_reparse_killed_leaves_no_child(slow_file, tmp_path):
     _kill_and_check(proc, _parse_child(proc))
 
 
-def test_crawl_killed_mid_parse_leaves_nothing(tmp_path):
-    portal = HostilePortal(reports=("slow",))
+def _ppid(pid: int) -> int | None:
     try:
-        proc = start_crawl("discover", tmp_path / "data", portal.base_url, "-a",
-                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/")
-        below = _parse_child(proc)
-        # Its browser too, if it started one: the whole tree goes.
-        _kill_and_check(proc, below | descendants(proc.pid))
-    finally:
-        portal.close()
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_parse_pending_killed_leaves_no_worker(slow_file, tmp_path):
+    """The parse pool's workers and their sandboxed children go with ``xxgk parse-pending``."""
+    data = tmp_path / "data"
+    subprocess.run([XXGK, "ingest", "--no-parse", "--data", data, slow_file], check=True,
+                   capture_output=True)
+    proc = _start("parse-pending", "--data", data, "--workers", "2")
+    deadline = time.monotonic() + 120
+    below: set[int] = set()
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "parse-pending ended before it parsed"
+        below = descendants(proc.pid)
+        # a worker's sandboxed child: a process below a process below parse-pending
+        if any(_ppid(p) not in (proc.pid, None) and _ppid(_ppid(p)) == proc.pid for p in below):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("no parse child appeared")
+    _kill_and_check(proc, below | descendants(proc.pid))
 
 
 def test_crawl_killed_while_chromium_renders_leaves_nothing(tmp_path):
@@ -91,7 +107,7 @@ def test_crawl_killed_while_chromium_renders_leaves_nothing(tmp_path):
     try:
         proc = start_crawl("discover", tmp_path / "data", portal.base_url, "-a",
                            f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
-                           settings={"XXGK_PARSE": "False", "XXGK_BROWSER_PAGE_TIMEOUT": "120"})
+                           settings={"XXGK_BROWSER_PAGE_TIMEOUT": "120"})
         deadline = time.monotonic() + 120
         below: set[int] = set()
         while time.monotonic() < deadline and proc.poll() is None:

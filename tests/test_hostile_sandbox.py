@@ -39,7 +39,7 @@ def test_chromium_runs_sandboxed(tmp_path):
     portal = HostilePortal(reports=("ok",), hang_list=True)   # the page stays open for a while
     proc = start_crawl("discover", tmp_path / "data", portal.base_url, "-a",
                        f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
-                       settings={"XXGK_PARSE": "False", "XXGK_BROWSER_PAGE_TIMEOUT": "30"})
+                       settings={"XXGK_BROWSER_PAGE_TIMEOUT": "30"})
     try:
         deadline = time.monotonic() + 120
         renderers = {}

@@ -1,5 +1,6 @@
 """The nightly job: crawl each portal (one ``scrapy crawl`` child process per portal), parse what
-is pending, diff each portal's last two crawls, write the change report, send the alerts.
+they store in a pool of worker processes alongside (``archive/parse_pool.py``; no crawl waits
+for a parse), diff each portal's last two crawls, write the change report, send the alerts.
 
 The portals are those named, a slice of the registry (``--province 河南``, ``--province 4101``)
 or every registered portal. One portal's failure never stops the others; the summary names the
@@ -17,6 +18,9 @@ optional::
     jobs = 2                              # portals crawled at once
     timeout = 21600                       # seconds a portal's crawl may take
     settings = { DOWNLOAD_DELAY = "2" }   # passed as scrapy -s NAME=VALUE
+
+    [parse]
+    workers = 1                           # parse worker processes (xxgk nightly --parse-workers)
 
     [alerts]
     urls = ["json://hooks.example.org/xxgk", "mailto://user:pass@example.org"]   # Apprise URLs
@@ -43,10 +47,14 @@ import apprise
 from archive import queries
 from archive.changes import NEWS, as_json, crawl_pairs, diff_crawls, render_markdown
 from archive.db import read_only
+from archive.parse_pool import Parsed, ParsePool
 from archive.paths import Layout
 from archive.store import Archive
 from crawler import registry
+from crawler import settings as crawl_settings
 from crawler.registry import slices
+
+from . import shared_crawl
 
 log = logging.getLogger("xxgk.nightly")
 
@@ -209,11 +217,21 @@ def _last_error(path: Path, tail: int = 65536) -> str | None:
         return None
     found = [ln.strip() for ln in lines if _ERROR_LINE.match(ln.strip())]
     return found[-1][:300] if found else None
+@dataclass
+class Distributed:
+    """``--redis URL --workers N``: each portal crawled by N workers sharing one frontier,
+    their records written by this process (``crawler/jobs/shared_crawl.py``)."""
+
+    redis_url: str
+    workers: int
+    arc: Archive
+    host_delay: float
 
 
 def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeout: float,
-                 env_extra: dict | None = None) -> PortalRun:
-    """``scrapy crawl <portal>`` in a child process; its log goes to ``logs/<portal>.log``."""
+                 env_extra: dict | None = None, shared: Distributed | None = None) -> PortalRun:
+    """``scrapy crawl <portal>`` in a child process (``shared``: several, sharing a frontier in
+    Redis); its log goes to ``logs/<portal>.log``."""
     run = PortalRun(portal)
     since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     cmd = [sys.executable, "-m", "scrapy", "crawl", portal]
@@ -227,10 +245,17 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     t0 = time.monotonic()
     log.info("portal=%s crawl start", portal)
     try:
-        with open(path, "wb") as fh:
-            proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
-                                  timeout=timeout, cwd=ROOT)
-        run.exit_code = proc.returncode
+        if shared is not None:
+            run.log = str(logs / f"{portal}.worker0.log")     # and .worker1.log, …
+            res = shared_crawl.run(shared.arc, portal, shared.redis_url, shared.workers,
+                                   settings, env, logs, timeout, shared.host_delay)
+            # A worker killed on the way is no failure when the others finished its part.
+            run.exit_code = 0 if res.status == "finished" else max(res.exit_codes)
+        else:
+            with open(path, "wb") as fh:
+                proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
+                                      timeout=timeout, cwd=ROOT)
+            run.exit_code = proc.returncode
     except subprocess.TimeoutExpired:
         run.error = (f"crawl took longer than {timeout:.0f} s and was stopped: nothing is claimed "
                      "removed or revised from it (it resumes next time)")
@@ -333,9 +358,18 @@ def send_alerts(cfg: dict, result: NightlyResult, report_text: str) -> tuple[int
     return len(ap), errors
 
 
+def _log_parse(p: Parsed) -> None:
+    res = p.summary
+    log.info("parse [%d/%d] sha256=%s status=%s organ=%s year=%s cells=%d seconds=%.1f%s",
+             p.done, p.total, p.sha256[:12], res["status"], res.get("organ") or "?",
+             res.get("year") or "?", res["cells"], p.seconds,
+             f" error={res['error']!r}" if res.get("error") else "")
+
+
 def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: int | None = None,
         settings: dict | None = None, env_extra: dict | None = None,
-        area: str | None = None) -> NightlyResult:
+        area: str | None = None, parse_workers: int | None = None,
+        redis_url: str | None = None, workers: int = 1) -> NightlyResult:
     layout = Layout(data).create()
     cfg = load_config(config, layout)
     names = choose_portals(portals, cfg, demo, area, layout.root)
@@ -350,19 +384,25 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
         sets = {**{k: str(v) for k, v in crawl_cfg.get("settings", {}).items()}, **(settings or {})}
         timeout = float(crawl_cfg.get("timeout", 6 * 3600))
         jobs = max(1, jobs or int(crawl_cfg.get("jobs", 1)))
+        parse_workers = max(1, parse_workers or int(cfg.get("parse", {}).get("workers", 1)))
         log.info("start portals=%s jobs=%d data=%s", ",".join(names), jobs, layout.root)
         Archive(layout.root).close()     # created (or upgraded) once, before the crawls open it
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            runs = list(pool.map(lambda p: crawl_portal(p, layout, logs, sets, timeout, env_extra),
-                                 names))
         diffs, late = [], []
         with Archive(layout.root, synchronous=NIGHTLY_SYNCHRONOUS) as arc:
-            pending = arc.documents_to_parse("pending")
-            log.info("parse pending=%d", len(pending))
-            for sha in pending:
-                res = arc.parse_document(sha)
-                if res["status"] == "error":
-                    log.warning("parse sha256=%s error=%r", sha, res.get("error"))
+            shared = None
+            if redis_url:
+                delay = float(sets.get("DOWNLOAD_DELAY", crawl_settings.DOWNLOAD_DELAY))
+                shared = Distributed(redis_url, max(1, workers), arc, delay)
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                crawls = [pool.submit(crawl_portal, p, layout, logs, sets, timeout, env_extra,
+                                      shared) for p in names]
+                # Parsing alongside, in its own processes: no crawl waits for a parse; the
+                # queue is drained once the last crawl has ended.
+                parsed = ParsePool(arc, parse_workers).drain(
+                    on_result=_log_parse, follow=lambda: not all(c.done() for c in crawls))
+                runs = [c.result() for c in crawls]
+            log.info("parse done %s", " ".join(f"{k}={v}" for k, v in sorted(parsed.items()))
+                     or "nothing pending")
             for r in runs:
                 if r.crawl_id:
                     r.trouble = portal_trouble(arc, r.crawl_id)

@@ -20,7 +20,7 @@ class ConditionalRequestMiddleware(SwitchedMiddleware):
 
     async def process_request(self, request):
         bridge = get_bridge(self.crawler)
-        if (bridge.arc is None or request.method != "GET"
+        if (not bridge.reads_archive or request.method != "GET"
                 or request.meta.get("playwright") or request.meta.get("xxgk_no_conditional")
                 or "xxgk_prev_sha" in request.meta):
             return None

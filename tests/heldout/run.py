@@ -46,7 +46,7 @@ def crawl(site: Site, data: Path, proxy: ForwardProxy, settings: dict | None = N
     started = time.monotonic()
     with open(log, "wb") as fh:
         proc = subprocess.run(scrapy_cmd("discover", "-a", f"url={site.start}", "-a", f"portal={site.name}",
-                                         settings={"XXGK_PARSE": "False", **(settings or {})}),
+                                         settings=settings),
                               cwd=ROOT, env=proxy_env(data, proxy), stdout=fh, stderr=subprocess.STDOUT,
                               timeout=timeout)
     proc.log = log.read_text("utf-8", "replace")
