@@ -63,6 +63,9 @@ COOKIES_ENABLED = True
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"
 
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt fetched once per distributed crawl, not once per worker (Scrapy's own otherwise)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
     # engine side
     "crawler.middlewares.resume.ResumeSkipMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -91,6 +94,10 @@ EXTENSIONS = {
 }
 REMOTE_CONTROL_ENABLED = False  # no listening port
 TELNETCONSOLE_ENABLED = False
+
+# A body the server cut short (its connection closed before Content-Length, or a broken chunk)
+# reaches the spider flagged 'dataloss' and is kept, marked truncated (middlewares/sizelimit.py).
+DOWNLOAD_FAIL_ON_DATALOSS = False
 
 # --- the archive -------------------------------------------------------------------------------
 XXGK_ARCHIVE_ENABLED = True     # False: items only (feeds, tests, `scrapy bench`-like runs)

@@ -96,8 +96,9 @@ def check_archive(data: Path, manifest: dict, sites: list[str]) -> None:
 
 
 def sent_twice(seen: list) -> dict:
-    """Requests the server answered more than once (robots.txt aside: each worker reads it)."""
-    counts = Counter((m, p) for _, m, p in seen if p != "/robots.txt")
+    """Requests the server answered more than once (robots.txt included: one worker reads it
+    for all)."""
+    counts = Counter((m, p) for _, m, p in seen)
     return {k: n for k, n in counts.items() if n > 1}
 
 
