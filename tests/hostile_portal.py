@@ -102,6 +102,15 @@ class HostileHandler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
+        if name == "drop":  # headers, part of the body, then the connection closed
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(REPORT_HTML.encode("utf-8")) * 2))
+            self.end_headers()
+            self.wfile.write(REPORT_HTML.encode("utf-8"))
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if name == "hang":  # headers, a little body, then nothing more
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")

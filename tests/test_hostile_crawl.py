@@ -1,5 +1,5 @@
 """A crawl of a hostile portal on 127.0.0.1: a report that is a gzip bomb (1 MB → 1 GiB) and one
-announced and sent at 1 GiB. Every URL leaves a row with its error, the bytes that arrived are in
+announced and sent at 1 GiB, and one whose connection closes halfway through its body. Every URL leaves a row with its error, the bytes that arrived are in
 a WARC record (cut ones marked ``WARC-Truncated: length``), the crawl finishes, and the whole
 process tree stays under 1 GiB."""
 
@@ -23,7 +23,7 @@ GiB = 1024 ** 3
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    portal = HostilePortal(reports=("ok", "bomb", "huge"))
+    portal = HostilePortal(reports=("ok", "bomb", "huge", "drop"))
     data = tmp_path_factory.mktemp("hostile-crawl")
     try:
         proc = start_crawl("discover", data, portal.base_url, "-a",
@@ -82,6 +82,18 @@ def test_a_gzip_bomb_is_kept_as_sent_with_its_error(crawled):
     assert len(payload) == row["raw_size"] < 2 * 2 ** 20   # the wire bytes, whole
 
 
+def test_a_body_cut_short_by_the_server_is_kept_and_marked(crawled):
+    row = _fetch(crawled, "drop")
+    assert row["status"] == 200 and row["truncated"] == "disconnect"
+    assert row["error"].startswith("connection closed after ")
+    assert "incomplete" in row["error"] and row["document_id"] is None
+    rec, payload = _warc_record(crawled, row)
+    assert rec.rec_headers.get_header("WARC-Truncated") == "disconnect"
+    announced = int(rec.http_headers.get_header("Content-Length"))
+    assert 0 < len(payload) == row["raw_size"] < announced
+    assert "政府信息公开" in payload.decode("utf-8", "replace")
+
+
 def test_the_good_report_is_archived_beside_them(crawled):
     row = _fetch(crawled, "ok")
     assert row["error"] is None and row["document_id"] is not None
@@ -97,5 +109,6 @@ def test_the_stats_and_the_nightly_summary_name_them(crawled):
     run = PortalRun(portal, exit_code=0, **facts)
     (line,) = [ln for ln in summary_lines(NightlyResult([run], [], [], None, 0, []))
                if "DOWNLOAD_MAXSIZE" in ln]
-    assert "2 response(s)" in line
+    assert stats.get("xxgk/oversized/disconnect") == 1
+    assert "3 response(s)" in line and "drop.html" in line
     assert f"{crawled['base']}/gk/nb/huge.html" in line and "bomb.html" in line

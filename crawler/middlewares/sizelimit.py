@@ -8,7 +8,8 @@ the download is stopped (``StopDownload(fail=False)``) and what arrived is hande
 A body that inflates past the limit is caught the same way. Both reach the spider's errback as
 :class:`ResponseTruncated`, carrying the exchange as received (``request.meta['xxgk_raw']``), so
 the archive writes a WARC record (``WARC-Truncated: length`` for a cut body) and a ``fetches`` row
-with the error.
+with the error. A body the server cut short (``DOWNLOAD_FAIL_ON_DATALOSS`` off, so Scrapy hands it
+on flagged ``dataloss``) is kept the same way, marked ``WARC-Truncated: disconnect``.
 
 Memory stays bounded by the limit: the handler's buffer holds at most DOWNLOAD_MAXSIZE plus one
 network chunk, and inflating stops at DOWNLOAD_MAXSIZE.
@@ -72,6 +73,13 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
     def process_response(self, request, response, spider=None):
         limit = request.meta.get(LIMIT) or self._max_size
         raw = request.meta.get(RAW) or {}
+        if "dataloss" in response.flags:
+            # The peer closed before the body was whole: kept as far as it came.
+            msg = (f"connection closed after {len(response.body)} bytes{_announced(response)}: "
+                   "the body is incomplete")
+            logger.warning("%s: %s", request.url, msg)
+            self._count("disconnect")
+            raise ResponseTruncated(msg, raw, "disconnect")
         if request.meta.get(CUT) and "download_stopped" in response.flags:
             msg = breach("DOWNLOAD_MAXSIZE", limit,
                          f"response cut after {len(response.body)} bytes"
