@@ -72,7 +72,7 @@ def crawl_case(tmp: Path, name: str, portal_kw: dict, settings: dict) -> tuple[f
         t0 = time.monotonic()
         proc = start_crawl("discover", data, portal.base_url, "-a",
                            f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
-                           settings={"XXGK_PARSE": "False", **settings}, log=tmp / f"{name}.log")
+                           settings=settings, log=tmp / f"{name}.log")
         peak = PeakTreeRSS(proc.pid)
         proc.wait()
         seconds, rss = time.monotonic() - t0, peak.stop()
