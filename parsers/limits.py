@@ -25,7 +25,7 @@ PARSE_TIMEOUT = 50.0        # CPU seconds (every thread of the child)
 PARSE_WALL_FACTOR = 4       # wall-clock backstop: this many times PARSE_TIMEOUT,
 PARSE_WALL_MIN = 30.0       # and never less than this
 PARSE_MEMORY = 2048 * MiB
-PARSE_RSS = 768 * MiB
+PARSE_RSS = 864 * MiB      # OCR of a scanned report peaks near 750 MiB
 
 # Pages of one PDF; pages of one PDF sent to OCR (pages without ink are never sent); pages of
 # picture-only tables on pages that have text; frames of one multi-page image; pixels of one page

@@ -165,7 +165,7 @@ def test_the_memory_limit_is_named_not_masked(tmp_path):
 def test_resident_memory_is_bounded_whatever_the_address_space(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("规章\t1\t2\t3\n" * 1_500_000, encoding="utf-8")
-    refused(path, "over PARSE_RSS (768 MiB): parsing needed more memory")
+    refused(path, "over PARSE_RSS (864 MiB): parsing needed more memory")
 
 
 def test_warnings_past_the_limit_are_summed_up_in_one():

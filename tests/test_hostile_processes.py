@@ -68,11 +68,12 @@ def test_ingest_killed_leaves_no_child(slow_file, tmp_path):
 
 
 def test_reparse_killed_leaves_no_child(slow_file, tmp_path):
+    """``reparse`` parses through the pool: its workers and their children go with it."""
     data = tmp_path / "data"
     subprocess.run([XXGK, "ingest", "--no-parse", "--data", data, slow_file], check=True,
                    capture_output=True)
     proc = _start("reparse", "--data", data)
-    _kill_and_check(proc, _parse_child(proc))
+    _kill_and_check(proc, _pool_child(proc))
 
 
 def _ppid(pid: int) -> int | None:
@@ -82,24 +83,26 @@ def _ppid(pid: int) -> int | None:
         return None
 
 
+def _pool_child(proc: subprocess.Popen, timeout: float = 120) -> set[int]:
+    """Wait until a pool worker of ``proc`` has forked its sandboxed parse child (a process
+    below a process below ``proc``); return every process below ``proc`` at that moment."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the command ended before it parsed"
+        below = descendants(proc.pid)
+        if any(_ppid(p) not in (proc.pid, None) and _ppid(_ppid(p)) == proc.pid for p in below):
+            return below | descendants(proc.pid)
+        time.sleep(0.1)
+    raise AssertionError("no parse child appeared")
+
+
 def test_parse_pending_killed_leaves_no_worker(slow_file, tmp_path):
     """The parse pool's workers and their sandboxed children go with ``xxgk parse-pending``."""
     data = tmp_path / "data"
     subprocess.run([XXGK, "ingest", "--no-parse", "--data", data, slow_file], check=True,
                    capture_output=True)
     proc = _start("parse-pending", "--data", data, "--workers", "2")
-    deadline = time.monotonic() + 120
-    below: set[int] = set()
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "parse-pending ended before it parsed"
-        below = descendants(proc.pid)
-        # a worker's sandboxed child: a process below a process below parse-pending
-        if any(_ppid(p) not in (proc.pid, None) and _ppid(_ppid(p)) == proc.pid for p in below):
-            break
-        time.sleep(0.1)
-    else:
-        raise AssertionError("no parse child appeared")
-    _kill_and_check(proc, below | descendants(proc.pid))
+    _kill_and_check(proc, _pool_child(proc))
 
 
 def test_crawl_killed_while_chromium_renders_leaves_nothing(tmp_path):

@@ -15,6 +15,9 @@ from .switched import SwitchedMiddleware
 
 logger = logging.getLogger(__name__)
 
+# Why Chromium did not pass a challenge, for the record of the response left behind it.
+CHALLENGE_FAILED = "xxgk_challenge_failed"
+
 _CHALLENGE = re.compile(r"\$_ts|__jsl_clearance|__jsluid|_0x[0-9a-f]{4}|请稍候|安全验证|正在验证|"
                         r"Just a moment|challenge-platform|acw_sc__v2|document\.cookie\s*=", re.I)
 _WAF = re.compile(r"WAF|防火墙|拦截|安全狗|云锁|访问被拒绝|非法请求|您的访问|请求被阻断|创宇盾|"
@@ -114,6 +117,7 @@ class ChallengeMiddleware(SwitchedMiddleware):
     async def _after_browser_locked(self, request, response, host):
         page = request.meta.get("playwright_page") or response.meta.get("playwright_page")
         cookies: list[dict] = []
+        why = "the page set no cookie"
         if page is not None:
             # Each browser step under the watchdog: a challenge page whose script hangs gives
             # up this pass (no cookie: the response stays the challenge) instead of the crawl.
@@ -139,7 +143,7 @@ class ChallengeMiddleware(SwitchedMiddleware):
             except BrowserStepTimeout as exc:
                 logger.warning("challenge at %s: %s", response.url, exc)
                 self.crawler.stats.inc_value("xxgk/browser/step_timeout")
-                cookies = []
+                cookies, why = [], str(exc)
             finally:
                 await close_page(page, self.step)
         request.meta.pop("playwright_page", None)
@@ -149,6 +153,7 @@ class ChallengeMiddleware(SwitchedMiddleware):
         if not jar:
             logger.warning("browser did not earn a cookie at %s", response.url)
             self.crawler.stats.inc_value("xxgk/challenge/failed")
+            request.meta[CHALLENGE_FAILED] = why    # the fetch's error says why
             return response
         self.host_cookies[host] = jar
         gen = self.generation[host] = self.generation.get(host, 0) + 1

@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from ..items import fetch_item_from_failure, fetch_item_from_raw, fetch_item_from_response
 from ..meta import xmeta
+from ..middlewares.challenge import CHALLENGE_FAILED
 from ..middlewares.sizelimit import ResponseTruncated
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,9 @@ def failed(response) -> bool:
 
 
 def http_error(response) -> str:
-    return f"HTTP {response.status}"
+    failed = response.meta.get(CHALLENGE_FAILED)
+    return f"HTTP {response.status}" + (f": JavaScript challenge not passed ({failed})"
+                                        if failed else "")
 
 
 def side_items(response, x: dict):
