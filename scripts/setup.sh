@@ -12,6 +12,8 @@ APT_PACKAGES=(
   poppler-utils              # pdftoppm, used by the test-document generator's scans
   libgl1 libglib2.0-0        # OpenCV's shared libraries (OCR)
   chromium                   # the browser scrapy-playwright drives (Playwright cannot download one)
+  redis-server               # distributed crawls' shared frontier (docs/distributed.md); never
+                             # relied on as a service: the tests start their own on a free port
 )
 
 missing=()
@@ -24,17 +26,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-
-# --- Redis, for distributed crawls (docs/distributed.md) --------------------------------------
-# Debian's redis-server. Nothing relies on it running as a service: `xxgk nightly --redis URL`
-# is given a Redis to use, and the tests start their own on a free port of 127.0.0.1.
-if ! dpkg -s redis-server >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends redis-server
-fi
-# --- end of Redis ---------------------------------------------------------------------------------
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
