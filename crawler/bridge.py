@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from scrapy import signals
@@ -106,15 +104,8 @@ class ArchiveBridge:
     def _open_sync(self, spider) -> None:
         if self.redis_url:
             return self._open_worker(spider)
-        for attempt in range(8):
-            try:
-                self.arc = Archive(self.data_dir, synchronous=self.synchronous)
-                break
-            except sqlite3.OperationalError as exc:
-                # Several crawls opening a new archive at once race on its schema: wait, retry.
-                if "locked" not in str(exc) or attempt == 7:
-                    raise
-                time.sleep(0.5 * (attempt + 1))
+        # A new archive's schema is made in turns (archive.db), so crawls may open it together.
+        self.arc = Archive(self.data_dir, synchronous=self.synchronous)
         self.layout = self.arc.layout
         portal = spider.portal_id
         self.crawl_id = self.arc.begin_crawl(portal, spider.name, resume=self.resume)
