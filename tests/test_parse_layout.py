@@ -64,6 +64,36 @@ def test_a_label_goes_on_below_its_numbers_and_so_does_a_cut_number():
     assert got["unable.needs_creation"]["total"] == 1
 
 
+def test_a_label_of_the_column_before_between_a_cut_number_and_its_end():
+    """（四）无法提供 printed beside its rows, one line of it between a number a narrow cell cut
+    (253) and the line that goes on with the row's label and the number's last digit (作 … 0)."""
+    total_only = [70]
+    got, _ = requests([
+        at((9, "（四）无")),
+        row("                2．没有现成信息需要另行制", "２５３", cols=total_only),
+        at((9, "法提供")),
+        at((22, "作"), (71, "０")),
+        "",
+        row("                3．补正后申请内容仍不明确", "９５０", cols=total_only),
+    ])
+    assert got["unable.needs_creation"] == {"total": 2530}
+    assert got["unable.unclear"] == {"total": 950}
+
+
+def test_a_bare_number_under_a_label_of_the_column_before_is_not_taken_as_an_end():
+    """A bare number on the line under such a label may be the next row's, set above its
+    label: it does not go on the number of the row above."""
+    total_only = [70]
+    got, _ = requests([
+        at((9, "（四）无")),
+        row("                2．没有现成信息需要另行制作", "２５", cols=total_only),
+        at((9, "法提供")),
+        at((70, "３")),
+        row("                3．补正后申请内容仍不明确", cols=total_only),
+    ])
+    assert got["unable.needs_creation"] == {"total": 25}
+
+
 def test_numbers_set_in_the_middle_of_a_tall_row():
     """A cell centred in its row: the number's first part on the line above the row's line,
     the rest below; two rows cut in the same column are two numbers each."""

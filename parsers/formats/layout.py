@@ -123,6 +123,15 @@ def _in_order(upper: list[Token], ups: list[int], downs: list[Token]) -> dict | 
     return {i: [t] for i, t in zip(cut, downs)}
 
 
+def _beside(upper: list[Token], line: list[Token]) -> bool:
+    """Whether a line holds only a label of the column before upper's row label (（四）无 | 法提供
+    printed beside the rows it spans): such a line may stand between a row whose number a
+    narrow cell cut (２５３) and the line that goes on with the rest (作 … ０)."""
+    labels = [t for t in upper if not t.number]
+    return bool(labels) and not any(t.number for t in line) and all(
+        t.end <= labels[0].start for t in line)
+
+
 def _line(tokens: list[Token]) -> str:
     """A line again, labels apart from each other by two spaces, numbers by one."""
     parts: list[str] = []
@@ -240,12 +249,22 @@ def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
     _centred(lines, adjacent)
     out: list[list[Token]] = []
     upper: list[Token] | None = None  # the line whose numbers the next line may go on
+    across = False  # a label of the column before stands between upper and this line
     for tokens, adj in zip(lines, adjacent):
         if not tokens:
             upper = None
             continue
+        if upper is not None and adj and not across and _beside(upper, tokens):
+            out.append(tokens)
+            across = True
+            continue
         if upper is not None and adj:
             wrapped = _wrapped(upper, tokens, row_named)
+            if wrapped and across and all(t.number for t in tokens):
+                # Bare numbers under a label of the column before may be the next row's,
+                # set above its label: only a line that goes on upper's label goes on its
+                # numbers.
+                wrapped = None
             if wrapped:
                 joined, sure = wrapped
                 for k, ends in joined.items():
@@ -257,7 +276,9 @@ def layout_rows(text: str, row_named=lambda label: None) -> list[Row]:
                     tokens = [t for t in tokens if not t.number]
                     if tokens:
                         out.append(tokens)
+                    across = False
                     continue
+        across = False
         if len(tokens) == 1 and _BARE_NUMBER.match(tokens[0].text) and not adj:
             upper = None
             continue  # a page's number
