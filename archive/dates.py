@@ -5,7 +5,8 @@ Sources, and what kind of evidence each is:
 
 - the page (``page``): ``page_meta`` (``PubDate``, ``firstpublishedtime`` … metas),
   ``page_published`` (发布时间, 发布日期, 公开日期 on the page or in its 索引号 table),
-  ``page_written`` (成文日期, 发文日期), ``stated`` (given with a file ingested by hand);
+  ``page_written`` (成文日期, 发文日期), ``stated`` (given with a file ingested by hand),
+  ``list_date`` (the date the portal's list prints beside the link to the report);
 - the URL (``url``): a CMS's date pattern (TRS ``t20240114_…``, ``P020240114…``, Hanweb
   ``/art/2024/1/14/``), read by the crawler's family modules;
 - the document (``document``): what the parser reads from the file itself — its signature
@@ -31,6 +32,7 @@ from typing import NamedTuple
 # Each source and the kind of evidence it is.
 SOURCES = {
     "page_meta": "page", "page_published": "page", "page_written": "page", "stated": "page",
+    "list_date": "page",
     "url": "url",
     "signature": "document", "pdf_created": "document", "pdf_modified": "document",
     "docx_created": "document", "docx_modified": "document", "xlsx_created": "document",
@@ -102,10 +104,11 @@ def credible(date: str, source: str, year: int | None, first_seen: str | None) -
 
 def publication(dates, year: int | None, first_seen: str | None) -> Dated | None:
     """The publication date the archive states: the earliest credible one (ties go to the
-    page, then the URL, then the document)."""
+    page — its own fields before its list's —, then the URL, then the document)."""
     rank = {k: i for i, k in enumerate(CREDIBLE_KINDS)}
     ok = [d for d in dated(dates) if credible(d.date, d.source, year, first_seen)]
-    return min(ok, key=lambda d: (d.date, rank[kind(d.source)], d.source), default=None)
+    return min(ok, key=lambda d: (d.date, rank[kind(d.source)], d.source == "list_date",
+                                  d.source), default=None)
 
 
 def published_words(report: dict) -> str:

@@ -266,7 +266,7 @@ _TABLES = {
         "the server's Last-Modified; each with its source.",
         """
         url: 网址 / The page or file that gave the date
-        source: 来源 / page_meta, page_published, page_written, stated, url or last_modified
+        source: 来源 / page_meta, page_published, page_written, list_date, stated, url or last_modified
         date: 日期 / The date (YYYY-MM-DD)
         detail: 依据 / What exactly said so: PubDate, 发布时间, 成文日期, t20240114, the header
         first_seen: 首次发现 / When the archive first saw this date (UTC)

@@ -414,6 +414,7 @@ class Link:
     ext: str | None = None
     organ: str | None = None   # the organ its row of an organ directory names (县教育局 | 指南 年报)
     files: list = field(default_factory=list)   # files a list record gives beside its page (Links)
+    date: str | None = None    # the date its row of a list prints beside it (YYYY-MM-DD)
 
     @property
     def label(self) -> str:

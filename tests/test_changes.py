@@ -267,10 +267,13 @@ def test_late_only_on_a_date_the_page_url_or_document_gives(nightly):
         key = f"{c['organ']}|{c['year']}"
         assert key in truth, c
         assert c["late_basis"] == "published" and c["published_source"] in (
-            "page_meta", "page_published", "page_written", "url"), c
+            "page_meta", "page_published", "page_written", "list_date", "url"), c
         assert bool(c["late"]) == truth[key], c
         assert c["published"] == min(published[key]), c
     assert sum(truth.values()) == 7 == sum(bool(c["late"]) for c in cov)
+    # The dates the lists print beside their links are recorded, each the report's own.
+    listed = rows(data, "SELECT organ, year, date FROM publication_dates WHERE source = 'list_date'")
+    assert listed and all(d["date"] in published[f"{d['organ']}|{d['year']}"] for d in listed)
     # Only the report added since the first crawl is news.
     report = sorted((data / "reports").glob("changes-*.md"))[1].read_text("utf-8")
     assert "逾期 / Late reports" in report and "盐池县审计局 2024年度: out 2025-" in report
@@ -461,7 +464,7 @@ async def test_report_page_and_feed_agree_with_the_diff(ds, nightly):
     assert "可疑数字 / implausible numbers" in page.text and odd[0]["数字"] in page.text
     late = (await ds.client.get("/archive/late_reports.json?_shape=array&year=")).json()
     assert len(late) == 7 and {r["日期来源"] for r in late} <= {"page_meta", "page_published",
-                                                            "page_written", "url"}
+                                                            "page_written", "list_date", "url"}
 
 
 def rep_id(nightly, url):

@@ -178,6 +178,24 @@ def _report_page(body: str, head: str = ""):
     return HtmlResponse(url=f"{SITE}/a.html", body=html.encode("utf-8"), encoding="utf-8")
 
 
+def test_a_list_dates_the_reports_it_links_only_when_its_row_says_one_date():
+    from crawler.spiders.links import extract_links
+
+    page = _report_page(
+        '<ul><li><a href="/nb/1.html" title="濉溪县2024年政府信息公开工作年度报告">濉溪县2024年…</a>'
+        '<span>2025-01-20</span></li>'
+        '<li><a href="/nb/2.html">濉溪县财政局2024年政府信息公开工作年度报告</a>'
+        '<span>[2025年2月14日]</span></li>'
+        '<li><a href="/nb/3.html">濉溪县审计局2024年政府信息公开工作年度报告</a></li>'
+        '<li><a href="/nb/4.html">濉溪县教育局2024年政府信息公开工作年度报告</a>'
+        '<span>2025-01-20</span> 更新 <span>2025-03-01</span></li>'
+        '<li><a href="/nb/5.html">关于2025-01-20会议的通知</a><span>2025-01-21</span></li></ul>'
+        '<table><tr><td><a href="/nb/6.pdf">2023年度报告</a></td><td>2024/1/9</td></tr></table>')
+    dates = {ln.url.rsplit("/", 1)[1]: ln.date for ln in extract_links(page)}
+    assert dates == {"1.html": "2025-01-20", "2.html": "2025-02-14", "3.html": None,
+                     "4.html": None, "5.html": None, "6.pdf": "2024-01-09"}
+
+
 def test_a_page_dates_its_report_each_date_with_its_source():
     from crawler.spiders.reports import page_dates, published, publisher
 

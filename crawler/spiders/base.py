@@ -42,6 +42,13 @@ logger = logging.getLogger(__name__)
 PRIORITY = {"attachment": 40, "report": 30, "page": 20, "listing": 0}
 
 
+def list_dates(x: dict, role: str = "report") -> list[dict]:
+    """The date the list printed beside the link to a report (``source`` ``list_date``)."""
+    if role != "report" or not x.get("list_date"):
+        return []
+    return [{"date": x["list_date"], "source": "list_date", "detail": "列表"}]
+
+
 class XxgkSpider(scrapy.Spider):
     """Portal spiders set ``name``, ``family`` (a name in ``crawler.families.FAMILIES``, or
     ``auto``) and ``portal`` (its registry entry)."""
@@ -430,6 +437,8 @@ class XxgkSpider(scrapy.Spider):
                   "link_text": c.label or None, "title": c.label or None,
                   "report_url": c.report_url or c.canon, "organ": x.get("organ"),
                   "guess": C.title_kind(c.label)}
+            if c.link.date:
+                rx["list_date"] = c.link.date
             if c.fallback:
                 rx["fallback"] = c.fallback
             if c.link.files and c.how == "detail":
@@ -513,7 +522,7 @@ class XxgkSpider(scrapy.Spider):
             yield item(response, "report", report_url=report_url, title=title,
                        published=reports.published(dates),
                        dates=dates + self.url_dates(*(response.meta.get("redirect_urls") or []),
-                                                    response.url),
+                                                    response.url) + list_dates(x),
                        publisher=publisher, content_selector=self.content_selector(response))
             return
         # Not a report. It may be a column that looked like an article (`nb_2022n/`).
@@ -578,7 +587,7 @@ class XxgkSpider(scrapy.Spider):
         urls = [*(response.meta.get("redirect_urls") or []), response.url]
         yield item(response, role, report_url=self.file_report_url(response, x, role),
                    title=x.get("title"), error=error, publisher=x.get("publisher"),
-                   dates=[] if error else self.url_dates(*urls))
+                   dates=[] if error else self.url_dates(*urls) + list_dates(x, role))
 
     # -- pages rendered in Chromium ------------------------------------------------------------------
 

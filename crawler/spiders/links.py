@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from scrapy.http import TextResponse
@@ -44,7 +45,8 @@ def extract_links(response, scope=None) -> list[C.Link]:
         if href and not href.strip().lower().startswith("javascript") and "{{" not in href:
             url = urljoin(response, href)
             if url:
-                out.append(C.Link(url, text, title, "a", organ=row_organ(a, text)))
+                out.append(C.Link(url, text, title, "a", organ=row_organ(a, text),
+                                  date=row_date(a, text, title)))
                 target = C.viewer_target(url)
                 if target:
                     t = urljoin(response, target)
@@ -125,6 +127,32 @@ def row_organ(a, text: str) -> str | None:
         return None
     first = row[0].xpath("(.//a)[1]")
     return C.organ_name(" ".join(first.xpath(".//text()").getall())) if first else None
+
+
+# A date as lists print it beside a link: 2024-01-15, 2024/1/15, 2024.01.15, 2024年1月15日.
+_ROW_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_ROW_MAX = 400  # characters: a longer "row" is a block of the page, not one entry of a list
+
+
+def row_date(a, text: str, title: str = "") -> str | None:
+    """The date a list prints beside a link that may be a report's (``<li><a>…年度报告</a>
+    <span>2025-01-20</span></li>``): the one date in the text of the link's row (its li, tr or
+    dd; else its parent) outside its links. None when the row has no date or more than one."""
+    if not (C.NB_TEXT.search(text) or C.NB_TEXT.search(title or "")):
+        return None  # only a report's date is of use, and rows are read only for them
+    row = a.xpath("ancestor::*[self::li or self::tr or self::dd][1]") or a.xpath("..")
+    if not row:
+        return None
+    outside = " ".join(row[0].xpath(".//text()[not(ancestor::a)]").getall())
+    if len(outside) > _ROW_MAX:
+        return None
+    found = set()
+    for m in _ROW_DATE.finditer(outside):
+        try:
+            found.add(dt.date(*map(int, m.groups())).isoformat())
+        except ValueError:
+            continue
+    return found.pop() if len(found) == 1 else None
 
 
 def content_scope(response):
