@@ -7,6 +7,9 @@ end, the crawl's close for ever. Here the whole download of a page has
 :class:`~crawler.browser.BrowserStepTimeout` (the spider records it against the URL), the
 page's browser context is closed (scrapy-playwright opens a new one for the next page), and if
 even that hangs the browser is closed, which scrapy-playwright launches again when next needed.
+Requests not for the browser go to Scrapy's HTTP/1.1 handler as
+:class:`~crawler.http_handler.PartialOnTimeoutHandler` makes it (a body cut by
+``DOWNLOAD_TIMEOUT`` kept).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ import logging
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from .browser import STEP_TIMEOUT, BrowserStepTimeout, browser_step
+from .http_handler import PartialOnTimeoutHandler
 
 logger = logging.getLogger(__name__)
 
 
-class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler, PartialOnTimeoutHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         s = crawler.settings

@@ -1,6 +1,7 @@
 """A hostile government portal on 127.0.0.1 (no tests here): a 年报 column whose reports answer
-as a gzip bomb, a body far past the size limit, or a page whose script never lets the browser's
-navigation end. Each path is served by a real HTTP server, streaming, in bounded memory."""
+as a gzip bomb, a body far past the size limit, a body cut by a closed connection or stalled
+halfway, or a page whose script never lets the browser's navigation end. Each path is served by
+a real HTTP server, streaming, in bounded memory."""
 
 from __future__ import annotations
 
@@ -111,14 +112,15 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        if name == "hang":  # headers, a little body, then nothing more
+        if name == "stall":  # headers, half the body, then nothing more (the connection open)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(10 * MiB))
+            self.send_header("Content-Length", str(len(REPORT_HTML.encode("utf-8")) * 2))
             self.end_headers()
-            self.wfile.write(b"<html><body>")
+            self.wfile.write(REPORT_HTML.encode("utf-8"))
             self.wfile.flush()
             time.sleep(srv.hang_seconds)
+            self.close_connection = True
             return
         return self._send(404, b"<html><body>not found</body></html>")
 
