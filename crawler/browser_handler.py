@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from weakref import WeakKeyDictionary
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
@@ -25,12 +26,31 @@ from .http_handler import PartialOnTimeoutHandler
 logger = logging.getLogger(__name__)
 
 
+# The one handler of each crawl (Scrapy makes one per scheme in DOWNLOAD_HANDLERS).
+_HANDLERS: WeakKeyDictionary = WeakKeyDictionary()
+
+
 class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler, PartialOnTimeoutHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         s = crawler.settings
         self.page_timeout = s.getfloat("XXGK_BROWSER_PAGE_TIMEOUT", 90.0)
         self.step_timeout = s.getfloat("XXGK_BROWSER_STEP_TIMEOUT", STEP_TIMEOUT)
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        # One for http and https: else each starts its own Playwright driver (about 100 MiB)
+        # and its own browser, and a challenge's cookies earned on one scheme miss the other.
+        if crawler not in _HANDLERS:
+            _HANDLERS[crawler] = cls(crawler)
+        return _HANDLERS[crawler]
+
+    async def close(self) -> None:
+        if self._closed:    # closed once for each scheme it serves
+            return
+        self._closed = True
+        await super().close()
 
     async def download_request(self, request):
         if not request.meta.get("playwright"):
