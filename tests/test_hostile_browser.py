@@ -18,6 +18,8 @@ from crawl_fixtures import rows, start_crawl, stats_of
 from hostile_portal import HostilePortal
 from process_tree import PeakTreeRSS, descendants, wait_gone
 
+GiB = 1024 ** 3
+
 # Short clocks, so that a test takes seconds, not the minutes of production.
 FAST_WATCH = {"PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "5000",
               "XXGK_BROWSER_STEP_TIMEOUT": "5", "XXGK_BROWSER_PAGE_TIMEOUT": "20",
@@ -75,6 +77,8 @@ def test_a_hung_browser_page_is_given_up_and_recorded(tmp_path, portal_of):
     assert "browser page did not load within 20 s (XXGK_BROWSER_PAGE_TIMEOUT)" in failed["error"]
     assert stats_of(log).get("xxgk/browser/page_timeout") == 1
     assert not wait_gone(seen - {os.getpid()}, 15), "a browser process outlived the crawl"
+    # Scrapy, the Playwright driver and every Chromium process, their RSS summed
+    assert peak < GiB, f"peak RSS of the crawl's process tree: {peak >> 20} MiB"
 
 
 def test_a_pager_click_that_hangs_is_given_up_and_recorded(tmp_path, portal_of):
