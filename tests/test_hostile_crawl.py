@@ -133,3 +133,21 @@ def test_the_stats_and_the_nightly_summary_name_them(crawled):
     assert stats.get("xxgk/oversized/timeout") == 1
     assert "4 response(s)" in line and "drop.html" in line and "stall.html" in line
     assert f"{crawled['base']}/gk/nb/huge.html" in line and "bomb.html" in line
+
+
+def test_with_data_loss_an_error_a_stalled_body_fails_as_in_scrapy(tmp_path):
+    """DOWNLOAD_FAIL_ON_DATALOSS on: the stalled body is not kept, the fetch fails with Scrapy's
+    DownloadTimeoutError (and is recorded so), as Scrapy's own handler does."""
+    portal = HostilePortal(reports=("ok", "stall"), hang_seconds=15)
+    try:
+        proc = start_crawl("discover", tmp_path, portal.base_url, "-a",
+                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
+                           settings={"DOWNLOAD_TIMEOUT": "3", "DOWNLOAD_FAIL_ON_DATALOSS": "True",
+                                     "RETRY_TIMES": "0"}, log=tmp_path / "crawl.log")
+        assert proc.wait(timeout=120) == 0
+    finally:
+        portal.close()
+    (row,) = rows(tmp_path, "SELECT * FROM fetches WHERE url = ?", (f"{portal.base_url}/gk/nb/stall.html",))
+    assert row["truncated"] is None and row["status"] is None and row["raw_size"] is None
+    assert row["error"].startswith("DownloadTimeoutError: ") and "took longer than 3" in row["error"]
+    assert "xxgk/oversized/timeout" not in stats_of((tmp_path / "crawl.log").read_text("utf-8"))
