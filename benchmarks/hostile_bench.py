@@ -191,6 +191,8 @@ def main() -> None:
                  {"DOWNLOAD_TIMEOUT": "10"}),
                 ("a list page whose script hangs Chromium", {"reports": ("ok",), "hang_list": True},
                  browser),
+                ("a list page whose script allocates without end",
+                 {"reports": ("ok",), "heap_bomb_list": True}, browser),
                 ("a JS challenge that never resolves", {"reports": ("ok", "challenged")}, browser)):
             cases.append((name, "crawl", lambda n=name, k=kw, s=sets: crawl_case(
                 tmp, f"crawl{len(n)}", k, s, args.per_process)))

@@ -154,8 +154,11 @@ def browser_network_args(proxies: dict[str, str] | None = None) -> list[str]:
 # and the network service run inside the browser process; no spare renderer is kept warm for
 # the next page; and the address bar's drop-down, which Chromium builds for every window as a
 # web page in a renderer of its own (about 150 MiB), is never built: headless, nobody sees it.
-# Renderers stay apart, sandboxed, one per site (docs/limits.md).
-MEMORY_SWITCHES = ("--in-process-gpu",)
+# Renderers stay apart, sandboxed, one per site, and a page's script may hold at most
+# BROWSER_JS_HEAP_MIB of JavaScript objects: past it Chromium ends the page's renderer (V8's own
+# limit is about 4 GiB) and the request fails (docs/limits.md).
+BROWSER_JS_HEAP_MIB = 128
+MEMORY_SWITCHES = ("--in-process-gpu", f"--js-flags=--max-old-space-size={BROWSER_JS_HEAP_MIB}")
 ENABLED_FEATURES = ("NetworkServiceInProcess2",)
 DISABLED_FEATURES = ("SpareRendererForSitePerProcess", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 # Playwright passes --enable-features and --disable-features lists of its own, and Chromium
