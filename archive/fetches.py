@@ -85,7 +85,8 @@ class FetchRecord:
     publisher: str | None = None         # the page's 发布机构 / 来源
     content_selector: str | None = None  # the CSS selector of the page's body container
     # Why the body is not all the server sent: WARC-Truncated's reason ('length': cut at
-    # MAX_FILE_BYTES; 'disconnect': the server closed before the end); ``error`` then says so in words.
+    # MAX_FILE_BYTES; 'disconnect': the server closed before the end; 'time': it stopped sending
+    # until DOWNLOAD_TIMEOUT); ``error`` then says so in words.
     truncated: str | None = None
     # A body already in the blob store (``xxgk ingest`` streams files there): then ``body`` is
     # None and the blob's hash, size and format stand for it.

@@ -8,7 +8,8 @@ environment for plain requests; Chromium is a separate program that does not rea
 browser is launched with a proxy auto-config (``browser_network_args``) that sends it through the
 same proxy, straight to the ``no_proxy`` hosts and loopback — and nowhere for the calls Chromium
 makes to Google's services by itself (component updates, sign-in), so that a crawl asks nothing
-of anybody but the portals.
+of anybody but the portals; without a proxy, host rules leave those services unresolved.
+Chromium is launched with as few processes as its sandbox allows (``browser_memory_args``).
 """
 
 from __future__ import annotations
@@ -139,6 +140,42 @@ def proxy_auto_config(proxies: dict[str, str] | None = None) -> str:
 
 
 def browser_network_args(proxies: dict[str, str] | None = None) -> list[str]:
-    """Chromium's command-line arguments for its network: the proxy auto-config above."""
+    """Chromium's command-line arguments for its network. Behind a proxy, the proxy auto-config
+    above (Chromium runs it in a process of its own, about 55 MiB); without one, host rules
+    that leave Chromium's services unresolved, which cost no process."""
+    if browser_proxy(proxies) is None:
+        return ["--host-resolver-rules=" + ",".join(f"MAP {h} ~NOTFOUND" for h in BROWSER_SERVICES)]
     pac = base64.b64encode(proxy_auto_config(proxies).encode()).decode()
     return [f"--proxy-pac-url=data:application/x-ns-proxy-autoconfig;base64,{pac}"]
+
+
+# Chromium's processes share most of their pages, yet each holds its own copy of much of the
+# program: fewer processes, less memory. The GPU process (headless, it renders in software)
+# and the network service run inside the browser process; no spare renderer is kept warm for
+# the next page; and the address bar's drop-down, which Chromium builds for every window as a
+# web page in a renderer of its own (about 150 MiB), is never built: headless, nobody sees it.
+# Renderers stay apart, sandboxed, one per site, and a page's script may hold at most
+# BROWSER_JS_HEAP_MIB of JavaScript objects: past it Chromium ends the page's renderer (V8's own
+# limit is about 4 GiB) and the request fails (docs/limits.md).
+BROWSER_JS_HEAP_MIB = 128
+MEMORY_SWITCHES = ("--in-process-gpu", f"--js-flags=--max-old-space-size={BROWSER_JS_HEAP_MIB}")
+ENABLED_FEATURES = ("NetworkServiceInProcess2",)
+DISABLED_FEATURES = ("SpareRendererForSitePerProcess", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+# Playwright passes --enable-features and --disable-features lists of its own, and Chromium
+# keeps only the last of each switch, ours: so ours carry Playwright's too
+# (tests/test_browser_args.py checks these against the installed Playwright).
+PLAYWRIGHT_ENABLED_FEATURES = ("CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies")
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion")
+
+
+def browser_memory_args() -> list[str]:
+    """Chromium's command-line arguments for fewer processes (``MEMORY_SWITCHES`` and the
+    features above, Playwright's kept)."""
+    return [*MEMORY_SWITCHES,
+            "--enable-features=" + ",".join((*PLAYWRIGHT_ENABLED_FEATURES, *ENABLED_FEATURES)),
+            "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *DISABLED_FEATURES))]

@@ -7,26 +7,50 @@ end, the crawl's close for ever. Here the whole download of a page has
 :class:`~crawler.browser.BrowserStepTimeout` (the spider records it against the URL), the
 page's browser context is closed (scrapy-playwright opens a new one for the next page), and if
 even that hangs the browser is closed, which scrapy-playwright launches again when next needed.
+Requests not for the browser go to Scrapy's HTTP/1.1 handler as
+:class:`~crawler.http_handler.PartialOnTimeoutHandler` makes it (a body cut by
+``DOWNLOAD_TIMEOUT`` kept).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from weakref import WeakKeyDictionary
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from .browser import STEP_TIMEOUT, BrowserStepTimeout, browser_step
+from .http_handler import PartialOnTimeoutHandler
 
 logger = logging.getLogger(__name__)
 
 
-class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+# The one handler of each crawl (Scrapy makes one per scheme in DOWNLOAD_HANDLERS).
+_HANDLERS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler, PartialOnTimeoutHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         s = crawler.settings
         self.page_timeout = s.getfloat("XXGK_BROWSER_PAGE_TIMEOUT", 90.0)
         self.step_timeout = s.getfloat("XXGK_BROWSER_STEP_TIMEOUT", STEP_TIMEOUT)
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        # One for http and https: else each starts its own Playwright driver (about 100 MiB)
+        # and its own browser, and a challenge's cookies earned on one scheme miss the other.
+        if crawler not in _HANDLERS:
+            _HANDLERS[crawler] = cls(crawler)
+        return _HANDLERS[crawler]
+
+    async def close(self) -> None:
+        if self._closed:    # closed once for each scheme it serves
+            return
+        self._closed = True
+        await super().close()
 
     async def download_request(self, request):
         if not request.meta.get("playwright"):

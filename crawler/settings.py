@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 
-from crawler.browser import browser_network_args, chromium_executable
+from crawler.browser import browser_memory_args, browser_network_args, chromium_executable
 from parsers.limits import MAX_FILE_BYTES
 
 BOT_NAME = "xxgk"
@@ -138,7 +138,8 @@ PLAYWRIGHT_LAUNCH_OPTIONS = json.loads(os.environ.get("PLAYWRIGHT_LAUNCH_OPTIONS
     "headless": True,
     "chromium_sandbox": True,       # Playwright adds --no-sandbox unless told so
     "args": ["--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", "--disable-sync"],
+             "--disable-component-update", "--no-first-run", "--disable-sync",
+             *browser_memory_args()],
 }
 # Chromium's network: behind a proxy (http_proxy/https_proxy, as Scrapy's HttpProxyMiddleware
 # reads them for plain requests) through it too, and never to Google's services (crawler/browser.py).

@@ -1,6 +1,8 @@
 """A hostile government portal on 127.0.0.1 (no tests here): a 年报 column whose reports answer
-as a gzip bomb, a body far past the size limit, or a page whose script never lets the browser's
-navigation end. Each path is served by a real HTTP server, streaming, in bounded memory."""
+as a gzip bomb, a body far past the size limit, a body cut by a closed connection or stalled
+halfway, a page whose script never lets the browser's navigation end, or one whose script
+allocates without end. Each path is served by a real HTTP server, streaming, in bounded
+memory."""
 
 from __future__ import annotations
 
@@ -22,6 +24,13 @@ HANGING_LIST = ("<html><head><meta charset='utf-8'><title>政府信息公开年�
                 "window.addEventListener('load', function () { setTimeout(function () {"
                 " for (;;) {} }, 300); });</script></head><body><h2>政府信息公开年报</h2>"
                 "<div id='list'></div></body></html>").encode("utf-8")
+# A 年报 list built by a script that allocates without end: its renderer grows until Chromium
+# stops it.
+HEAP_BOMB_LIST = ("<html><head><meta charset='utf-8'><title>政府信息公开年报</title><script>"
+                  "var kept = []; function grow() { for (var i = 0; i < 50; i++) "
+                  "kept.push(new Array(100000).fill(Math.random())); setTimeout(grow, 0); }"
+                  " grow();</script></head><body><h2>政府信息公开年报</h2><div id='list'></div>"
+                  "</body></html>").encode("utf-8")
 # A 年报 list whose pager only a script turns, and whose 下一页 hangs the page when clicked.
 HANGING_PAGER = ("<html><head><meta charset='utf-8'><title>政府信息公开年报</title><script>"
                  "function next() { for (;;) {} }</script></head><body><h2>政府信息公开年报</h2>"
@@ -67,6 +76,8 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self._send(200, self._page("政府信息公开", [("政府信息公开年报", "/gk/nb/index.html")]))
         if path == "/gk/nb/index.html" and srv.hang_list:
             return self._send(200, HANGING_LIST)
+        if path == "/gk/nb/index.html" and srv.heap_bomb_list:
+            return self._send(200, HEAP_BOMB_LIST)
         if path == "/gk/nb/index.html" and srv.hang_on_click:
             return self._send(200, HANGING_PAGER)
         if path == "/gk/nb/index.html":
@@ -111,14 +122,15 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        if name == "hang":  # headers, a little body, then nothing more
+        if name == "stall":  # headers, half the body, then nothing more (the connection open)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(10 * MiB))
+            self.send_header("Content-Length", str(len(REPORT_HTML.encode("utf-8")) * 2))
             self.end_headers()
-            self.wfile.write(b"<html><body>")
+            self.wfile.write(REPORT_HTML.encode("utf-8"))
             self.wfile.flush()
             time.sleep(srv.hang_seconds)
+            self.close_connection = True
             return
         return self._send(404, b"<html><body>not found</body></html>")
 
@@ -141,7 +153,7 @@ class HostilePortal(ThreadingHTTPServer):
 
     def __init__(self, reports=("ok", "bomb", "huge"), bomb_inflated: int = 1024 * MiB,
                  huge: int = 1024 * MiB, hang_seconds: float = 600, hang_list: bool = False,
-                 hang_on_click: bool = False):
+                 hang_on_click: bool = False, heap_bomb_list: bool = False):
         super().__init__(("127.0.0.1", 0), HostileHandler)
         self.hits: list[str] = []
         self.reports = list(reports)
@@ -150,6 +162,7 @@ class HostilePortal(ThreadingHTTPServer):
         self.hang_seconds = hang_seconds
         self.hang_list = hang_list
         self.hang_on_click = hang_on_click
+        self.heap_bomb_list = heap_bomb_list
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 

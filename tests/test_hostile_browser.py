@@ -1,5 +1,5 @@
-"""The crawl always ends by itself: a list page whose script hangs Chromium, a JavaScript
-challenge that never resolves, a crawl that stops making progress, a SIGTERM while the browser
+"""The crawl always ends by itself: a list page whose script hangs Chromium or allocates without
+end, a JavaScript challenge that never resolves, a crawl that stops making progress, a SIGTERM while the browser
 hangs. Real Chromium, real Scrapy, a hostile portal on 127.0.0.1; no process is left behind."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from archive.db import read_only
 from crawl_fixtures import rows, start_crawl, stats_of
 from hostile_portal import HostilePortal
 from process_tree import PeakTreeRSS, descendants, wait_gone
+
+GiB = 1024 ** 3
 
 # Short clocks, so that a test takes seconds, not the minutes of production.
 FAST_WATCH = {"PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "5000",
@@ -75,6 +77,21 @@ def test_a_hung_browser_page_is_given_up_and_recorded(tmp_path, portal_of):
     assert "browser page did not load within 20 s (XXGK_BROWSER_PAGE_TIMEOUT)" in failed["error"]
     assert stats_of(log).get("xxgk/browser/page_timeout") == 1
     assert not wait_gone(seen - {os.getpid()}, 15), "a browser process outlived the crawl"
+    # Scrapy, the Playwright driver and every Chromium process, their RSS summed
+    assert peak < GiB, f"peak RSS of the crawl's process tree: {peak >> 20} MiB"
+
+
+def test_a_page_that_allocates_without_end_is_stopped_and_recorded(tmp_path, portal_of):
+    portal = portal_of(reports=("ok",), heap_bomb_list=True)
+    code, seconds, peak, seen, log = crawl(tmp_path, portal)
+    assert code == 0, log[-3000:]
+    _, status, _ = _crawl_row(tmp_path)
+    assert status == "finished"
+    (failed,) = rows(tmp_path / "data", "SELECT url, error FROM fetches WHERE error IS NOT NULL")
+    assert failed["url"].endswith("/gk/nb/index.html")
+    assert "crashed" in failed["error"]   # its renderer ended at BROWSER_JS_HEAP_MIB
+    assert peak < GiB, f"peak RSS of the crawl's process tree: {peak >> 20} MiB"
+    assert not wait_gone(seen - {os.getpid()}, 15)
 
 
 def test_a_pager_click_that_hangs_is_given_up_and_recorded(tmp_path, portal_of):

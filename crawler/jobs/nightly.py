@@ -308,8 +308,9 @@ def summary_lines(result: NightlyResult) -> list[str]:
                      + (f"  {r.trouble}" if r.trouble else ""))
     for r in result.runs:
         if r.oversized:
-            lines.append(f"{r.portal}: {len(r.oversized)} response(s) cut short or past "
-                         f"DOWNLOAD_MAXSIZE, kept as far as they came: {', '.join(r.oversized[:10])}"
+            lines.append(f"{r.portal}: {len(r.oversized)} response(s) cut short (connection "
+                         f"closed, DOWNLOAD_TIMEOUT) or past DOWNLOAD_MAXSIZE, kept as far as they "
+                         f"came: {', '.join(r.oversized[:10])}"
                          + (f" and {len(r.oversized) - 10} more" if len(r.oversized) > 10 else ""))
     for trouble, heading in TROUBLES.items():
         named = [r.portal for r in result.runs if r.trouble == trouble]

@@ -9,7 +9,9 @@ A body that inflates past the limit is caught the same way. Both reach the spide
 :class:`ResponseTruncated`, carrying the exchange as received (``request.meta['xxgk_raw']``), so
 the archive writes a WARC record (``WARC-Truncated: length`` for a cut body) and a ``fetches`` row
 with the error. A body the server cut short (``DOWNLOAD_FAIL_ON_DATALOSS`` off, so Scrapy hands it
-on flagged ``dataloss``) is kept the same way, marked ``WARC-Truncated: disconnect``.
+on flagged ``dataloss``) is kept the same way, marked ``WARC-Truncated: disconnect``; one that
+``DOWNLOAD_TIMEOUT`` cut short (handed on flagged ``timeout`` by crawler/http_handler.py), marked
+``WARC-Truncated: time``.
 
 Memory stays bounded by the limit: the handler's buffer holds at most DOWNLOAD_MAXSIZE plus one
 network chunk, and inflating stops at DOWNLOAD_MAXSIZE.
@@ -25,6 +27,7 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 
 from parsers.limits import breach
 
+from ..http_handler import TIMED_OUT
 from .capture import RAW
 
 logger = logging.getLogger(__name__)
@@ -80,6 +83,14 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
             logger.warning("%s: %s", request.url, msg)
             self._count("disconnect")
             raise ResponseTruncated(msg, raw, "disconnect")
+        if TIMED_OUT in response.flags:
+            # The server stopped sending and DOWNLOAD_TIMEOUT ran out: kept as far as it came.
+            msg = breach("DOWNLOAD_TIMEOUT", f"{request.meta.get('download_timeout', 0):g} s",
+                         f"the server stopped sending after {len(response.body)} bytes"
+                         f"{_announced(response)}; the body is incomplete")
+            logger.warning("%s: %s", request.url, msg)
+            self._count("timeout")
+            raise ResponseTruncated(msg, raw, "time")
         if request.meta.get(CUT) and "download_stopped" in response.flags:
             msg = breach("DOWNLOAD_MAXSIZE", limit,
                          f"response cut after {len(response.body)} bytes"

@@ -1,0 +1,75 @@
+"""Scrapy's HTTP/1.1 download handler, keeping the body a DOWNLOAD_TIMEOUT cut short.
+
+A server that sends the headers and part of a body, then nothing, holds the download until
+``DOWNLOAD_TIMEOUT``; Scrapy's handler then cancels it, drops what had arrived and fails the
+request with ``DownloadTimeoutError``. Here, when the timeout fires after the headers, the body
+Scrapy's response reader holds so far is handed on as the response, flagged ``timeout`` — as a
+body the server cut short is handed on flagged ``dataloss`` — and middlewares/sizelimit.py keeps
+it, marked ``WARC-Truncated: time``.
+
+A timeout before the headers still fails the request (there is no response to keep), and so
+does every timeout where losing data is an error (``DOWNLOAD_FAIL_ON_DATALOSS``, or the request's
+``download_fail_on_dataloss`` meta): then this is Scrapy's handler unchanged. Memory is the
+reader's buffer, bounded by the size limit as before. Requests rendered by Chromium do not pass
+here (crawler/browser_handler.py).
+"""
+
+from __future__ import annotations
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
+from scrapy.http import Response
+from scrapy.utils._download_handlers import wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
+
+TIMED_OUT = "timeout"   # the flag of a response whose body DOWNLOAD_TIMEOUT cut short
+
+
+class PartialOnTimeoutHandler(HTTP11DownloadHandler):
+    """``DOWNLOAD_HANDLERS`` entry for http/https (or a base of one): Scrapy's, with
+    :class:`PartialOnTimeoutAgent` for each download."""
+
+    async def download_request(self, request) -> Response:
+        agent = PartialOnTimeoutAgent(
+            contextFactory=self._contextFactory, bindAddress=self._bind_address,
+            pool=self._pool, maxsize=self._default_maxsize, warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss, crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging)
+        with wrap_twisted_exceptions():
+            return await maybe_deferred_to_future(agent.download_request(request))
+
+
+class PartialOnTimeoutAgent(_ScrapyAgent):
+    """One download. Scrapy's agent cancels the body's deferred when the timeout fires; here
+    the cancel first finishes it with what the reader received, so the chain goes on with a
+    response instead of a ``CancelledError``."""
+
+    _reader = None
+    _request = None
+
+    def _cb_bodyready(self, txresponse, request):
+        # The reader is made inside Scrapy's method; it is caught as it is handed the body.
+        self._request = request
+        deliver = txresponse.deliverBody
+
+        def deliver_body(reader):
+            self._reader = reader
+            deliver(reader)
+
+        txresponse.deliverBody = deliver_body
+        return super()._cb_bodyready(txresponse, request)
+
+    def _cancel(self, body, txresponse) -> None:
+        # Scrapy's is a staticmethod given the body's deferred; bound here, it sees the agent.
+        if self._keeps_partial() and not self._timeout_cl.active():
+            self._reader._finish_response(flags=[TIMED_OUT])
+        _ScrapyAgent._cancel(body, txresponse)
+
+    def _keeps_partial(self) -> bool:
+        if self._reader is None or self._request is None:
+            return False
+        return not self._request.meta.get("download_fail_on_dataloss", self._fail_on_dataloss)
+
+    def _cb_timeout(self, result, request, url, timeout):
+        if isinstance(result, Response) and TIMED_OUT in result.flags:
+            return result
+        return super()._cb_timeout(result, request, url, timeout)
