@@ -14,7 +14,7 @@ import json
 import sqlite_utils
 
 from .search import SEARCH_SQL, bigrams, terms
-from .views import TOTALS, implausible_sql
+from .views import TOTALS, implausible_sql, organ_coverage_sql
 
 
 def _first(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
@@ -674,6 +674,46 @@ def division_totals(db, codes, year: int | None) -> dict[str, dict]:
                 {"low": low, "high": high, "year": year}):
             if r["prefix"] in by_prefix:
                 out[by_prefix[r.pop("prefix")]] = r
+    return out
+
+
+# The part of a division each organ of its area lies in, by the division's level (0: the
+# country): a province's parts are its prefectures and the counties directly under it (济源市,
+# the districts of 北京市), a prefecture's its counties.
+_PART = {0: "province_code", 1: "coalesce(prefecture_code, county_code)", 2: "county_code"}
+_AREA = {1: "province_code", 2: "prefecture_code", 3: "county_code", 4: "region_code"}
+
+
+def expected_in(db, code: str | None, level: int, year: int) -> list[dict]:
+    """Every organ expected in the area of division ``code`` at ``level`` (None, 0: the whole
+    country, national bodies and organs placed nowhere included) for ``year``, as the
+    organ_coverage view has it, with the ``part`` of the division it lies in (None: the
+    division's own organs), its report if one was found and, for that report, the coverage
+    view's judgement of its date (``late``: 1, 0, or NULL when nothing proves either)."""
+    part = _PART.get(level, "NULL")
+    where = f"WHERE oc.{_AREA[level]} = :code" if level in _AREA else ""
+    return list(db.query(
+        f"WITH oc AS ({organ_coverage_sql(one_year=True)}) "
+        f"SELECT oc.source, oc.organ, oc.portal, oc.region_code, oc.url, "
+        f"coalesce(oc.county, oc.prefecture, oc.province) AS place, {part} AS part, "
+        f"oc.report_id, oc.report_url, oc.copies, c.organ AS report_organ, c.late, c.late_basis, "
+        f"c.published, "
+        f"c.published_source, c.deadline, c.days_late, c.first_seen_date "
+        f"FROM oc LEFT JOIN coverage c ON c.report_id = oc.report_id {where} "
+        f"ORDER BY oc.region_code, oc.organ", {"code": code, "year": year}))
+
+
+def finished_crawls_of(db, portals) -> dict[str, list[dict]]:
+    """Each portal's finished crawls (id, ended_at), newest first."""
+    out: dict[str, list[dict]] = {}
+    portals = sorted({p for p in portals if p})
+    for start in range(0, len(portals), 500):
+        chunk = portals[start:start + 500]
+        for r in db.query(
+                f"SELECT portal, id, ended_at FROM crawls WHERE status = 'finished' AND portal "
+                f"IN ({', '.join('?' * len(chunk))}) ORDER BY portal, started_at DESC, rowid DESC",
+                chunk):
+            out.setdefault(r.pop("portal"), []).append(r)
     return out
 
 
