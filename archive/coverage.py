@@ -56,11 +56,12 @@ class Counts:
 @dataclass
 class RegionCoverage:
     """A division's coverage in a year: the whole area, each part, the division's own organs
-    (in no part), and every expected organ with its ``state``."""
+    (in no part), and the expected organs in each state (the first ``limit`` of each), each
+    with its ``state`` and, without a report, its portal's ``crawl``."""
     total: Counts = field(default_factory=Counts)
     parts: dict[str, Counts] = field(default_factory=dict)
     own: Counts = field(default_factory=Counts)
-    organs: list[dict] = field(default_factory=list)
+    listed: dict[str, list[dict]] = field(default_factory=lambda: {s: [] for s in STATES})
 
 
 # Whether a crawl completed never changes once it has ended: kept, by archive and crawl.
@@ -94,23 +95,26 @@ def last_complete_crawls(db, portals) -> dict[str, dict]:
     return out
 
 
-def state_of(organ: dict, crawled: dict | None) -> str:
-    if organ["report_id"] is not None:
-        return {1: "late", 0: "on_time"}.get(organ["late"], "undated")
+def state_of(organ: queries.ExpectedOrgan, crawled: dict | None) -> str:
+    if organ.report_id is not None:
+        return {1: "late", 0: "on_time"}.get(organ.late, "undated")
     return "missing" if crawled and crawled.get("id") else "not_crawled"
 
 
-def region_coverage(db, code: str | None, level: int, year: int | None) -> RegionCoverage:
-    """The coverage of division ``code`` (None: the country; ``level`` 0) in ``year``."""
+def region_coverage(db, code: str | None, level: int, year: int | None,
+                    limit: int | None = None) -> RegionCoverage:
+    """The coverage of division ``code`` (None: the country; ``level`` 0) in ``year``, with
+    the first ``limit`` organs of each state listed (all when None)."""
     out = RegionCoverage()
     if year is None:
         return out
     organs = queries.expected_in(db, code, level, year)
-    crawls = last_complete_crawls(db, [o["portal"] for o in organs if o["report_id"] is None])
+    crawls = last_complete_crawls(db, {o.portal for o in organs if o.report_id is None})
     for o in organs:
-        o["crawl"] = crawls.get(o["portal"])
-        o["state"] = state_of(o, o["crawl"])
-        out.total.add(o["state"])
-        (out.parts.setdefault(o["part"], Counts()) if o["part"] else out.own).add(o["state"])
-    out.organs = organs
+        crawl = crawls.get(o.portal)
+        state = state_of(o, crawl)
+        out.total.add(state)
+        (out.parts.setdefault(o.part, Counts()) if o.part else out.own).add(state)
+        if limit is None or len(out.listed[state]) < limit:
+            out.listed[state].append({**o._asdict(), "state": state, "crawl": crawl})
     return out

@@ -276,12 +276,13 @@ async def region_page(request, datasette):
     year = _region_year(request, facts)
     totals = await _read(datasette, queries.division_totals,
                          [(d.code, d.level) for d in parts], year)
+    as_json = bool(request.url_vars.get("json"))
     cov = await _read(datasette, coverage.region_coverage, code or None,
-                      here.level if here else 0, year)
+                      here.level if here else 0, year, 0 if as_json else LIST_SIZE)
     parts_rows = [{"division": d, **(totals.get(d.code) or {}),
                    "counts": cov.parts.get(d.code) or coverage.Counts()} for d in parts]
     values = part_values(parts_rows, lambda c: region_url(c, year=year), [*METRICS, *HEADLINES])
-    if request.url_vars.get("json"):
+    if as_json:
         return Response.json({
             "division": code or COUNTRY, "name": here.name if here else "全国", "year": year,
             "coverage": COVERAGE_MEANS, "total": cov.total.as_dict(), "own": cov.own.as_dict(),
@@ -293,7 +294,6 @@ async def region_page(request, datasette):
         organs.setdefault(r["organ"], {})[r["year"]] = r
     all_years = list(range(facts["first_year"], facts["last_year"] + 1)) \
         if facts["first_year"] else []
-    by_state = {s: [o for o in cov.organs if o["state"] == s] for s in coverage.STATES}
     return await _render(datasette, request, "xxgk_region.html", {
         "map_url": f"/-/map/{code or COUNTRY}.geojson" if has_map(code) else None,
         "map_values": {v["code"]: v for v in values},
@@ -301,7 +301,7 @@ async def region_page(request, datasette):
         "coverage_means": COVERAGE_MEANS,
         "here": here, "path": divisions.path(code) if code else (), "year": year,
         "all_years": all_years, "years": years, "organs": organs,
-        "parts": parts_rows, "cov": cov, "by_state": by_state, "list_size": LIST_SIZE,
+        "parts": parts_rows, "cov": cov,
         "headlines": HEADLINES,
     })
 

@@ -10,6 +10,7 @@ queries.report_page(as_database(conn), pk))``). Tables and columns: :mod:`archiv
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -681,26 +682,48 @@ def division_totals(db, codes, year: int | None) -> dict[str, dict]:
 # country): a province's parts are its prefectures and the counties directly under it (济源市,
 # the districts of 北京市), a prefecture's its counties.
 _PART = {0: "province_code", 1: "coalesce(prefecture_code, county_code)", 2: "county_code"}
-_AREA = {1: "province_code", 2: "prefecture_code", 3: "county_code", 4: "region_code"}
+# The organs of a division's area: those placed in it, by its level.
+_AREA = {1: "province", 2: "prefecture", 3: "county", 4: "region_code"}
 
 
-def expected_in(db, code: str | None, level: int, year: int) -> list[dict]:
+class ExpectedOrgan(NamedTuple):
+    """An organ expected in an area, for one year (:func:`expected_in`)."""
+    source: str
+    organ: str
+    portal: str | None
+    region_code: str | None
+    url: str | None
+    place: str | None
+    part: str | None
+    report_id: int | None
+    report_url: str | None
+    copies: int
+    report_organ: str | None
+    late: int | None
+    late_basis: str | None
+    published: str | None
+    published_source: str | None
+    deadline: str | None
+    days_late: int | None
+    first_seen_date: str | None
+
+
+def expected_in(db, code: str | None, level: int, year: int) -> list[ExpectedOrgan]:
     """Every organ expected in the area of division ``code`` at ``level`` (None, 0: the whole
     country, national bodies and organs placed nowhere included) for ``year``, as the
     organ_coverage view has it, with the ``part`` of the division it lies in (None: the
     division's own organs), its report if one was found and, for that report, the coverage
-    view's judgement of its date (``late``: 1, 0, or NULL when nothing proves either)."""
-    part = _PART.get(level, "NULL")
-    where = f"WHERE oc.{_AREA[level]} = :code" if level in _AREA else ""
-    return list(db.query(
-        f"WITH oc AS ({organ_coverage_sql(one_year=True)}) "
+    view's judgement of its date (``late``: 1, 0, or NULL when nothing proves either).
+    Tuples: a country has tens of thousands."""
+    rows = db.execute(
+        f"WITH oc AS ({organ_coverage_sql(one_year=True, area=_AREA.get(level))}) "
         f"SELECT oc.source, oc.organ, oc.portal, oc.region_code, oc.url, "
-        f"coalesce(oc.county, oc.prefecture, oc.province) AS place, {part} AS part, "
-        f"oc.report_id, oc.report_url, oc.copies, c.organ AS report_organ, c.late, c.late_basis, "
-        f"c.published, "
+        f"coalesce(oc.county, oc.prefecture, oc.province), {_PART.get(level, 'NULL')}, "
+        f"oc.report_id, oc.report_url, oc.copies, c.organ, c.late, c.late_basis, c.published, "
         f"c.published_source, c.deadline, c.days_late, c.first_seen_date "
-        f"FROM oc LEFT JOIN coverage c ON c.report_id = oc.report_id {where} "
-        f"ORDER BY oc.region_code, oc.organ", {"code": code, "year": year}))
+        f"FROM oc LEFT JOIN coverage c ON c.report_id = oc.report_id "
+        f"ORDER BY oc.region_code, oc.organ", {"code": code, "year": year}).fetchall()
+    return [ExpectedOrgan._make(r) for r in rows]
 
 
 def finished_crawls_of(db, portals) -> dict[str, list[dict]]:

@@ -217,16 +217,22 @@ _PLACE = """coalesce(
 # organs of several divisions share the name (桥东区人民政府), one found on the organ's portal.
 # Set-based: each organ's reports of every year are read in one probe of an index (by name, or
 # by portal and listed organ), then ranked; no subquery per organ and year.
-def organ_coverage_sql(one_year: bool = False) -> str:
-    """The organ_coverage view's query, of every year or (``one_year``) of ``:year`` only."""
+def organ_coverage_sql(one_year: bool = False, area: str | None = None) -> str:
+    """The organ_coverage view's query, of every year or (``one_year``) of ``:year`` only; with
+    ``area`` (``province``, ``prefecture``, ``county`` or ``region_code``) only of the organs
+    whose ``area`` is ``:code``, chosen before any report is looked for."""
     of_year = "= :year" if one_year else "IS NOT NULL"
+    within = f"WHERE {'e.region_code' if area == 'region_code' else 'd.' + area} = :code" \
+        if area else ""
     return f"""
 WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year {of_year}),
 shared AS (SELECT organ FROM expected_organs GROUP BY organ
            HAVING count(DISTINCT coalesce(region_code, '')) > 1),
 placed AS (
-    SELECT e.*, {_PLACE} AS division, e.organ IN (SELECT organ FROM shared) AS name_shared
-    FROM expected_organs e
+    SELECT e.*, d.province, d.prefecture, d.county,
+           e.organ IN (SELECT organ FROM shared) AS name_shared
+    FROM expected_organs e LEFT JOIN divisions d ON d.code = {_PLACE}
+    {within}
 ),
 found AS (
     SELECT p.source, p.portal, p.organ, r.year, r.id, r.n_cells FROM placed p
@@ -246,18 +252,17 @@ ranked AS (
                       ORDER BY coalesce(n_cells, 0) DESC, id)
 )
 SELECT p.source, p.organ, p.portal, p.region_code, p.url,
-       d.province AS province_code, dp.name AS province,
-       d.prefecture AS prefecture_code, dm.name AS prefecture,
-       d.county AS county_code, dc.name AS county,
+       p.province AS province_code, dp.name AS province,
+       p.prefecture AS prefecture_code, dm.name AS prefecture,
+       p.county AS county_code, dc.name AS county,
        y.year, b.report_id, r.url AS report_url, coalesce(b.copies, 0) AS copies
 FROM placed p
 LEFT JOIN years y ON 1
 LEFT JOIN ranked b ON b.k = 1 AND b.source = p.source AND b.portal = p.portal
     AND b.organ = p.organ AND b.year = y.year
-LEFT JOIN divisions d ON d.code = p.division
-LEFT JOIN divisions dp ON dp.code = d.province
-LEFT JOIN divisions dm ON dm.code = d.prefecture
-LEFT JOIN divisions dc ON dc.code = d.county
+LEFT JOIN divisions dp ON dp.code = p.province
+LEFT JOIN divisions dm ON dm.code = p.prefecture
+LEFT JOIN divisions dc ON dc.code = p.county
 LEFT JOIN reports r ON r.id = b.report_id
 """
 

@@ -131,7 +131,24 @@ def test_the_view_and_the_page_read_the_same_coverage(data):
             "SELECT * FROM organ_coverage WHERE year = ?", [YEAR])}
         one = {(r["source"], r["portal"], r["organ"]): r["report_id"] for r in db.query(
             organ_coverage_sql(one_year=True), {"year": YEAR})}
-        page = {(r["source"], r["portal"], r["organ"]): r["report_id"]
+        page = {(r.source, r.portal, r.organ): r.report_id
                 for r in queries.expected_in(db, None, 0, YEAR)}
+        # an area read on its own is the area's part of the whole
+        city = {(r.source, r.portal, r.organ): r.report_id
+                for r in queries.expected_in(db, "320800", 2, YEAR)}
     assert view == one == page and len(view) == len(STATES)
+    assert city == {k: v for k, v in view.items() if k[1] not in ("xuanwu", "ndrc")}
     assert sum(v is not None for v in view.values()) == 4
+
+
+@pytest.mark.asyncio
+async def test_a_long_list_shows_its_first_organs_and_links_the_rest(ds, monkeypatch):
+    from archive import datasette_pages
+
+    monkeypatch.setattr(datasette_pages, "LIST_SIZE", 1)
+    html = (await ds.client.get("/-/region/320800")).text
+    section = re.search(r'<section class="organ-state state-missing" data-count="2">(.*?)'
+                        r"</section>", html, re.S).group(1)
+    assert len(re.findall(r"<tr data-organ=", section)) == 1
+    assert "1 more" in section and \
+        f"/archive/coverage_organs?division=320800&amp;year={YEAR}&amp;missing=1" in section
