@@ -16,6 +16,8 @@ years side by side and a division's organs. Each is a Datasette route rendering 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import markupsafe
@@ -259,6 +261,32 @@ async def organ_page(request, datasette):
 
 # -- region --------------------------------------------------------------------------------------
 
+# A region's coverage reads every organ expected in its area (the country's: tens of thousands):
+# kept per division, year and state of the database file (its and its WAL's size and time,
+# which every commit changes; an immutable file never does), the latest few.
+_COVERAGE_KEPT: OrderedDict[tuple, coverage.RegionCoverage] = OrderedDict()
+COVERAGE_KEPT = 64
+
+
+def _file_state(db) -> tuple:
+    if not db.is_mutable or not db.path:
+        return (db.path,)
+    files = (Path(db.path), Path(f"{db.path}-wal"))
+    return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
+
+
+async def _region_coverage(datasette, code: str, level: int, year: int | None, limit: int):
+    db = _db(datasette)
+    key = (db.path, _file_state(db), code, year, limit)
+    if key not in _COVERAGE_KEPT:
+        _COVERAGE_KEPT[key] = await _read(datasette, coverage.region_coverage, code or None,
+                                          level, year, limit)
+        while len(_COVERAGE_KEPT) > COVERAGE_KEPT:
+            _COVERAGE_KEPT.popitem(last=False)
+    _COVERAGE_KEPT.move_to_end(key)
+    return _COVERAGE_KEPT[key]
+
+
 def _region_year(request, facts: dict) -> int | None:
     try:
         return int(request.args.get("year") or facts["last_year"] or 0) or None
@@ -277,8 +305,8 @@ async def region_page(request, datasette):
     totals = await _read(datasette, queries.division_totals,
                          [(d.code, d.level) for d in parts], year)
     as_json = bool(request.url_vars.get("json"))
-    cov = await _read(datasette, coverage.region_coverage, code or None,
-                      here.level if here else 0, year, 0 if as_json else LIST_SIZE)
+    cov = await _region_coverage(datasette, code, here.level if here else 0, year,
+                                 0 if as_json else LIST_SIZE)
     parts_rows = [{"division": d, **(totals.get(d.code) or {}),
                    "counts": cov.parts.get(d.code) or coverage.Counts()} for d in parts]
     values = part_values(parts_rows, lambda c: region_url(c, year=year), [*METRICS, *HEADLINES])

@@ -682,7 +682,8 @@ def division_totals(db, codes, year: int | None) -> dict[str, dict]:
 # country): a province's parts are its prefectures and the counties directly under it (济源市,
 # the districts of 北京市), a prefecture's its counties.
 _PART = {0: "province_code", 1: "coalesce(prefecture_code, county_code)", 2: "county_code"}
-# The organs of a division's area: those placed in it, by its level.
+# The organs of a division's area: those placed in it, by its level, and the digits of the
+# division's code that every code in its area begins with.
 _AREA = {1: "province", 2: "prefecture", 3: "county", 4: "region_code"}
 
 
@@ -722,7 +723,9 @@ def expected_in(db, code: str | None, level: int, year: int) -> list[ExpectedOrg
         f"oc.report_id, oc.report_url, oc.copies, c.organ, c.late, c.late_basis, c.published, "
         f"c.published_source, c.deadline, c.days_late, c.first_seen_date "
         f"FROM oc LEFT JOIN coverage c ON c.report_id = oc.report_id "
-        f"ORDER BY oc.region_code, oc.organ", {"code": code, "year": year}).fetchall()
+        f"ORDER BY oc.region_code, oc.organ",
+        {"code": code, "year": year, "prefix": (code or "")[:PREFIX_LENGTH.get(level, 9)]}
+    ).fetchall()
     return [ExpectedOrgan._make(r) for r in rows]
 
 

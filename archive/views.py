@@ -214,23 +214,27 @@ _PLACE = """coalesce(
 # two halves of organ_coverage_sql's ``found``.
 # Every expected organ, for every year the archive has reports of, with its report of that year
 # if one was found: a report bearing the organ's name (the copy with the most cells), or, when
-# organs of several divisions share the name (桥东区人民政府), one found on the organ's portal.
+# organs of several divisions share the name (桥东区人民政府: another expected organ of that name
+# has another division code), one found on the organ's portal.
 # Set-based: each organ's reports of every year are read in one probe of an index (by name, or
 # by portal and listed organ), then ranked; no subquery per organ and year.
 def organ_coverage_sql(one_year: bool = False, area: str | None = None) -> str:
     """The organ_coverage view's query, of every year or (``one_year``) of ``:year`` only; with
     ``area`` (``province``, ``prefecture``, ``county`` or ``region_code``) only of the organs
-    whose ``area`` is ``:code``, chosen before any report is looked for."""
+    whose ``area`` is ``:code``. Those are chosen before anything else is read: their codes
+    begin with ``:prefix`` (an index range), then they are placed and the area checked."""
     of_year = "= :year" if one_year else "IS NOT NULL"
-    within = f"WHERE {'e.region_code' if area == 'region_code' else 'd.' + area} = :code" \
-        if area else ""
+    within = ""
+    if area:
+        column = "e.region_code" if area == "region_code" else "d." + area
+        within = (f"WHERE e.region_code >= :prefix AND e.region_code < :prefix || 'a' "
+                  f"AND {column} = :code")
     return f"""
 WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year {of_year}),
-shared AS (SELECT organ FROM expected_organs GROUP BY organ
-           HAVING count(DISTINCT coalesce(region_code, '')) > 1),
 placed AS (
     SELECT e.*, d.province, d.prefecture, d.county,
-           e.organ IN (SELECT organ FROM shared) AS name_shared
+           EXISTS (SELECT 1 FROM expected_organs x WHERE x.organ = e.organ
+                   AND coalesce(x.region_code, '') <> coalesce(e.region_code, '')) AS name_shared
     FROM expected_organs e LEFT JOIN divisions d ON d.code = {_PLACE}
     {within}
 ),

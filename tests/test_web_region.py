@@ -152,3 +152,24 @@ async def test_a_long_list_shows_its_first_organs_and_links_the_rest(ds, monkeyp
     assert len(re.findall(r"<tr data-organ=", section)) == 1
     assert "1 more" in section and \
         f"/archive/coverage_organs?division=320800&amp;year={YEAR}&amp;missing=1" in section
+
+
+@pytest.mark.asyncio
+async def test_the_numbers_follow_the_archive_as_it_changes(data, tmp_path):
+    """A region's coverage is kept between requests, and read again once the archive changed."""
+    import shutil
+
+    from archive.store import Archive
+
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    ds = await started_datasette(copy)
+    before = await map_data(ds, "320800")
+    assert await map_data(ds, "320800") == before
+    with Archive(copy) as arc:
+        arc.record_sites([{"portal": "jinhu", "organ": "金湖县人民政府", "region_code": "320831",
+                           "source_group": "另一组"}],
+                         "2026-12-02T00:00:00Z", "test")
+    after = await map_data(ds, "320800")
+    assert after["total"]["expected"] == before["total"]["expected"] + 1
+    assert {p["code"]: p["expected"] for p in after["parts"]}["320831"] == 1
