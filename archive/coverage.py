@@ -17,6 +17,7 @@ Coverage is reported / expected; a part with nothing expected has no coverage (n
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from . import queries
@@ -45,9 +46,9 @@ class Counts:
         """reported / expected; None when nothing is expected (no expectation known)."""
         return self.reported / self.expected if self.expected else None
 
-    def add(self, state: str) -> None:
-        self.expected += 1
-        setattr(self, state, getattr(self, state) + 1)
+    def add(self, state: str, n: int = 1) -> None:
+        self.expected += n
+        setattr(self, state, getattr(self, state) + n)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "reported": self.reported, "coverage": self.coverage}
@@ -77,22 +78,21 @@ def last_complete_crawls(db, portals) -> dict[str, dict]:
     ``{"id": None, "reason": …}`` saying why (never crawled, or why its last crawl is
     incomplete)."""
     here = _database_file(db)
-    found = queries.finished_crawls_of(db, portals)
+    never = {"id": None, "ended_at": None, "reason": "never crawled"}
     out = {}
-    for portal in {p for p in portals if p}:
-        out[portal] = {"id": None, "ended_at": None, "reason": "never crawled"}
-        for i, crawl in enumerate(found.get(portal, ())):
-            key = (here, crawl["id"])
+    for portal, crawls in queries.finished_crawls_of(db, portals).items():
+        for i, (crawl_id, ended_at) in enumerate(crawls):
+            key = (here, crawl_id)
             if key not in _complete:
-                c = completeness(db, crawl["id"])
+                c = completeness(db, crawl_id)
                 _complete[key] = (c.complete, c.reason)
             complete, reason = _complete[key]
             if complete:
-                out[portal] = crawl
+                out[portal] = {"id": crawl_id, "ended_at": ended_at}
                 break
             if i == 0:
                 out[portal] = {"id": None, "ended_at": None, "reason": reason}
-    return out
+    return {p: out.get(p, never) for p in portals if p}
 
 
 def state_of(organ: queries.ExpectedOrgan, crawled: dict | None) -> str:
@@ -108,13 +108,24 @@ def region_coverage(db, code: str | None, level: int, year: int | None,
     out = RegionCoverage()
     if year is None:
         return out
-    organs = queries.expected_in(db, code, level, year)
+    # An organ is its name in its division (as division_coverage counts it): named by the
+    # registry and by a directory, it is one organ, reported if either row found a report.
+    one: dict[tuple, queries.ExpectedOrgan] = {}
+    for o in queries.expected_in(db, code, level, year):
+        key = (o.organ, o.region_code or "")
+        if key not in one or (one[key].report_id is None and o.report_id is not None):
+            one[key] = o
+    organs = list(one.values())
     crawls = last_complete_crawls(db, {o.portal for o in organs if o.report_id is None})
+    tally: Counter = Counter()
     for o in organs:
-        crawl = crawls.get(o.portal)
+        crawl = crawls.get(o.portal) if o.report_id is None else None
         state = state_of(o, crawl)
-        out.total.add(state)
-        (out.parts.setdefault(o.part, Counts()) if o.part else out.own).add(state)
+        tally[o.part, state] += 1
         if limit is None or len(out.listed[state]) < limit:
             out.listed[state].append({**o._asdict(), "state": state, "crawl": crawl})
+    for (part, state), n in tally.items():
+        counts = out.parts.setdefault(part, Counts()) if part else out.own
+        counts.add(state, n)
+        out.total.add(state, n)
     return out

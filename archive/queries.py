@@ -718,28 +718,44 @@ def expected_in(db, code: str | None, level: int, year: int) -> list[ExpectedOrg
     Tuples: a country has tens of thousands."""
     rows = db.execute(
         f"WITH oc AS ({organ_coverage_sql(one_year=True, area=_AREA.get(level))}) "
-        f"SELECT oc.source, oc.organ, oc.portal, oc.region_code, oc.url, "
-        f"coalesce(oc.county, oc.prefecture, oc.province), {_PART.get(level, 'NULL')}, "
-        f"oc.report_id, oc.report_url, oc.copies, c.organ, c.late, c.late_basis, c.published, "
-        f"c.published_source, c.deadline, c.days_late, c.first_seen_date "
-        f"FROM oc LEFT JOIN coverage c ON c.report_id = oc.report_id "
-        f"ORDER BY oc.region_code, oc.organ",
+        f"SELECT source, organ, portal, region_code, url, coalesce(county, prefecture, province), "
+        f"{_PART.get(level, 'NULL')}, report_id, report_url, copies FROM oc "
+        f"ORDER BY region_code, organ",
         {"code": code, "year": year, "prefix": (code or "")[:PREFIX_LENGTH.get(level, 9)]}
     ).fetchall()
-    return [ExpectedOrgan._make(r) for r in rows]
+    # The reports' dates apart, by id: joined to the query above, the coverage view would be
+    # read whole.
+    dated = _report_dates(db, [r[7] for r in rows if r[7] is not None])
+    blank = (None,) * len(_DATED)
+    return [ExpectedOrgan(*r, *dated.get(r[7], blank)) for r in rows]
 
 
-def finished_crawls_of(db, portals) -> dict[str, list[dict]]:
+_DATED = ("organ", "late", "late_basis", "published", "published_source", "deadline",
+          "days_late", "first_seen_date")
+
+
+def _report_dates(db, report_ids) -> dict[int, tuple]:
+    """Each report's organ and the coverage view's judgement of its date (_DATED), by id."""
+    out, ids = {}, list(report_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in db.execute(f"SELECT report_id, {', '.join(_DATED)} FROM coverage "
+                            f"WHERE report_id IN ({', '.join('?' * len(chunk))})", chunk):
+            out[r[0]] = r[1:]
+    return out
+
+
+def finished_crawls_of(db, portals) -> dict[str, list[tuple[str, str]]]:
     """Each portal's finished crawls (id, ended_at), newest first."""
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
     portals = sorted({p for p in portals if p})
     for start in range(0, len(portals), 500):
         chunk = portals[start:start + 500]
-        for r in db.query(
+        for portal, crawl_id, ended_at in db.execute(
                 f"SELECT portal, id, ended_at FROM crawls WHERE status = 'finished' AND portal "
                 f"IN ({', '.join('?' * len(chunk))}) ORDER BY portal, started_at DESC, rowid DESC",
                 chunk):
-            out.setdefault(r.pop("portal"), []).append(r)
+            out.setdefault(portal, []).append((crawl_id, ended_at))
     return out
 
 

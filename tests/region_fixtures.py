@@ -30,6 +30,8 @@ SITES = {
 }
 # A directory of 淮阴区's portal names one more organ, with no report.
 DIRECTORY = ("huaiyin", "淮阴区卫生健康委员会", "320804")
+# 洪泽区's directory names its government, which the registry names too: one organ, not two.
+NAMED_TWICE = ("hongze", "洪泽区人民政府", "320813")
 
 # What the pages must count, by construction: (expected, reported, on_time, late, undated,
 # missing, not_crawled).
@@ -67,9 +69,9 @@ def coverage_archive(root: Path) -> Path:
                        "url": f"http://www.{p}.gov.cn/"}
                       for p, (organ, code, _, _) in SITES.items()],
                      "2026-12-01T00:00:00Z", "test")
-    portal, name, code = DIRECTORY
-    arc.record_organ(OrganRecord(portal, name, f"http://www.{portal}.gov.cn/xxgk/wjw/",
-                                 division_code=code))
+    for portal, name, code in (DIRECTORY, NAMED_TWICE):
+        arc.record_organ(OrganRecord(portal, name, f"http://www.{portal}.gov.cn/xxgk/{code}/",
+                                     division_code=code))
     files = root / "_files"
     files.mkdir()
     for p, (organ, _, report, how) in SITES.items():

@@ -136,7 +136,7 @@ def test_the_view_and_the_page_read_the_same_coverage(data):
         # an area read on its own is the area's part of the whole
         city = {(r.source, r.portal, r.organ): r.report_id
                 for r in queries.expected_in(db, "320800", 2, YEAR)}
-    assert view == one == page and len(view) == len(STATES)
+    assert view == one == page and len(view) == len(STATES) + 1      # 洪泽区 named twice
     assert city == {k: v for k, v in view.items() if k[1] not in ("xuanwu", "ndrc")}
     assert sum(v is not None for v in view.values()) == 4
 
@@ -173,3 +173,19 @@ async def test_the_numbers_follow_the_archive_as_it_changes(data, tmp_path):
     after = await map_data(ds, "320800")
     assert after["total"]["expected"] == before["total"]["expected"] + 1
     assert {p["code"]: p["expected"] for p in after["parts"]}["320831"] == 1
+
+
+def test_the_parts_counts_are_division_coverage_s(data):
+    """The region page counts an organ as division_coverage does: its name in its division."""
+    import asyncio
+
+    async def read():
+        ds = await started_datasette(data)
+        return await map_data(ds, "320800")
+
+    parts = {p["code"]: p for p in asyncio.run(read())["parts"]}
+    with read_only(data / "archive.db") as db:
+        view = {r["division_code"]: r for r in db.query(
+            "SELECT * FROM division_coverage WHERE parent = '320800' AND year = ?", [YEAR])}
+    assert view and all((parts[c]["expected"], parts[c]["reported"]) ==
+                        (v["organs_expected"], v["organs_reported"]) for c, v in view.items())
