@@ -16,6 +16,7 @@ years side by side and a division's organs. Each is a Datasette route rendering 
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
@@ -49,10 +50,11 @@ def _db(datasette):
     return datasette.get_database(name) if name else datasette.get_database()
 
 
-async def _read(datasette, fn, *args):
+async def _read(datasette, fn, *args, time_limit_ms: int | None = None):
     """``fn(db, *args)`` of :mod:`archive.queries` on Datasette's connection, stopped after
-    the same time limit as any query (``sql_time_limit_ms``): a page never holds a SQL thread
-    longer than a reader's own query may."""
+    the same time limit as any query (``sql_time_limit_ms``; ``time_limit_ms`` for a read
+    whose result is kept): a page never holds a SQL thread longer than a reader's own query
+    may."""
     import sqlite3
 
     from datasette.utils import sqlite_timelimit
@@ -61,7 +63,7 @@ async def _read(datasette, fn, *args):
     from .db import as_database
 
     def run(conn):
-        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
+        with sqlite_timelimit(conn, time_limit_ms or datasette.setting("sql_time_limit_ms")):
             return fn(as_database(conn), *args)
 
     try:
@@ -263,9 +265,12 @@ async def organ_page(request, datasette):
 
 # A region's coverage reads every organ expected in its area (the country's: tens of thousands):
 # kept per division, year and state of the database file (its and its WAL's size and time,
-# which every commit changes; an immutable file never does), the latest few.
+# which every commit changes; an immutable file never does), the latest few. Being kept, it is
+# read once per state of the file, one at a time, within a longer limit than a query's.
 _COVERAGE_KEPT: OrderedDict[tuple, coverage.RegionCoverage] = OrderedDict()
+_COVERAGE_TURN = asyncio.Lock()
 COVERAGE_KEPT = 64
+COVERAGE_TIME_LIMIT_MS = 10_000
 
 
 def _file_state(db) -> tuple:
@@ -278,11 +283,13 @@ def _file_state(db) -> tuple:
 async def _region_coverage(datasette, code: str, level: int, year: int | None, limit: int):
     db = _db(datasette)
     key = (db.path, _file_state(db), code, year, limit)
-    if key not in _COVERAGE_KEPT:
-        _COVERAGE_KEPT[key] = await _read(datasette, coverage.region_coverage, code or None,
-                                          level, year, limit)
-        while len(_COVERAGE_KEPT) > COVERAGE_KEPT:
-            _COVERAGE_KEPT.popitem(last=False)
+    async with _COVERAGE_TURN:
+        if key not in _COVERAGE_KEPT:
+            _COVERAGE_KEPT[key] = await _read(datasette, coverage.region_coverage, code or None,
+                                              level, year, limit,
+                                              time_limit_ms=COVERAGE_TIME_LIMIT_MS)
+            while len(_COVERAGE_KEPT) > COVERAGE_KEPT:
+                _COVERAGE_KEPT.popitem(last=False)
     _COVERAGE_KEPT.move_to_end(key)
     return _COVERAGE_KEPT[key]
 
