@@ -311,13 +311,11 @@ async def region_page(request, datasette):
     year = _region_year(request, facts)
     totals = await _read(datasette, queries.division_totals,
                          [(d.code, d.level) for d in parts], year)
-    as_json = bool(request.url_vars.get("json"))
-    cov = await _region_coverage(datasette, code, here.level if here else 0, year,
-                                 0 if as_json else LIST_SIZE)
+    cov = await _region_coverage(datasette, code, here.level if here else 0, year, LIST_SIZE)
     parts_rows = [{"division": d, **(totals.get(d.code) or {}),
                    "counts": cov.parts.get(d.code) or coverage.Counts()} for d in parts]
     values = part_values(parts_rows, lambda c: region_url(c, year=year), [*METRICS, *HEADLINES])
-    if as_json:
+    if request.url_vars.get("json"):
         return Response.json({
             "division": code or COUNTRY, "name": here.name if here else "全国", "year": year,
             "coverage": COVERAGE_MEANS, "total": cov.total.as_dict(), "own": cov.own.as_dict(),
