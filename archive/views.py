@@ -210,14 +210,16 @@ _PLACE = """coalesce(
 
 # A report is an expected organ's when it bears the organ's name (on the organ's own portal when
 # organs of several divisions share the name), or when a directory named the organ (often by a
-# short name: 教育局) and the report was listed under that organ's column on that portal: the
-# two halves of organ_coverage_sql's ``found``.
+# short name: 教育局) and the report was listed under that organ's column on that portal.
+_OF_ORGAN = """((r.organ = p.organ AND (NOT p.name_shared OR r.portal = p.portal))
+             OR (p.source = 'directory' AND r.portal = p.portal AND r.listed_organ = p.organ))"""
+
+
 # Every expected organ, for every year the archive has reports of, with its report of that year
 # if one was found: a report bearing the organ's name (the copy with the most cells), or, when
 # organs of several divisions share the name (桥东区人民政府: another expected organ of that name
-# has another division code), one found on the organ's portal.
-# Set-based: each organ's reports of every year are read in one probe of an index (by name, or
-# by portal and listed organ), then ranked; no subquery per organ and year.
+# has another division code), one found on the organ's portal. A filter on the year reaches the
+# subqueries that look for the reports, so one year costs one probe or two per organ.
 def organ_coverage_sql(one_year: bool = False, area: str | None = None) -> str:
     """The organ_coverage view's query, of every year or (``one_year``) of ``:year`` only; with
     ``area`` (``province``, ``prefecture``, ``county`` or ``region_code``) only of the organs
@@ -238,36 +240,23 @@ placed AS (
     FROM expected_organs e LEFT JOIN divisions d ON d.code = {_PLACE}
     {within}
 ),
-found AS (
-    SELECT p.source, p.portal, p.organ, r.year, r.id, r.n_cells FROM placed p
-    JOIN reports r ON r.organ = p.organ AND (NOT p.name_shared OR r.portal = p.portal)
-    WHERE r.year {of_year}
-    UNION
-    SELECT p.source, p.portal, p.organ, r.year, r.id, r.n_cells FROM placed p
-    JOIN reports r ON r.portal = p.portal AND r.listed_organ = p.organ
-    WHERE p.source = 'directory' AND r.year {of_year}
-),
-ranked AS (
-    SELECT source, portal, organ, year, id AS report_id,
-           row_number() OVER copies AS k, count(*) OVER (PARTITION BY source, portal, organ, year)
-               AS copies
-    FROM found
-    WINDOW copies AS (PARTITION BY source, portal, organ, year
-                      ORDER BY coalesce(n_cells, 0) DESC, id)
+matched AS (
+    SELECT p.*, y.year,
+           (SELECT r.id FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}
+            ORDER BY coalesce(r.n_cells, 0) DESC, r.id LIMIT 1) AS report_id,
+           (SELECT count(*) FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}) AS copies
+    FROM placed p LEFT JOIN years y ON 1
 )
-SELECT p.source, p.organ, p.portal, p.region_code, p.url,
-       p.province AS province_code, dp.name AS province,
-       p.prefecture AS prefecture_code, dm.name AS prefecture,
-       p.county AS county_code, dc.name AS county,
-       y.year, b.report_id, r.url AS report_url, coalesce(b.copies, 0) AS copies
-FROM placed p
-LEFT JOIN years y ON 1
-LEFT JOIN ranked b ON b.k = 1 AND b.source = p.source AND b.portal = p.portal
-    AND b.organ = p.organ AND b.year = y.year
-LEFT JOIN divisions dp ON dp.code = p.province
-LEFT JOIN divisions dm ON dm.code = p.prefecture
-LEFT JOIN divisions dc ON dc.code = p.county
-LEFT JOIN reports r ON r.id = b.report_id
+SELECT m.source, m.organ, m.portal, m.region_code, m.url,
+       m.province AS province_code, dp.name AS province,
+       m.prefecture AS prefecture_code, dm.name AS prefecture,
+       m.county AS county_code, dc.name AS county,
+       m.year, m.report_id, r.url AS report_url, m.copies
+FROM matched m
+LEFT JOIN divisions dp ON dp.code = m.province
+LEFT JOIN divisions dm ON dm.code = m.prefecture
+LEFT JOIN divisions dc ON dc.code = m.county
+LEFT JOIN reports r ON r.id = m.report_id
 """
 
 
