@@ -39,7 +39,7 @@ class Counts:
 
     @property
     def reported(self) -> int:
-        return self.on_time + self.late + self.undated
+        return sum(getattr(self, s) for s in REPORTED)
 
     @property
     def coverage(self) -> float | None:
