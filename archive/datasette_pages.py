@@ -8,12 +8,17 @@ years side by side and a division's organs. Each is a Datasette route rendering 
   organs and places named like the words, filters by year, province, tier and template;
 - ``/-/organ/<name>`` every year of the organ's three tables side by side, with the change
   from the year before, checks, revisions and removals, raw files, CSV and XLSX;
-- ``/-/region/<code>`` the organs of a division and their reports by year, on time or late,
-  its parts with their numbers, and a map.
+- ``/-/region/<code>`` a division's map coloured by coverage (organs with a report of the year
+  among those expected) or a chosen number, its parts with their numbers, the expected organs
+  missing, late and on time, and its own organs' reports by year; ``/-/region/<code>.json`` the
+  map's numbers.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
+from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import markupsafe
@@ -23,8 +28,8 @@ from datasette.utils.asgi import Response
 from parsers import divisions, schema
 from parsers.report import CELL_ORDER, TABLE_ORDER
 
-from . import queries
-from .datasette_maps import COUNTRY, has_map
+from . import coverage, queries
+from .datasette_maps import COUNTRY, COVERAGE_MEANS, METRICS, has_map, part_values
 from .search import terms
 
 PAGE_SIZE = 20
@@ -36,6 +41,8 @@ FILTERS = {"year": "year", "province": "province_code", "tier": "tier", "templat
 # Headline numbers shown beside an organ's years and a division's parts.
 HEADLINES = {"requests_new": "本年新收申请 / requests", "granted": "予以公开 / granted",
              "reviews": "行政复议 / reviews", "suits_direct": "行政诉讼 / suits"}
+# Organs a region page lists in each state (missing, late …); the rest are one link away.
+LIST_SIZE = 200
 
 
 def _db(datasette):
@@ -43,10 +50,11 @@ def _db(datasette):
     return datasette.get_database(name) if name else datasette.get_database()
 
 
-async def _read(datasette, fn, *args):
+async def _read(datasette, fn, *args, time_limit_ms: int | None = None):
     """``fn(db, *args)`` of :mod:`archive.queries` on Datasette's connection, stopped after
-    the same time limit as any query (``sql_time_limit_ms``): a page never holds a SQL thread
-    longer than a reader's own query may."""
+    the same time limit as any query (``sql_time_limit_ms``; ``time_limit_ms`` for a read
+    whose result is kept): a page never holds a SQL thread longer than a reader's own query
+    may."""
     import sqlite3
 
     from datasette.utils import sqlite_timelimit
@@ -55,7 +63,7 @@ async def _read(datasette, fn, *args):
     from .db import as_database
 
     def run(conn):
-        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
+        with sqlite_timelimit(conn, time_limit_ms or datasette.setting("sql_time_limit_ms")):
             return fn(as_database(conn), *args)
 
     try:
@@ -255,6 +263,44 @@ async def organ_page(request, datasette):
 
 # -- region --------------------------------------------------------------------------------------
 
+# A region's coverage reads every organ expected in its area (the country's: tens of thousands):
+# kept per division, year and state of the database file (its and its WAL's size and time,
+# which every commit changes; an immutable file never does), the latest few. Being kept, it is
+# read once per state of the file, one at a time, within a longer limit than a query's.
+_COVERAGE_KEPT: OrderedDict[tuple, coverage.RegionCoverage] = OrderedDict()
+_COVERAGE_TURN = asyncio.Lock()
+COVERAGE_KEPT = 64
+COVERAGE_TIME_LIMIT_MS = 10_000
+
+
+def _file_state(db) -> tuple:
+    if not db.is_mutable or not db.path:
+        return (db.path,)
+    files = (Path(db.path), Path(f"{db.path}-wal"))
+    return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
+
+
+async def _region_coverage(datasette, code: str, level: int, year: int | None, limit: int):
+    db = _db(datasette)
+    key = (db.path, _file_state(db), code, year, limit)
+    async with _COVERAGE_TURN:
+        if key not in _COVERAGE_KEPT:
+            _COVERAGE_KEPT[key] = await _read(datasette, coverage.region_coverage, code or None,
+                                              level, year, limit,
+                                              time_limit_ms=COVERAGE_TIME_LIMIT_MS)
+            while len(_COVERAGE_KEPT) > COVERAGE_KEPT:
+                _COVERAGE_KEPT.popitem(last=False)
+    _COVERAGE_KEPT.move_to_end(key)
+    return _COVERAGE_KEPT[key]
+
+
+def _region_year(request, facts: dict) -> int | None:
+    try:
+        return int(request.args.get("year") or facts["last_year"] or 0) or None
+    except ValueError:
+        return facts["last_year"]
+
+
 async def region_page(request, datasette):
     code = request.url_vars.get("code") or ""
     here = divisions.get(code) if code else None
@@ -262,12 +308,18 @@ async def region_page(request, datasette):
         return await _not_found(datasette, request, f"没有这个区划代码 / no division {code}")
     parts = divisions.children(code) if code else [d for d in divisions.every(max_level=1)]
     facts = await _read(datasette, queries.year_range)
-    try:
-        year = int(request.args.get("year") or facts["last_year"] or 0) or None
-    except ValueError:
-        year = facts["last_year"]
+    year = _region_year(request, facts)
     totals = await _read(datasette, queries.division_totals,
                          [(d.code, d.level) for d in parts], year)
+    cov = await _region_coverage(datasette, code, here.level if here else 0, year, LIST_SIZE)
+    parts_rows = [{"division": d, **(totals.get(d.code) or {}),
+                   "counts": cov.parts.get(d.code) or coverage.Counts()} for d in parts]
+    values = part_values(parts_rows, lambda c: region_url(c, year=year), [*METRICS, *HEADLINES])
+    if request.url_vars.get("json"):
+        return Response.json({
+            "division": code or COUNTRY, "name": here.name if here else "全国", "year": year,
+            "coverage": COVERAGE_MEANS, "total": cov.total.as_dict(), "own": cov.own.as_dict(),
+            "parts": values}, headers={"access-control-allow-origin": "*"})
     rows = await _read(datasette, queries.division_reports, code, here.level) if here else []
     years = sorted({r["year"] for r in rows if r["year"] is not None})
     organs: dict[str, dict] = {}
@@ -275,17 +327,14 @@ async def region_page(request, datasette):
         organs.setdefault(r["organ"], {})[r["year"]] = r
     all_years = list(range(facts["first_year"], facts["last_year"] + 1)) \
         if facts["first_year"] else []
-    parts_rows = [{"division": d, **(totals.get(d.code) or {})} for d in parts]
-    metrics = {"reports": "年报数 / reports", "organs": "机关数 / organs", **HEADLINES}
     return await _render(datasette, request, "xxgk_region.html", {
         "map_url": f"/-/map/{code or COUNTRY}.geojson" if has_map(code) else None,
-        "map_values": {p["division"].code: {k: p.get(k) for k in metrics} for p in parts_rows},
-        "map_names": {p["division"].code: region_url(p["division"].code, year=year)
-                      for p in parts_rows},
-        "metrics": metrics,
+        "map_values": {v["code"]: v for v in values},
+        "metrics": {**METRICS, **HEADLINES},
+        "coverage_means": COVERAGE_MEANS,
         "here": here, "path": divisions.path(code) if code else (), "year": year,
         "all_years": all_years, "years": years, "organs": organs,
-        "parts": parts_rows,
+        "parts": parts_rows, "cov": cov,
         "headlines": HEADLINES,
     })
 
@@ -296,5 +345,5 @@ def register_routes():
         (r"^/$", front),
         (r"^/-/search$", search_page),
         (r"^/-/organ/(?P<name>[^/]+)$", organ_page),
-        (r"^/-/region(/(?P<code>[0-9]{6}|[0-9]{9}))?$", region_page),
+        (r"^/-/region(/(?P<code>[0-9]{6}|[0-9]{9}))?(?P<json>\.json)?$", region_page),
     ]

@@ -171,6 +171,13 @@ def _truncated(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE fetches ADD COLUMN truncated TEXT")
 
 
+@migrations(name="0009_coverage_organ_names")
+def _coverage_organ_names(db: sqlite_utils.Database) -> None:
+    # Coverage asks, for each organ a directory names, whether another expected organ bears
+    # the same name (organs' own index leads with the portal).
+    db.execute("CREATE INDEX IF NOT EXISTS organs_name ON organs (name)")
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,

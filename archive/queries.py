@@ -10,11 +10,12 @@ queries.report_page(as_database(conn), pk))``). Tables and columns: :mod:`archiv
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import sqlite_utils
 
 from .search import SEARCH_SQL, bigrams, terms
-from .views import TOTALS, implausible_sql
+from .views import TOTALS, implausible_sql, organ_coverage_sql
 
 
 def _first(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
@@ -674,6 +675,87 @@ def division_totals(db, codes, year: int | None) -> dict[str, dict]:
                 {"low": low, "high": high, "year": year}):
             if r["prefix"] in by_prefix:
                 out[by_prefix[r.pop("prefix")]] = r
+    return out
+
+
+# The part of a division each organ of its area lies in, by the division's level (0: the
+# country): a province's parts are its prefectures and the counties directly under it (济源市,
+# the districts of 北京市), a prefecture's its counties.
+_PART = {0: "province_code", 1: "coalesce(prefecture_code, county_code)", 2: "county_code"}
+# The organs of a division's area: those placed in it, by its level, and the digits of the
+# division's code that every code in its area begins with.
+_AREA = {1: "province", 2: "prefecture", 3: "county", 4: "region_code"}
+
+
+class ExpectedOrgan(NamedTuple):
+    """An organ expected in an area, for one year (:func:`expected_in`)."""
+    source: str
+    organ: str
+    portal: str | None
+    region_code: str | None
+    url: str | None
+    place: str | None
+    part: str | None
+    report_id: int | None
+    report_url: str | None
+    copies: int
+    report_organ: str | None
+    late: int | None
+    late_basis: str | None
+    published: str | None
+    published_source: str | None
+    deadline: str | None
+    days_late: int | None
+    first_seen_date: str | None
+
+
+def expected_in(db, code: str | None, level: int, year: int) -> list[ExpectedOrgan]:
+    """Every organ expected in the area of division ``code`` at ``level`` (None, 0: the whole
+    country, national bodies and organs placed nowhere included) for ``year``, as the
+    organ_coverage view has it, with the ``part`` of the division it lies in (None: the
+    division's own organs), its report if one was found and, for that report, the coverage
+    view's judgement of its date (``late``: 1, 0, or NULL when nothing proves either).
+    Tuples: a country has tens of thousands."""
+    rows = db.execute(
+        f"WITH oc AS ({organ_coverage_sql(one_year=True, area=_AREA.get(level))}) "
+        f"SELECT source, organ, portal, region_code, url, coalesce(county, prefecture, province), "
+        f"{_PART.get(level, 'NULL')}, report_id, report_url, copies FROM oc "
+        f"ORDER BY region_code, organ",
+        {"code": code, "year": year, "prefix": (code or "")[:PREFIX_LENGTH.get(level, 9)]}
+    ).fetchall()
+    # The reports' dates apart, by id: joined to the query above, the coverage view would be
+    # read whole.
+    dated = _report_dates(db, [r[7] for r in rows if r[7] is not None])
+    blank = (None,) * len(_DATED)
+    return [ExpectedOrgan(*r, *dated.get(r[7], blank)) for r in rows]
+
+
+_DATED = ("organ", "late", "late_basis", "published", "published_source", "deadline",
+          "days_late", "first_seen_date")
+
+
+def _report_dates(db, report_ids) -> dict[int, tuple]:
+    """Each report's organ and the coverage view's judgement of its date (_DATED), by id."""
+    out, ids = {}, list(report_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in db.execute(f"SELECT report_id, {', '.join(_DATED)} FROM coverage "
+                            f"WHERE report_id IN ({', '.join('?' * len(chunk))})", chunk):
+            out[r[0]] = r[1:]
+    return out
+
+
+def finished_crawls_of(db, portals) -> dict[str, list[tuple[str, str]]]:
+    """Each portal's finished crawls (id, ended_at), newest first."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    portals = sorted({p for p in portals if p})
+    for start in range(0, len(portals), 500):
+        chunk = portals[start:start + 500]
+        for portal, crawl_id, ended_at in db.execute(
+                f"SELECT portal, id, ended_at FROM crawls WHERE status = 'finished' AND portal "
+                f"IN ({', '.join('?' * len(chunk))}) ORDER BY portal, started_at DESC, rowid DESC",
+                chunk):
+            out.setdefault(portal, []).append((crawl_id, ended_at))
     return out
 
 

@@ -214,16 +214,31 @@ _PLACE = """coalesce(
 _OF_ORGAN = """((r.organ = p.organ AND (NOT p.name_shared OR r.portal = p.portal))
              OR (p.source = 'directory' AND r.portal = p.portal AND r.listed_organ = p.organ))"""
 
+
 # Every expected organ, for every year the archive has reports of, with its report of that year
 # if one was found: a report bearing the organ's name (the copy with the most cells), or, when
-# organs of several divisions share the name (桥东区人民政府), one found on the organ's portal.
-ORGAN_COVERAGE = f"""
-WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year IS NOT NULL),
-shared AS (SELECT organ FROM expected_organs GROUP BY organ
-           HAVING count(DISTINCT coalesce(region_code, '')) > 1),
+# organs of several divisions share the name (桥东区人民政府: another expected organ of that name
+# has another division code), one found on the organ's portal. A filter on the year reaches the
+# subqueries that look for the reports, so one year costs one probe or two per organ.
+def organ_coverage_sql(one_year: bool = False, area: str | None = None) -> str:
+    """The organ_coverage view's query, of every year or (``one_year``) of ``:year`` only; with
+    ``area`` (``province``, ``prefecture``, ``county`` or ``region_code``) only of the organs
+    whose ``area`` is ``:code``. Those are chosen before anything else is read: their codes
+    begin with ``:prefix`` (an index range), then they are placed and the area checked."""
+    of_year = "= :year" if one_year else "IS NOT NULL"
+    within = ""
+    if area:
+        column = "e.region_code" if area == "region_code" else "d." + area
+        within = (f"WHERE e.region_code >= :prefix AND e.region_code < :prefix || 'a' "
+                  f"AND {column} = :code")
+    return f"""
+WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year {of_year}),
 placed AS (
-    SELECT e.*, {_PLACE} AS division, e.organ IN (SELECT organ FROM shared) AS name_shared
-    FROM expected_organs e
+    SELECT e.*, d.province, d.prefecture, d.county,
+           EXISTS (SELECT 1 FROM expected_organs x WHERE x.organ = e.organ
+                   AND coalesce(x.region_code, '') <> coalesce(e.region_code, '')) AS name_shared
+    FROM expected_organs e LEFT JOIN divisions d ON d.code = {_PLACE}
+    {within}
 ),
 matched AS (
     SELECT p.*, y.year,
@@ -233,17 +248,19 @@ matched AS (
     FROM placed p LEFT JOIN years y ON 1
 )
 SELECT m.source, m.organ, m.portal, m.region_code, m.url,
-       d.province AS province_code, dp.name AS province,
-       d.prefecture AS prefecture_code, dm.name AS prefecture,
-       d.county AS county_code, dc.name AS county,
+       m.province AS province_code, dp.name AS province,
+       m.prefecture AS prefecture_code, dm.name AS prefecture,
+       m.county AS county_code, dc.name AS county,
        m.year, m.report_id, r.url AS report_url, m.copies
 FROM matched m
-LEFT JOIN divisions d ON d.code = m.division
-LEFT JOIN divisions dp ON dp.code = d.province
-LEFT JOIN divisions dm ON dm.code = d.prefecture
-LEFT JOIN divisions dc ON dc.code = d.county
+LEFT JOIN divisions dp ON dp.code = m.province
+LEFT JOIN divisions dm ON dm.code = m.prefecture
+LEFT JOIN divisions dc ON dc.code = m.county
 LEFT JOIN reports r ON r.id = m.report_id
 """
+
+
+ORGAN_COVERAGE = organ_coverage_sql()
 
 # Per division (province, prefecture, county; the national bodies, 100000, as one more) and
 # year: organs expected (an organ is its name in its division), those with a report found, and

@@ -47,6 +47,43 @@ def place_organs(path: Path, seed: int = 7) -> None:
     conn.close()
 
 
+def expect_organs(path: Path, seed: int = 7) -> None:
+    """Organs the archive expects reports from, as the registry and organ directories give
+    them, so that the coverage maps and lists have something to count: one registered portal
+    per county (its organ: the county's first organ), nine in ten crawled completely, the rest
+    never; each portal's directory names most of the county's organs that have reports and one
+    for every five that have none; one report in twenty is listed under its organ's column by a
+    short name of the organ."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    organs = conn.execute("SELECT organ, max(division_code) FROM reports GROUP BY organ "
+                          "ORDER BY organ").fetchall()
+    now = "2026-12-01T00:00:00Z"
+    sites, named = {}, []
+    for organ, code in organs:
+        portal = f"site{code}"
+        sites.setdefault(code, (portal, organ))
+        if rng.random() < 0.85:
+            named.append((portal, organ, code))
+        if rng.random() < 0.2:     # an organ that published nothing the archive found
+            named.append((portal, f"{organ[:-4]}卫生健康局", code))
+    conn.executemany("INSERT INTO sites (portal, organ, region_code, source, first_synced, "
+                     "last_synced) VALUES (?, ?, ?, 'bench', ?, ?)",
+                     [(p, o, c, now, now) for c, (p, o) in sites.items()])
+    conn.executemany("INSERT INTO crawls (id, portal, started_at, ended_at, status) VALUES "
+                     "(?, ?, ?, ?, 'finished')", [(f"{p}-1", p, now, now)
+                                                  for p, _ in sites.values() if rng.random() < 0.9])
+    conn.executemany("INSERT OR IGNORE INTO organs (portal, name, division_code, first_seen, "
+                     "last_seen) VALUES (?, ?, ?, ?, ?)", [(*n, now, now) for n in named])
+    conn.execute("UPDATE reports SET listed_organ = substr(organ, -6) WHERE id % 20 = 0")
+    conn.execute("INSERT OR IGNORE INTO organs (portal, name, division_code, first_seen, "
+                 "last_seen) SELECT portal, listed_organ, max(division_code), ?, ? FROM reports "
+                 "WHERE listed_organ IS NOT NULL GROUP BY portal, listed_organ", (now, now))
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+
+
 def pages(path: Path) -> list[tuple[str, str]]:
     """The pages to time, with an organ of many years, a busy county and its province."""
     conn = sqlite3.connect(path)
@@ -82,13 +119,29 @@ def pages(path: Path) -> list[tuple[str, str]]:
     ]
 
 
+def coverage_pages(path: Path) -> list[tuple[str, str]]:
+    """The coverage map's numbers (``/-/region/<code>.json``) of the country, the busiest
+    county's province and prefecture, and a year other than the latest."""
+    conn = sqlite3.connect(path)
+    county = conn.execute("SELECT division_code FROM reports GROUP BY division_code "
+                          "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    first = conn.execute("SELECT min(year) FROM reports").fetchone()[0]
+    conn.close()
+    return [
+        ("coverage map numbers: the country", "/-/region.json"),
+        ("coverage map numbers: a province", f"/-/region/{county[:2]}0000.json"),
+        ("coverage map numbers: a prefecture", f"/-/region/{county[:4]}00.json"),
+        (f"region: the country in {first}", f"/-/region?year={first}"),
+    ]
+
+
 async def time_pages(path: Path, runs: int = 3) -> list[tuple[str, float, int]]:
     from archive.datasette_app import make_datasette
 
     ds = make_datasette(path.parent, db_path=path, immutable=True)
     await ds.invoke_startup()
     out = []
-    for name, url in pages(path):
+    for name, url in pages(path) + coverage_pages(path):
         await ds.client.get(url)  # warm-up: caches, the map's first drawing
         times, status = [], 0
         for _ in range(runs):
@@ -116,6 +169,7 @@ def main():
         print(f"building {args.reports} synthetic reports …", file=sys.stderr)
         build_synthetic(path, args.reports)
         place_organs(path)
+        expect_organs(path)
     n = sqlite3.connect(path).execute("SELECT count(*) FROM reports").fetchone()[0]
     rows = asyncio.run(time_pages(path))
     print(f"## Reader pages (`benchmarks/web_bench.py`)\n\nMachine: {machine()}.\n\n"

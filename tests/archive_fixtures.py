@@ -158,3 +158,36 @@ def marked_server_fixture(name: str, *options: str):
             yield url
 
     return server
+
+
+def browser_fixtures():
+    """The fixtures ``shots`` (where screenshots go: ``$XXGK_SCREENSHOTS`` or a temporary
+    folder), ``browser`` (Debian's Chromium through Playwright, once a module) and ``page`` (a
+    new page of a 1280×900 zh-CN context, downloads allowed):
+    ``shots, browser, page = browser_fixtures()`` in a test module."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def shots(tmp_path_factory):
+        folder = Path(os.environ.get("XXGK_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    @pytest.fixture(scope="module")
+    def browser():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield b
+            b.close()
+
+    @pytest.fixture
+    def page(browser):
+        context = browser.new_context(accept_downloads=True,
+                                      viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        pg = context.new_page()
+        yield pg
+        context.close()
+
+    return shots, browser, page

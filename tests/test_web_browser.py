@@ -6,12 +6,11 @@ opens a report, a region and its map.
 Screenshots of each page go to a temporary folder, or to ``$XXGK_SCREENSHOTS`` (the ones in
 docs/screenshots were taken with ``XXGK_SCREENSHOTS=docs/screenshots``)."""
 
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
-from archive_fixtures import CHROMIUM, CHROMIUM_ARGS, marked_server_fixture
+from archive_fixtures import CHROMIUM, browser_fixtures, marked_server_fixture
 from conftest import DATA, load_truth, needs_corpus
 
 TRUTH = load_truth(DATA / "real" / "hzq2023_working.truth.json")  # 洪泽区人民政府, 2023
@@ -26,30 +25,7 @@ pytestmark = [needs_corpus,
 server = marked_server_fixture("reader")
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = Path(os.environ.get("XXGK_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
+shots, browser, page = browser_fixtures()
 
 
 def search_from_front(page, server, words):
