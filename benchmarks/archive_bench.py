@@ -2,14 +2,16 @@
 
     python benchmarks/archive_bench.py                    # 400 ingested files, 100,000 synthetic
     python benchmarks/archive_bench.py --ingest 100 --synthetic 10000 --work /tmp/bench
+    python benchmarks/archive_bench.py --ingest 0 --archive /work/bench-data/archive-1m.db
+    python benchmarks/archive_bench.py --ingest 0 --archive … --only search   # the searches alone
 
 1. *Ingest*: real ``ingest_file`` (blob + SQLite + sandboxed parse) over variants of the bundled
    seed reports (text) and real PDFs; then ``record_fetch`` in a crawl (blob + WARC + SQLite, no
    parse). Documents per second, and the data directory's size per 1,000 reports.
-2. *Scale*: an archive of N synthetic reports written straight into the schema (cells, checks,
-   texts and the trigram index as the parser would leave them, made from the bundled reports with
-   other organs, years, numbers and words), then Datasette's canned queries, views and search,
-   timed through ``datasette.client`` (median of 3 after one warm-up).
+2. *Scale*: an archive of N synthetic reports (benchmarks/synthetic_archive.py; or one built
+   before, ``--archive``), then every canned query with the arguments a reader gives it and the
+   reader's pages (front, report, organ, region, search), timed through ``datasette.client``:
+   median wall-clock and CPU of ``--runs`` runs after one warm-up.
 
 Prints a Markdown section for docs/benchmarks.md.
 """
