@@ -48,6 +48,16 @@ _FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
                  "coalesce('；存档副本 archived copy: /-/raw/' || c.old_sha256, '') || "
                  "coalesce('；' || c.text_diff, '')")
 
+# The sums of requests_by_region (region_year_totals' columns), with their Chinese names.
+_REGION_NUMBERS = {"requests_new": "本年新收申请", "requests_carried_in": "上年结转",
+                   "granted": "予以公开", "partial": "部分公开", "results_total": "办理结果总计",
+                   "carried_out": "结转下年度"}
+_REGION_SUMS = ", ".join(f"sum({k}) AS {v}" for k, v in _REGION_NUMBERS.items())
+# :year, or (when blank) the bound given.
+_YEAR_OR = "(CASE WHEN :year = '' THEN {} ELSE CAST(:year AS INTEGER) END)"
+# A failing check of report r's best document.
+_FAILED = "k.document_id = r.document_id AND k.status = 'fail'"
+
 CANNED_QUERIES = {
     "search": {
         "title": "全文检索 / Full-text search",
@@ -60,23 +70,32 @@ CANNED_QUERIES = {
     "requests_by_region": {
         "title": "各地区年度依申请公开数量",
         "description": "Requests received per region and year (本年新收、予以公开、办理结果总计).",
+        # region_year_totals, with the year chosen before the organs' copies are grouped (a
+        # range on the year: the reports_year_totals index gives each year's rows alone).
         "sql": (
-            "SELECT year AS 年度, province AS 省份, region AS 地区, organs AS 机关数, "
-            "requests_new AS 本年新收申请, requests_carried_in AS 上年结转, "
-            "granted AS 予以公开, partial AS 部分公开, results_total AS 办理结果总计, "
-            "carried_out AS 结转下年度 FROM region_year_totals "
-            "WHERE :year = '' OR year = CAST(:year AS INTEGER) "
-            "ORDER BY year DESC, requests_new DESC"),
+            "SELECT year AS 年度, province AS 省份, region AS 地区, count(*) AS 机关数, "
+            f"{_REGION_SUMS} FROM (SELECT organ, year, province, region, "
+            "max(coalesce(n_cells, 0)) AS n_cells, "
+            f"{', '.join(_REGION_NUMBERS)} FROM reports WHERE organ IS NOT NULL "
+            f"AND year BETWEEN {_YEAR_OR.format('-9999')} AND {_YEAR_OR.format('9999')} "
+            "GROUP BY organ, year) GROUP BY province, region, year "
+            "ORDER BY year DESC, 本年新收申请 DESC"),
         "params": ["year"],
     },
     "failed_reports": {
         "title": "未通过勾稽关系校验的年报",
-        "description": "Reports whose consistency checks (勾稽关系) fail, with the numbers.",
+        "description": "Reports whose consistency checks (勾稽关系) fail, with the numbers; the "
+                       "latest year first, newest report first.",
+        # Read in the reports_check_year index's order: a page of them costs a page.
         "sql": (
-            "SELECT report_id, organ AS 机关, year AS 年度, region AS 地区, "
-            "count(*) AS 未通过项数, group_concat(\"check\" || coalesce(' ' || col, '') || "
-            "coalesce(' ' || \"row\", '') || ': ' || coalesce(detail, ''), '；') AS 明细, url "
-            "FROM failed_checks GROUP BY report_id ORDER BY year DESC, 未通过项数 DESC"),
+            "SELECT r.id AS report_id, r.organ AS 机关, r.year AS 年度, r.region AS 地区, "
+            f"(SELECT count(*) FROM checks k WHERE {_FAILED}) AS 未通过项数, "
+            "(SELECT group_concat(k.\"check\" || coalesce(' ' || k.col, '') || "
+            "coalesce(' ' || k.\"row\", '') || ': ' || coalesce(k.detail, ''), '；') "
+            f"FROM checks k WHERE {_FAILED}) AS 明细, r.url "
+            "FROM reports r WHERE r.check_status = 'fail' "
+            f"AND EXISTS (SELECT 1 FROM checks k WHERE {_FAILED}) "
+            "ORDER BY r.year DESC, r.id DESC"),
     },
     "organ_history": {
         "title": "某机关历年数据",

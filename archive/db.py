@@ -171,6 +171,11 @@ def _truncated(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE fetches ADD COLUMN truncated TEXT")
 
 
+@migrations(name="0008_indexes_for_scale")
+def _indexes_for_scale(db: sqlite_utils.Database) -> None:
+    db.executescript(SCALE_INDEXES)
+
+
 @migrations(name="0009_coverage_organ_names")
 def _coverage_organ_names(db: sqlite_utils.Database) -> None:
     # Coverage asks, for each organ a directory names, whether another expected organ bears
@@ -552,4 +557,17 @@ CREATE TABLE document_dates (
     parser_version TEXT,
     PRIMARY KEY (document_id, source, date)
 );
+"""
+
+# Indexes that let the canned queries read a million reports in a blink: each lets its query
+# read only the rows it shows, in the order it shows them, or read the index alone.
+SCALE_INDEXES = """
+-- Newest reports first (new_reports and its feed): the end of this index, not a sort of all.
+CREATE INDEX reports_first_seen ON reports (first_seen);
+-- A year's totals by region (requests_by_region): each organ's copies of the year side by side
+-- with every column the sums need, so that the index alone is read.
+CREATE INDEX reports_year_totals ON reports (year, organ, n_cells, province, region, requests_new,
+    requests_carried_in, granted, partial, results_total, carried_out);
+-- Failing reports, latest year first (failed_reports), without reading the passing ones.
+CREATE INDEX reports_check_year ON reports (check_status, year);
 """
