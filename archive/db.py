@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from parsers import divisions
 
-from . import queries
+from . import implausible, queries
 from .search import bigrams
 from .views import VIEWS
 
@@ -181,6 +181,11 @@ def _coverage_organ_names(db: sqlite_utils.Database) -> None:
     # Coverage asks, for each organ a directory names, whether another expected organ bears
     # the same name (organs' own index leads with the portal).
     db.execute("CREATE INDEX IF NOT EXISTS organs_name ON organs (name)")
+
+
+@migrations(name="0011_implausible_kept")
+def _implausible_kept(db: sqlite_utils.Database) -> None:
+    implausible.create(db)
 
 
 SCHEMA = """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
-from . import dates, places, queries
+from . import dates, implausible, places, queries
 
 # Dates the server gives (Last-Modified) are GMT; the dates pages give are China's.
 _CHINA_HOURS = 8
@@ -134,3 +134,5 @@ def refresh(db, report_id: int) -> None:
            "published_source": out.source if out else None}
     db.conn.execute(f"UPDATE reports SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                     (*row.values(), report_id))
+    if implausible.changed(rep, row):
+        implausible.refresh_organs(db, {rep and rep["organ"], organ})

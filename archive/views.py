@@ -309,5 +309,4 @@ VIEWS = {
     "organ_coverage": ORGAN_COVERAGE,
     "division_coverage": DIVISION_COVERAGE,
     "publication_dates": PUBLICATION_DATES,
-    "implausible_numbers": IMPLAUSIBLE_NUMBERS,
 }

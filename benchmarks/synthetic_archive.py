@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 import parsers  # noqa: E402
 from parsers import divisions, schema  # noqa: E402
 
-from archive import places  # noqa: E402
+from archive import implausible, places  # noqa: E402
+from archive.db import as_database  # noqa: E402
 from archive.search import bigrams  # noqa: E402
 from archive.views import TOTALS  # noqa: E402
 
@@ -225,6 +226,8 @@ def finish(c: sqlite3.Connection) -> None:
     """What follows the rows: the registry of the reports' portals, statistics for the query
     planner, the write-ahead log folded in."""
     _registry(c)
+    # The implausible numbers the writer keeps organ by organ, all at once here.
+    implausible.rebuild(as_database(c))
     # Statistics from a sample of each index (a full ANALYZE reads all of the cells).
     c.execute("PRAGMA analysis_limit = 2000")
     c.execute("ANALYZE")
