@@ -21,7 +21,7 @@ from sqlite_utils.migrations import Migrations
 from parsers import divisions
 
 from . import queries
-from .search import bigrams
+from .search import bigrams, chars
 from .views import VIEWS
 
 migrations = Migrations("xxgk-archive")
@@ -53,8 +53,9 @@ def connect(path: str | Path, readonly: bool = False,
                                isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
-    # Used by the triggers that keep texts_bigram in step with texts.
+    # Used by the triggers that keep texts_bigram and texts_chars in step with texts.
     conn.create_function("xxgk_bigrams", 1, bigrams, deterministic=True)
+    conn.create_function("xxgk_chars", 1, chars, deterministic=True)
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can
@@ -169,6 +170,12 @@ def _statements(db: sqlite_utils.Database) -> None:
 def _truncated(db: sqlite_utils.Database) -> None:
     # Why a fetch's body is not all the server sent (WARC-Truncated's reason).
     db.execute("ALTER TABLE fetches ADD COLUMN truncated TEXT")
+
+
+@migrations(name="0007_search_chars")
+def _search_chars(db: sqlite_utils.Database) -> None:
+    # The texts already archived are indexed here; new ones by the triggers.
+    db.executescript(SEARCH_CHARS_SCHEMA)
 
 
 SCHEMA = """
@@ -384,6 +391,48 @@ CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
     INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
     INSERT INTO texts_bigram (rowid, grams, kind)
         VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
+END;
+"""
+
+# The characters each text holds, once each, so that a one-character term is decided by an index
+# (archive/search.py). detail=column: no positions (one character, one token, nothing to
+# place), but column filters still work ('kind', as in the other two). The triggers are made
+# again with the third index beside the first two.
+SEARCH_CHARS_SCHEMA = """
+CREATE VIRTUAL TABLE texts_chars USING fts5(chars, kind, content='', tokenize='ascii',
+                                            detail='column');
+INSERT INTO texts_chars (rowid, chars, kind)
+    SELECT document_id, xxgk_chars(content), 'document' FROM texts;
+DROP TRIGGER texts_ai;
+DROP TRIGGER texts_ad;
+DROP TRIGGER texts_au;
+CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN
+    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
+    INSERT INTO texts_bigram (rowid, grams, kind)
+        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
+    INSERT INTO texts_chars (rowid, chars, kind)
+        VALUES (new.document_id, xxgk_chars(new.content), 'document');
+END;
+CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN
+    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
+        VALUES ('delete', old.document_id, old.content, 'document');
+    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
+        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
+    INSERT INTO texts_chars (texts_chars, rowid, chars, kind)
+        VALUES ('delete', old.document_id, xxgk_chars(old.content), 'document');
+END;
+CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
+    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
+        VALUES ('delete', old.document_id, old.content, 'document');
+    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
+        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
+    INSERT INTO texts_chars (texts_chars, rowid, chars, kind)
+        VALUES ('delete', old.document_id, xxgk_chars(old.content), 'document');
+    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
+    INSERT INTO texts_bigram (rowid, grams, kind)
+        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
+    INSERT INTO texts_chars (rowid, chars, kind)
+        VALUES (new.document_id, xxgk_chars(new.content), 'document');
 END;
 """
 

@@ -10,10 +10,11 @@ queries.report_page(as_database(conn), pk))``). Tables and columns: :mod:`archiv
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import sqlite_utils
 
-from .search import SEARCH_SQL, bigrams, terms
+from .search import SEARCH_SQL, bigrams, indexed_char, terms
 from .views import TOTALS, implausible_sql
 
 
@@ -531,34 +532,62 @@ def search_hits(db, query: str, limit: int = 1000) -> list[dict]:
 
 def _decided_by_indexes(words: list[str]) -> bool:
     """Whether the indexes alone say which texts hold every term: a trigram phrase is a
-    substring match for three characters or more, a CJK pair is a token of texts_bigram; a
-    single character (or two that are not both CJK) must be looked for in the text itself."""
-    return all(len(w) >= 3 or (len(w) == 2 and bigrams(w) == w) for w in words)
+    substring match for three characters or more, a CJK pair is a token of texts_bigram, a
+    letter, digit or non-ASCII character one of texts_chars; two characters that are not both
+    CJK, or one ASCII punctuation mark, must be looked for in the text itself."""
+    return all(len(w) >= 3 or (len(w) == 2 and bigrams(w) == w) or indexed_char(w)
+               for w in words)
 
 
 def _phrase(column: str, word: str) -> str:
     return f'{column} : "{word.replace(chr(34), chr(34) * 2)}"'
 
 
-def indexed_search(db, query: str) -> list[dict] | None:
-    """Every report whose text holds every term of ``query``, found through the indexes alone
-    (no text is read: fast on a big archive), newest years first, each with the document that
-    matched; None when a term is one the indexes cannot decide (:func:`search_hits` then)."""
-    words = [w.lower() for w in terms(query)]
+@dataclass(frozen=True)
+class IndexQuery:
+    """The SELECTs of document ids that the indexes answer for a query's terms, one per index
+    a term needs (all must hold), and their parameters."""
+    parts: tuple[str, ...]
+    params: dict
+
+    def sql(self, condition: str = "") -> str:
+        """One SELECT of the ids of the documents holding every term; ``condition`` (``AND
+        …`` on rowid) narrows each index's own search."""
+        return " INTERSECT ".join(p + condition for p in self.parts)
+
+
+def hit_documents(query: str) -> IndexQuery | None:
+    """The documents whose text holds every term of ``query``, through the indexes alone;
+    None when a term is one the indexes cannot decide."""
+    words = list(dict.fromkeys(terms(query)))
     if not words or not _decided_by_indexes(words):
         return None
     parts, params = [], {}
-    long_words = [w for w in words if len(w) >= 3]
+    # A single character is looked up as written: the ascii tokenizer folds ASCII case, as
+    # SQLite's lower() in the search that reads the texts; other characters stay as they are.
+    long_words = [w.lower() for w in words if len(w) >= 3]
     pairs = [w for w in words if len(w) == 2]
-    if long_words:
-        parts.append("SELECT rowid FROM texts_fts WHERE texts_fts MATCH :fts")
-        params["fts"] = " AND ".join(_phrase("content", w) for w in long_words)
-    if pairs:
-        parts.append("SELECT rowid FROM texts_bigram WHERE texts_bigram MATCH :grams")
-        params["grams"] = " AND ".join(_phrase("grams", w) for w in pairs)
-    # Plain tuples, few columns: a common word is in every report, and a page shows twenty.
+    singles = [w for w in words if len(w) == 1]
+    for table, column, found in (("texts_fts", "content", long_words),
+                                 ("texts_bigram", "grams", pairs),
+                                 ("texts_chars", "chars", singles)):
+        if found:
+            parts.append(f"SELECT rowid FROM {table} WHERE {table} MATCH :{table}")
+            params[table] = " AND ".join(_phrase(column, w) for w in found)
+    return IndexQuery(tuple(parts), params)
+
+
+def indexed_search(db, query: str) -> list[dict] | None:
+    """Every report whose text holds every term of ``query``, found through the indexes alone
+    (no text is read), newest years first, each with the document that matched; None when a
+    term is one the indexes cannot decide (:func:`search_hits` then)."""
+    found = hit_documents(query)
+    if found is None:
+        return None
+    hit, params = found.sql(), found.params
+    # Plain tuples, few columns: a common word is in every report.
     rows = db.execute(
-        f"WITH hit (document_id) AS ({' INTERSECT '.join(parts)}) "
+        f"WITH hit (document_id) AS ({hit}) "
         "SELECT r.id, r.year, r.division_code, r.tier, r.template, coalesce(max(CASE WHEN "
         "rd.document_id = r.document_id THEN rd.document_id END), max(rd.document_id)) "
         "FROM hit JOIN report_documents rd ON rd.document_id = hit.document_id "
@@ -568,6 +597,127 @@ def indexed_search(db, query: str) -> list[dict] | None:
 
 
 _HIT_FIELDS = ("report_id", "year", "division_code", "tier", "template", "document_id")
+
+
+# The reader's search filters: the query-string argument and the test of a report.
+SEARCH_FILTERS = {"year": "r.year = :year", "province": "r.division_code GLOB :province",
+                  "tier": "r.tier = :tier", "template": "r.template = :template"}
+# What the search page's facets count, as SQL over a report r.
+_FACET_SQL = {"year": "r.year", "province": "substr(r.division_code, 1, 2) || '0000'",
+              "tier": "r.tier", "template": "r.template"}
+
+
+@dataclass
+class SearchResults:
+    """One page of a search decided by the indexes.
+
+    ``total``: reports holding every term; ``matching``: those of them the filters keep (both
+    exact); ``hits``: the page, in the search's order (newest year first, then organ), each
+    with ``_HIT_FIELDS``; ``facets``: for each filter, its values among the hits as dicts of
+    ``value`` and ``n`` — ``n`` None when the search found too many documents to count every
+    hit's values (``counted`` False), the values then being those of the whole archive."""
+    total: int
+    matching: int
+    hits: list[dict]
+    facets: dict[str, list[dict]]
+    counted: bool
+
+
+def _filter_params(filters: dict[str, str]) -> tuple[list[str], dict]:
+    where, params = [], {}
+    for name, value in filters.items():
+        if not value:
+            continue
+        if name == "province":
+            value = value[:2] + "*"
+        elif name == "year":
+            value = int(value) if value.isdigit() else value
+        where.append(SEARCH_FILTERS[name])
+        params[name] = value
+    return where, params
+
+
+def search_results(db, query: str, filters: dict[str, str] | None = None, offset: int = 0,
+                   limit: int = 20, count_limit: int = 5000) -> SearchResults | None:
+    """The reports whose text holds every term of ``query`` (the indexes decide: no text is
+    read), ``limit`` of them from ``offset`` among those the ``filters`` (of SEARCH_FILTERS)
+    keep; None when a term is one the indexes cannot decide (:func:`search_hits` then).
+
+    A search that finds at most ``count_limit`` documents reads every hit once and counts its
+    facets. One that finds more is counted through the indexes and its page walks the
+    reports in the search's order, so that its cost does not grow with the hits it will not
+    show; its facets then list values without counts."""
+    found = hit_documents(query)
+    if found is None:
+        return None
+    hit, params = found.sql(), found.params
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    n = db.execute(f"SELECT count(*) FROM ({hit} LIMIT {int(count_limit) + 1})",
+                   params).fetchone()[0]
+    if n <= count_limit:
+        return _counted_results(db, hit, params, filters, offset, limit)
+    where, fparams = _filter_params(filters)
+    in_hits = (f"r.id IN (SELECT rd.report_id FROM report_documents rd "
+               f"WHERE rd.document_id IN ({hit}))")
+    total = db.execute(f"SELECT count(*) FROM reports r WHERE {in_hits}", params).fetchone()[0]
+    conds = " AND ".join([in_hits, *where])
+    matching = total if not where else db.execute(
+        f"SELECT count(*) FROM reports r WHERE {conds}", {**params, **fparams}).fetchone()[0]
+    rows = db.execute(
+        f"SELECT r.id, r.year, r.division_code, r.tier, r.template, r.document_id "
+        f"FROM reports r WHERE {conds} ORDER BY r.year DESC, r.organ, r.id "
+        f"LIMIT :limit OFFSET :offset",
+        {**params, **fparams, "limit": limit, "offset": offset}).fetchall()
+    hits = [dict(zip(_HIT_FIELDS, r)) for r in rows]
+    _matched_documents(db, found, hits)
+    return SearchResults(total, matching, hits, _facet_values(db), counted=False)
+
+
+def _counted_results(db, hit, params, filters, offset, limit) -> SearchResults:
+    rows = db.execute(
+        f"WITH hit (document_id) AS ({hit}) "
+        "SELECT r.id, r.year, r.division_code, r.tier, r.template, coalesce(max(CASE WHEN "
+        "rd.document_id = r.document_id THEN rd.document_id END), max(rd.document_id)), "
+        f"{', '.join(_FACET_SQL.values())} "
+        "FROM hit JOIN report_documents rd ON rd.document_id = hit.document_id "
+        "JOIN reports r ON r.id = rd.report_id GROUP BY r.id ORDER BY r.year DESC, r.organ, r.id",
+        params).fetchall()
+    width = len(_HIT_FIELDS)
+    facets = {name: {} for name in _FACET_SQL}
+    shown = []
+    for r in rows:
+        values = dict(zip(_FACET_SQL, r[width:]))
+        for name, value in values.items():
+            if value is not None:
+                facets[name][value] = facets[name].get(value, 0) + 1
+        if all(str(values[k]) == (v if k != "province" else v[:2] + "0000")
+               for k, v in filters.items()):
+            shown.append(dict(zip(_HIT_FIELDS, r[:width])))
+    return SearchResults(len(rows), len(shown), shown[offset:offset + limit],
+                         {name: [{"value": v, "n": n} for v, n in counts.items()]
+                          for name, counts in facets.items()}, counted=True)
+
+
+def _matched_documents(db, found: IndexQuery, hits: list[dict]) -> None:
+    """Set each hit's ``document_id`` to its document that holds the terms: the report's best
+    document when that one does, else its last other one (as :func:`indexed_search`). The
+    indexes are asked about these documents only, one rowid each, not for every hit."""
+    probe = f"SELECT 1 FROM ({found.sql(' AND rowid = :doc')})"
+    for h in hits:
+        docs = [d for (d,) in db.execute(
+            "SELECT document_id FROM report_documents WHERE report_id = ? "
+            "ORDER BY document_id = ? DESC, document_id DESC", (h["report_id"], h["document_id"]))]
+        h["document_id"] = next((d for d in docs if db.execute(
+            probe, {**found.params, "doc": d}).fetchone()), h["document_id"])
+
+
+def _facet_values(db) -> dict[str, list[dict]]:
+    """Every value of each search facet in the archive, not counted."""
+    out = {}
+    for name, sql in _FACET_SQL.items():
+        out[name] = [{"value": v, "n": None} for (v,) in db.execute(
+            f"SELECT DISTINCT {sql} FROM reports r WHERE {sql} IS NOT NULL")]
+    return out
 
 
 def hit_details(db, report_ids) -> dict[int, dict]:

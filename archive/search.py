@@ -6,10 +6,14 @@ nothing, and in ``年度报告 复议`` the short term is silently dropped (rese
 - the query is split on white space (ASCII or ideographic) into terms, all of which must occur;
 - terms of three or more characters narrow the candidates through the trigram index
   (``texts_fts``); two-character CJK terms through an index of character pairs
-  (``texts_bigram``); a one-character term narrows nothing (every document is a candidate);
+  (``texts_bigram``); one-character terms through an index of the characters each text holds
+  (``texts_chars``: every non-ASCII character and every ASCII letter or digit, once per text);
 - every term, whatever its length, is then checked as a substring of the content table
-  (``texts.content``, case-insensitive for ASCII) — this is what makes the answer exact: the
-  indexes only ever *narrow*, they never decide.
+  (``texts.content``, case-insensitive for ASCII) — this is what makes the answer exact whatever
+  the indexes hold. For a term of three or more characters, a CJK pair or a character of
+  ``texts_chars`` the index alone is already exact, and the reader's page
+  (:func:`archive.queries.search_results`) reads no text to decide; a term of two characters
+  that are not both CJK (``5月``, ``ab``) or one punctuation mark needs the texts read.
 
 The whole thing is one SQL statement, so Datasette runs the very same query as ``xxgk search``
 (a canned query needs no plugin; :func:`archive.queries.search` runs it for the command line), and
@@ -37,6 +41,20 @@ def bigrams(text: str | None) -> str:
     return " ".join(out)
 
 
+def indexed_char(term: str) -> bool:
+    """Whether ``term`` is one character that texts_chars holds (the ascii tokenizer keeps
+    every non-ASCII character and ASCII letters and digits; other ASCII separates tokens)."""
+    return len(term) == 1 and (term > "\x7f" or term.isalnum())
+
+
+def chars(text: str | None) -> str:
+    """Every character of ``text`` that texts_chars indexes, once each, in a fixed order (the
+    same text must give the same tokens when its row is deleted), space-separated."""
+    if not text:
+        return ""
+    return " ".join(sorted({c for c in text if indexed_char(c)}))
+
+
 _BODY = f"""
 WITH RECURSIVE
   q (s) AS (SELECT trim(replace(replace(replace(replace(coalesce(:q, ''), '　', ' '),
@@ -61,6 +79,12 @@ WITH RECURSIVE
        WHERE length(term) = 2 AND {_IS_CJK.format(i=1)} AND {_IS_CJK.format(i=2)}),
       'kind : "document"')
   ),
+  char_terms (expr) AS (
+    SELECT coalesce(
+      (SELECT group_concat('chars : "' || term || '"', ' AND ') FROM terms
+       WHERE length(term) = 1 AND (unicode(term) > 127 OR term GLOB '[0-9a-z]')),
+      'kind : "document"')
+  ),
   hits (document_id, content) AS (
     SELECT t.document_id, t.content FROM texts t
     WHERE EXISTS (SELECT 1 FROM terms)
@@ -68,6 +92,8 @@ WITH RECURSIVE
                             WHERE texts_fts MATCH (SELECT expr FROM long_terms))
       AND t.document_id IN (SELECT rowid FROM texts_bigram
                             WHERE texts_bigram MATCH (SELECT expr FROM pair_terms))
+      AND t.document_id IN (SELECT rowid FROM texts_chars
+                            WHERE texts_chars MATCH (SELECT expr FROM char_terms))
       AND NOT EXISTS (SELECT 1 FROM terms WHERE
             CASE WHEN plain THEN instr(t.content, term) ELSE instr(lower(t.content), term) END = 0)
   )

@@ -1,0 +1,134 @@
+"""The search page's results on a real archive: terms of one, two and more characters decided by
+the indexes give exactly what reading every text gives, counted in full or (past the counting
+limit) counted through the indexes and walked page by page; the page says what it counted; the
+canned query gives the same reports; an archive made before the character index gets it filled
+when it is opened."""
+
+import re
+
+import pytest
+import sqlite_utils
+from archive_fixtures import marked_archive, marked_fixtures
+from conftest import needs_corpus
+
+from archive import datasette_pages
+from archive.db import connect, migrations, open_db, read_only
+from archive.queries import search, search_hits, search_results
+from archive.store import Archive
+
+pytestmark = needs_corpus
+
+data, ds = marked_fixtures("search-results")
+
+QUERIES = ["鼋", "公", "年", "p", "P 年", "鼍", "鹬蚌", "公开", "鹦鹉螺", "蒲公英种子 鼋 鹬蚌",
+           "鹬蚌 鼋", "年度报告 复议", "没有这样的词语"]
+
+
+def truth(db, query: str) -> set[int]:
+    """Reports whose text holds every term (ASCII case aside): the brute-force answer."""
+    words = [w.lower() for w in query.split()]
+    return {rid for rid, content in db.execute(
+        "SELECT rd.report_id, t.content FROM texts t "
+        "JOIN report_documents rd ON rd.document_id = t.document_id")
+        if all(w in content.lower() for w in words)}
+
+
+@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
+@pytest.mark.parametrize("q", QUERIES)
+def test_results_are_exactly_the_texts_holding_every_term(data, q, count_limit):
+    with read_only(data / "archive.db") as db:
+        exact = [h["report_id"] for h in search_hits(db, q, 10_000)]
+        found = search_results(db, q, offset=0, limit=100, count_limit=count_limit)
+        assert set(exact) == truth(db, q)
+    assert found.total == found.matching == len(exact)
+    assert [h["report_id"] for h in found.hits] == exact       # the same order
+    assert found.counted == (count_limit > 0 or not exact)
+
+
+@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
+def test_pages_and_filters(data, count_limit):
+    with read_only(data / "archive.db") as db:
+        every = search_hits(db, "公", 10_000)
+        seen = []
+        for offset in (0, 3, 6, 9):
+            page = search_results(db, "公", offset=offset, limit=3, count_limit=count_limit)
+            assert len(page.hits) == min(3, max(0, len(every) - offset))
+            seen += [h["report_id"] for h in page.hits]
+        assert seen == [h["report_id"] for h in every] and len(every) == 7
+        year = str(every[0]["year"])
+        in_year = [h["report_id"] for h in every if str(h["year"]) == year]
+        page = search_results(db, "公", {"year": year}, limit=100, count_limit=count_limit)
+        assert page.total == 7 and page.matching == len(in_year) < 7
+        assert [h["report_id"] for h in page.hits] == in_year
+        province = next(h["division_code"][:2] + "0000" for h in every if h["division_code"])
+        in_province = [h["report_id"] for h in every
+                       if (h["division_code"] or "").startswith(province[:2])]
+        page = search_results(db, "公", {"province": province}, limit=100,
+                              count_limit=count_limit)
+        assert [h["report_id"] for h in page.hits] == in_province
+
+
+def test_facets_count_every_hit_or_say_they_do_not(data):
+    with read_only(data / "archive.db") as db:
+        every = search_hits(db, "鼋", 10_000)
+        counted = search_results(db, "鼋", count_limit=5000)
+        walked = search_results(db, "鼋", count_limit=0)
+    years = {}
+    for h in every:
+        years[h["year"]] = years.get(h["year"], 0) + 1
+    assert {f["value"]: f["n"] for f in counted.facets["year"]} == years
+    assert not walked.counted and all(f["n"] is None for f in walked.facets["year"])
+    assert set(years) <= {f["value"] for f in walked.facets["year"]}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
+async def test_the_page_answers_a_one_character_search_with_its_count(ds, data, monkeypatch,
+                                                                      count_limit):
+    monkeypatch.setattr(datasette_pages, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(datasette_pages, "PAGE_SIZE", 3)
+    with read_only(data / "archive.db") as db:
+        expected = [str(h["report_id"]) for h in search_hits(db, "公", 10_000)]
+    seen = []
+    for page in (1, 2, 3):
+        r = await ds.client.get("/-/search", params={"q": "公", "page": page})
+        assert r.status_code == 200
+        assert re.search(r'<span class="matching">(\d+)</span>', r.text).group(1) == "7"
+        seen += re.findall(r'class="report-link" href="/archive/reports/(\d+)"', r.text)
+        assert all("<mark>公</mark>" in s
+                   for s in re.findall(r'<p class="snippet">(.*?)</p>', r.text, re.S))
+        assert ('class="not-counted"' in r.text) == (count_limit == 0)
+    assert seen == expected
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("q", ["鼋", "公", "鹬蚌 鼋", "P 年"])
+async def test_the_canned_search_and_the_command_find_the_same_reports(ds, data, q):
+    r = await ds.client.get("/archive/search.json", params={"q": q, "_shape": "array"})
+    canned = [row["report_id"] for row in r.json()]
+    with read_only(data / "archive.db") as db:
+        page = [h["report_id"] for h in search_results(db, q, limit=100).hits]
+        command = [h["report_id"] for h in search(db, q)]
+    assert canned == page == command and page
+
+
+def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
+    arc = Archive(tmp_path / "new")
+    marked_archive(arc)
+    arc.close()
+    # The same reports in an archive whose schema stops before the character index.
+    old = tmp_path / "old.db"
+    conn = connect(old)
+    migrations.apply(sqlite_utils.Database(conn), stop_before="0007_search_chars")
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'texts_chars'").fetchone()
+    conn.execute(f"ATTACH '{tmp_path / 'new' / 'archive.db'}' AS new")
+    for table in ("documents", "texts", "reports", "report_documents"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM new.{table}")
+    conn.execute("DETACH new")
+    conn.close()
+    upgraded = open_db(old)
+    for q in ("鼋", "公", "P 年", "鹬蚌 鼋"):
+        found = search_results(upgraded, q, limit=100)
+        assert {h["report_id"] for h in found.hits} == truth(upgraded, q) != set()
+    upgraded.execute("INSERT INTO texts_chars (texts_chars) VALUES ('integrity-check')")
+    upgraded.close()
