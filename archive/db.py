@@ -174,8 +174,9 @@ def _truncated(db: sqlite_utils.Database) -> None:
 
 @migrations(name="0007_search_chars")
 def _search_chars(db: sqlite_utils.Database) -> None:
-    # The texts already archived are indexed here; new ones by the triggers.
-    db.executescript(SEARCH_CHARS_SCHEMA)
+    # The texts already archived are indexed here; new ones by the triggers, made again with
+    # the third index beside the first two.
+    db.executescript(SEARCH_CHARS_SCHEMA + text_triggers(TEXT_INDEXES))
 
 
 SCHEMA = """
@@ -396,8 +397,7 @@ END;
 
 # The characters each text holds, once each, so that a one-character term is decided by an index
 # (archive/search.py). detail=column: no positions (one character, one token, nothing to
-# place), but column filters still work ('kind', as in the other two). The triggers are made
-# again with the third index beside the first two.
+# place), but column filters still work ('kind', as in the other two).
 SEARCH_CHARS_SCHEMA = """
 CREATE VIRTUAL TABLE texts_chars USING fts5(chars, kind, content='', tokenize='ascii',
                                             detail='column');
@@ -406,35 +406,32 @@ INSERT INTO texts_chars (rowid, chars, kind)
 DROP TRIGGER texts_ai;
 DROP TRIGGER texts_ad;
 DROP TRIGGER texts_au;
-CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN
-    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
-    INSERT INTO texts_bigram (rowid, grams, kind)
-        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
-    INSERT INTO texts_chars (rowid, chars, kind)
-        VALUES (new.document_id, xxgk_chars(new.content), 'document');
-END;
-CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN
-    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
-        VALUES ('delete', old.document_id, old.content, 'document');
-    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
-        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
-    INSERT INTO texts_chars (texts_chars, rowid, chars, kind)
-        VALUES ('delete', old.document_id, xxgk_chars(old.content), 'document');
-END;
-CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
-    INSERT INTO texts_fts (texts_fts, rowid, content, kind)
-        VALUES ('delete', old.document_id, old.content, 'document');
-    INSERT INTO texts_bigram (texts_bigram, rowid, grams, kind)
-        VALUES ('delete', old.document_id, xxgk_bigrams(old.content), 'document');
-    INSERT INTO texts_chars (texts_chars, rowid, chars, kind)
-        VALUES ('delete', old.document_id, xxgk_chars(old.content), 'document');
-    INSERT INTO texts_fts (rowid, content, kind) VALUES (new.document_id, new.content, 'document');
-    INSERT INTO texts_bigram (rowid, grams, kind)
-        VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
-    INSERT INTO texts_chars (rowid, chars, kind)
-        VALUES (new.document_id, xxgk_chars(new.content), 'document');
-END;
 """
+
+# The indexes of texts: each one's column and what it holds of a row's content.
+TEXT_INDEXES = {"texts_fts": ("content", "{row}.content"),
+                "texts_bigram": ("grams", "xxgk_bigrams({row}.content)"),
+                "texts_chars": ("chars", "xxgk_chars({row}.content)")}
+
+
+def text_triggers(indexes: dict[str, tuple[str, str]]) -> str:
+    """The triggers that keep ``indexes`` (as TEXT_INDEXES) in step with texts: a row in on
+    insert, out on delete (contentless: with the values it went in with), both on update."""
+    def put(row):
+        return "".join(f"    INSERT INTO {t} (rowid, {col}, kind) VALUES "
+                       f"({row}.document_id, {value.format(row=row)}, 'document');\n"
+                       for t, (col, value) in indexes.items())
+
+    def drop(row):
+        return "".join(f"    INSERT INTO {t} ({t}, rowid, {col}, kind) VALUES "
+                       f"('delete', {row}.document_id, {value.format(row=row)}, 'document');\n"
+                       for t, (col, value) in indexes.items())
+
+    return (f"CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN\n{put('new')}END;\n"
+            f"CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN\n{drop('old')}END;\n"
+            f"CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN\n"
+            f"{drop('old')}{put('new')}END;\n")
+
 
 CHANGES_SCHEMA = """
 ALTER TABLE fetches ADD COLUMN found_by TEXT;
