@@ -139,7 +139,8 @@ def _read_results(hits: list[dict], chosen: dict, offset: int) -> queries.Search
                                     for k, v in chosen.items())]
     return queries.SearchResults(
         len(hits), len(shown), shown[offset:offset + PAGE_SIZE],
-        {name: _facet(hits, field) for name, field in FILTERS.items()}, counted=True)
+        {name: _facet(hits, field) for name, field in FILTERS.items()}, counted=True,
+        more=len(shown) > offset + PAGE_SIZE)
 
 
 def _facets(found: queries.SearchResults) -> dict[str, list[dict]]:
@@ -183,20 +184,21 @@ async def search_page(request, datasette):
         page = max(1, int(request.args.get("page") or 1))
     except ValueError:
         page = 1
-    found = queries.SearchResults(0, 0, [], {name: [] for name in FILTERS}, counted=True)
+    found = queries.SearchResults(0, 0, [], {name: [] for name in FILTERS}, counted=True,
+                                  more=False)
     organs, places = [], []
     more = False
     if words:
-        # The indexes decide almost every search without reading a text: the total is
-        # counted through them and only the shown hits get their snippet.
+        # The indexes decide almost every search without reading a text: the hits are
+        # counted or walked through them and only the shown ones get their snippet.
         found, more = await _search(datasette, q, chosen, page)
-        last = max(1, -(-found.matching // PAGE_SIZE))
-        if page > last:
-            page = last
+        if found.matching is not None and page > max(1, -(-found.matching // PAGE_SIZE)):
+            page = max(1, -(-found.matching // PAGE_SIZE))
             found, more = await _search(datasette, q, chosen, page)
         organs = await _read(datasette, queries.organs_named, q)
         places = await _read(datasette, queries.divisions_named, q)
-    pages = max(1, -(-found.matching // PAGE_SIZE))
+    # Not counted: the pages are not either; "next" as long as there is one.
+    pages = max(1, -(-found.matching // PAGE_SIZE)) if found.matching is not None else None
     rows = found.hits
     for h in rows:
         h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
@@ -220,7 +222,7 @@ async def search_page(request, datasette):
     return await _render(datasette, request, "xxgk_search.html", {
         "q": q, "words": words, "hits": rows, "total": found.total, "matching": found.matching,
         "more": more, "counted": found.counted, "count_limit": COUNT_LIMIT,
-        "page": page, "pages": pages, "chosen": chosen, "facets": _facets(found), "link": link,
+        "next_page": found.more, "page": page, "pages": pages, "chosen": chosen, "facets": _facets(found), "link": link,
         "organs": [{**o, "name_html": mark(o["organ"], [q])} for o in organs],
         "places": [{**p, "name_html": mark(p["name"], [q])} for p in places],
     })

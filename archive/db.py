@@ -397,8 +397,10 @@ END;
 
 # The characters each text holds, once each, so that a one-character term is decided by an index
 # (archive/search.py). detail=column: no positions (one character, one token, nothing to
-# place), but column filters still work ('kind', as in the other two).
+# place), but column filters still work ('kind', as in the other two). reports_search_order
+# is the search's order: a page of a common term walks it instead of sorting every hit.
 SEARCH_CHARS_SCHEMA = """
+CREATE INDEX reports_search_order ON reports (year DESC, organ);
 CREATE VIRTUAL TABLE texts_chars USING fts5(chars, kind, content='', tokenize='ascii',
                                             detail='column');
 INSERT INTO texts_chars (rowid, chars, kind)

@@ -611,23 +611,24 @@ _FACET_SQL = {"year": "r.year", "province": "substr(r.division_code, 1, 2) || '0
 class SearchResults:
     """One page of a search decided by the indexes.
 
-    ``total``: reports holding every term; ``matching``: those of them the filters keep (both
-    exact); ``hits``: the page, in the search's order (newest year first, then organ), each
-    with ``_HIT_FIELDS``; ``facets``: for each filter, its values among the hits as dicts of
-    ``value`` and ``n`` — ``n`` None when the search found too many documents to count every
-    hit's values (``counted`` False), the values then being those of the whole archive."""
+    Counted (``counted``): every hit was read; ``total`` reports hold every term, ``matching``
+    of them the filters keep, and ``facets`` count the hits of each filter value. Not counted
+    (the search found more documents than its counting limit): ``total`` is the number of
+    documents holding every term, exact, from the indexes; ``matching`` is None; ``facets``
+    list each filter's possible values with ``n`` None. ``hits``: the page, in the search's
+    order (newest year first, then organ), each with ``_HIT_FIELDS``; ``more``: another page
+    follows."""
     total: int
-    matching: int
+    matching: int | None
     hits: list[dict]
     facets: dict[str, list[dict]]
     counted: bool
+    more: bool
 
 
 def _filter_params(filters: dict[str, str]) -> tuple[list[str], dict]:
     where, params = [], {}
     for name, value in filters.items():
-        if not value:
-            continue
         if name == "province":
             value = value[:2] + "*"
         elif name == "year":
@@ -643,45 +644,41 @@ def search_results(db, query: str, filters: dict[str, str] | None = None, offset
     read), ``limit`` of them from ``offset`` among those the ``filters`` (of SEARCH_FILTERS)
     keep; None when a term is one the indexes cannot decide (:func:`search_hits` then).
 
-    A search that finds at most ``count_limit`` documents reads every hit once and counts its
-    facets. One that finds more is counted through the indexes and its page walks the
-    reports in the search's order, so that its cost does not grow with the hits it will not
-    show; its facets then list values without counts."""
+    The indexes count the documents first. At most ``count_limit``: every hit is read once,
+    reports and facets counted. More: the page walks the reports in the search's order
+    (index reports_search_order), asking the indexes about each one's documents, so that its
+    cost follows the rows it walks, not the hits it will not show."""
     found = hit_documents(query)
     if found is None:
         return None
-    hit, params = found.sql(), found.params
     filters = {k: v for k, v in (filters or {}).items() if v}
-    n = db.execute(f"SELECT count(*) FROM ({hit} LIMIT {int(count_limit) + 1})",
-                   params).fetchone()[0]
-    if n <= count_limit:
-        return _counted_results(db, hit, params, filters, offset, limit)
-    where, fparams = _filter_params(filters)
-    in_hits = (f"r.id IN (SELECT rd.report_id FROM report_documents rd "
-               f"WHERE rd.document_id IN ({hit}))")
-    total = db.execute(f"SELECT count(*) FROM reports r WHERE {in_hits}", params).fetchone()[0]
-    conds = " AND ".join([in_hits, *where])
-    matching = total if not where else db.execute(
-        f"SELECT count(*) FROM reports r WHERE {conds}", {**params, **fparams}).fetchone()[0]
+    documents = db.execute(f"SELECT count(*) FROM ({found.sql()})", found.params).fetchone()[0]
+    if documents <= count_limit:
+        return _counted_results(db, found, filters, offset, limit)
+    where, params = _filter_params(filters)
+    probe = found.sql(" AND rowid = rd.document_id")
     rows = db.execute(
-        f"SELECT r.id, r.year, r.division_code, r.tier, r.template, r.document_id "
-        f"FROM reports r WHERE {conds} ORDER BY r.year DESC, r.organ, r.id "
-        f"LIMIT :limit OFFSET :offset",
-        {**params, **fparams, "limit": limit, "offset": offset}).fetchall()
-    hits = [dict(zip(_HIT_FIELDS, r)) for r in rows]
+        "SELECT r.id, r.year, r.division_code, r.tier, r.template, r.document_id "
+        "FROM reports r INDEXED BY reports_search_order WHERE "
+        + "".join(f"{w} AND " for w in where)
+        + f"EXISTS (SELECT 1 FROM report_documents rd WHERE rd.report_id = r.id AND EXISTS "
+          f"({probe})) ORDER BY r.year DESC, r.organ, r.id LIMIT :limit OFFSET :offset",
+        {**found.params, **params, "limit": limit + 1, "offset": offset}).fetchall()
+    hits = [dict(zip(_HIT_FIELDS, r)) for r in rows[:limit]]
     _matched_documents(db, found, hits)
-    return SearchResults(total, matching, hits, _facet_values(db), counted=False)
+    return SearchResults(documents, None, hits, _facet_values(db), counted=False,
+                         more=len(rows) > limit)
 
 
-def _counted_results(db, hit, params, filters, offset, limit) -> SearchResults:
+def _counted_results(db, found: IndexQuery, filters, offset, limit) -> SearchResults:
     rows = db.execute(
-        f"WITH hit (document_id) AS ({hit}) "
+        f"WITH hit (document_id) AS ({found.sql()}) "
         "SELECT r.id, r.year, r.division_code, r.tier, r.template, coalesce(max(CASE WHEN "
         "rd.document_id = r.document_id THEN rd.document_id END), max(rd.document_id)), "
         f"{', '.join(_FACET_SQL.values())} "
         "FROM hit JOIN report_documents rd ON rd.document_id = hit.document_id "
         "JOIN reports r ON r.id = rd.report_id GROUP BY r.id ORDER BY r.year DESC, r.organ, r.id",
-        params).fetchall()
+        found.params).fetchall()
     width = len(_HIT_FIELDS)
     facets = {name: {} for name in _FACET_SQL}
     shown = []
@@ -695,7 +692,8 @@ def _counted_results(db, hit, params, filters, offset, limit) -> SearchResults:
             shown.append(dict(zip(_HIT_FIELDS, r[:width])))
     return SearchResults(len(rows), len(shown), shown[offset:offset + limit],
                          {name: [{"value": v, "n": n} for v, n in counts.items()]
-                          for name, counts in facets.items()}, counted=True)
+                          for name, counts in facets.items()},
+                         counted=True, more=len(shown) > offset + limit)
 
 
 def _matched_documents(db, found: IndexQuery, hits: list[dict]) -> None:
@@ -712,12 +710,23 @@ def _matched_documents(db, found: IndexQuery, hits: list[dict]) -> None:
 
 
 def _facet_values(db) -> dict[str, list[dict]]:
-    """Every value of each search facet in the archive, not counted."""
-    out = {}
-    for name, sql in _FACET_SQL.items():
-        out[name] = [{"value": v, "n": None} for (v,) in db.execute(
-            f"SELECT DISTINCT {sql} FROM reports r WHERE {sql} IS NOT NULL")]
-    return out
+    """The year and province filters' values in the archive, not counted: each the next one
+    up in its index (reports_year, reports_division), one seek a value, not a scan; tier and
+    template have no index to ask and are left out."""
+    def distinct(sql: str, first, step) -> list:
+        out, value = [], first
+        while (value := db.execute(sql, (value,)).fetchone()[0]) is not None:
+            out.append(value)
+            value = step(value)
+        return out
+
+    years = distinct("SELECT min(year) FROM reports WHERE year > ?", -1, lambda y: y)
+    # The next province: the smallest code past every code of this one's two digits.
+    codes = distinct("SELECT min(division_code) FROM reports WHERE division_code >= ?", "",
+                     lambda code: code[:2] + "\uffff")
+    return {"year": [{"value": y, "n": None} for y in years],
+            "province": [{"value": c[:2] + "0000", "n": None} for c in codes],
+            "tier": [], "template": []}
 
 
 def hit_details(db, report_ids) -> dict[int, dict]:
