@@ -11,7 +11,7 @@ import sqlite_utils
 from archive_fixtures import marked_archive, marked_fixtures
 from conftest import needs_corpus
 
-from archive import datasette_pages
+from archive import datasette_pages, queries
 from archive.db import connect, migrations, open_db, read_only
 from archive.queries import search, search_hits, search_results
 from archive.store import Archive
@@ -34,9 +34,17 @@ def truth(db, query: str, of: str = "rd.report_id") -> set[int]:
         if all(w in content.lower() for w in words)}
 
 
-@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
+# Past the counting limit the walk tells hits from a set of their ids (rare terms) or by asking
+# the index about each document (common ones): both ways are tried on every query.
+WAYS = [(5000, 200), (0, 10**9), (0, 0)]
+WAY_IDS = ["counted", "walked-set", "walked-lookup"]
+
+
+@pytest.mark.parametrize("count_limit,lookup_cost", WAYS, ids=WAY_IDS)
 @pytest.mark.parametrize("q", QUERIES)
-def test_results_are_exactly_the_texts_holding_every_term(data, q, count_limit):
+def test_results_are_exactly_the_texts_holding_every_term(data, q, count_limit, lookup_cost,
+                                                         monkeypatch):
+    monkeypatch.setattr(queries, "LOOKUP_COST", lookup_cost)
     with read_only(data / "archive.db") as db:
         exact = [h["report_id"] for h in search_hits(db, q, 10_000)]
         found = search_results(db, q, offset=0, limit=100, count_limit=count_limit)
@@ -50,8 +58,9 @@ def test_results_are_exactly_the_texts_holding_every_term(data, q, count_limit):
         assert not found.counted and found.total == len(documents) and found.matching is None
 
 
-@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
-def test_pages_and_filters(data, count_limit):
+@pytest.mark.parametrize("count_limit,lookup_cost", WAYS, ids=WAY_IDS)
+def test_pages_and_filters(data, count_limit, lookup_cost, monkeypatch):
+    monkeypatch.setattr(queries, "LOOKUP_COST", lookup_cost)
     with read_only(data / "archive.db") as db:
         every = search_hits(db, "公", 10_000)
         seen = []
