@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import groupby
 from math import isqrt
 
 import sqlite_utils
@@ -698,32 +699,20 @@ def _walk(db, filters: dict[str, str], holding, offset: int, limit: int) -> list
         + ("WHERE " + " AND ".join(where) + " " if where else "")
         + "ORDER BY r.year DESC, r.organ, r.id, rd.document_id DESC", params)
     out, skip = [], offset
-    width = len(_HIT_FIELDS)
-    current, docs = None, []
-
-    def finish():
-        nonlocal skip
-        held = [d for d in docs if holding(d)]
+    # A report's rows come together (its documents, last first); groupby reads them lazily and
+    # the walk stops with the cursor as soon as the page is full.
+    for _, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        held = [row[-1] for row in group if holding(row[-1])]
         if not held:
-            return
+            continue
         if skip:
             skip -= 1
-            return
-        best = current[width - 1]
-        out.append(dict(zip(_HIT_FIELDS, current[:width - 1] + (
-            best if best in held else held[0],))))
-
-    for row in rows:
-        if current is None or row[0] != current[0]:
-            if current is not None:
-                finish()
-                if len(out) >= limit:
-                    break
-            current, docs = row[:width], []
-        docs.append(row[width])
-    else:
-        if current is not None and len(out) < limit:
-            finish()
+            continue
+        *fields, best = group[0][:-1]
+        out.append(dict(zip(_HIT_FIELDS, (*fields, best if best in held else held[0]))))
+        if len(out) >= limit:
+            break
     rows.close()
     return out[:limit]
 
