@@ -222,7 +222,8 @@ async def search_page(request, datasette):
     return await _render(datasette, request, "xxgk_search.html", {
         "q": q, "words": words, "hits": rows, "total": found.total, "matching": found.matching,
         "more": more, "counted": found.counted, "count_limit": COUNT_LIMIT,
-        "next_page": found.more, "page": page, "pages": pages, "chosen": chosen, "facets": _facets(found), "link": link,
+        "next_page": found.more, "page": page, "pages": pages, "chosen": chosen,
+        "facets": _facets(found), "link": link,
         "organs": [{**o, "name_html": mark(o["organ"], [q])} for o in organs],
         "places": [{**p, "name_html": mark(p["name"], [q])} for p in places],
     })

@@ -62,7 +62,7 @@ def test_search_exact_for_any_term_length(arc, query, expected):
 
 
 @pytest.mark.parametrize("query", ["公开", "复议", "公", "年度报告 复议", "行政复议", "收费 诉讼",
-                                  "洪泽 2023"])
+                                  "洪泽 2023", "20", "20 鼋", "20 年度报告 公", "年 %"])
 def test_common_terms_match_brute_force(arc, query):
     found = {r["report_id"] for r in search(arc.db, query)}
     assert found and found == truth(arc, query)
