@@ -33,8 +33,12 @@ from .datasette_maps import COUNTRY, COVERAGE_MEANS, METRICS, has_map, part_valu
 from .search import terms
 
 PAGE_SIZE = 20
-# Hits read for a search that must read texts (a one-character term), newest years first:
-# the filters and pages count these; one that finds more says so and asks for another word.
+# A search the indexes decide that finds at most this many documents has its facets counted
+# over every hit; one that finds more is counted (its total, exact) but its facets are not.
+COUNT_LIMIT = 5000
+# Hits read for a search that must read texts (a term of two characters not both CJK, or one
+# punctuation mark), newest years first: the filters and pages count these; one that finds more
+# says so and asks for another word.
 MAX_HITS = 1000
 # The search page's filters: the query-string argument and the hit's field it tests.
 FILTERS = {"year": "year", "province": "province_code", "tier": "tier", "template": "template"}
@@ -127,18 +131,57 @@ async def front(request, datasette):
 
 # -- search --------------------------------------------------------------------------------------
 
-def _facet(hits: list[dict], field: str, label=None) -> list[dict]:
+def _facet(hits: list[dict], field: str) -> list[dict]:
     counts: dict = {}
     for h in hits:
         if h.get(field) is not None:
             counts[h[field]] = counts.get(h[field], 0) + 1
-    rows = [{"value": v, "n": n, "label": label(v) if label else v} for v, n in counts.items()]
-    return sorted(rows, key=lambda r: (-r["n"], str(r["value"])))
+    return [{"value": v, "n": n} for v, n in counts.items()]
+
+
+def _read_results(hits: list[dict], chosen: dict, offset: int) -> queries.SearchResults:
+    """The page of hits read from the texts (every one at hand: a few, MAX_HITS at most)."""
+    for h in hits:
+        h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
+    shown = [h for h in hits if all(not v or str(h.get(FILTERS[k])) == v
+                                    for k, v in chosen.items())]
+    return queries.SearchResults(
+        len(hits), len(shown), shown[offset:offset + PAGE_SIZE],
+        {name: _facet(hits, field) for name, field in FILTERS.items()}, counted=True,
+        more=len(shown) > offset + PAGE_SIZE)
+
+
+def _facets(found: queries.SearchResults) -> dict[str, list[dict]]:
+    """The filters' values as the page lists them: years newest first, the others by count
+    (by value when not counted), each with its label."""
+    out = {}
+    for name, values in found.facets.items():
+        rows = [{**f, "value": str(f["value"]),
+                 "label": _province_name(str(f["value"])) if name == "province" else f["value"]}
+                for f in values]
+        if name == "year":
+            rows.sort(key=lambda r: r["value"], reverse=True)
+        else:
+            rows.sort(key=lambda r: (-(r["n"] or 0), r["value"]))
+        out[name] = rows
+    return out
 
 
 def _province_name(code: str) -> str:
     d = divisions.get(code)
     return d.name if d else code
+
+
+async def _search(datasette, q: str, chosen: dict, page: int):
+    """The page's results (:func:`queries.search_results`, else the texts read) and whether
+    the texts held more hits than were read."""
+    offset = (page - 1) * PAGE_SIZE
+    found = await _read(datasette, queries.search_results, q, chosen, offset, PAGE_SIZE,
+                        COUNT_LIMIT)
+    if found is not None:
+        return found, False
+    hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
+    return _read_results(hits[:MAX_HITS], chosen, offset), len(hits) > MAX_HITS
 
 
 async def search_page(request, datasette):
@@ -149,40 +192,32 @@ async def search_page(request, datasette):
         page = max(1, int(request.args.get("page") or 1))
     except ValueError:
         page = 1
-    hits, organs, places = [], [], []
+    found = queries.SearchResults(0, 0, [], {name: [] for name in FILTERS}, counted=True,
+                                  more=False)
+    organs, places = [], []
     more = False
     if words:
-        # The indexes decide most searches without reading a text: every hit is counted and
-        # filtered, and only the shown ones get their snippet. A one-character term needs the
-        # texts read: the newest MAX_HITS hits then, snippets included.
-        hits = await _read(datasette, queries.indexed_search, q)
-        if hits is None:
-            hits = await _read(datasette, queries.search_hits, q, MAX_HITS + 1)
-            more = len(hits) > MAX_HITS
-            hits = hits[:MAX_HITS]
+        # The indexes decide almost every search without reading a text: the hits are
+        # counted or walked through them and only the shown ones get their snippet.
+        found, more = await _search(datasette, q, chosen, page)
+        if found.matching is not None and page > max(1, -(-found.matching // PAGE_SIZE)):
+            page = max(1, -(-found.matching // PAGE_SIZE))
+            found, more = await _search(datasette, q, chosen, page)
         organs = await _read(datasette, queries.organs_named, q)
         places = await _read(datasette, queries.divisions_named, q)
-    for h in hits:
+    # Not counted: the pages are not either; "next" as long as there is one.
+    pages = max(1, -(-found.matching // PAGE_SIZE)) if found.matching is not None else None
+    rows = found.hits
+    for h in rows:
         h["province_code"] = (h["division_code"][:2] + "0000") if h["division_code"] else None
         h["year"] = str(h["year"]) if h["year"] is not None else None
-    facets = {
-        "year": sorted(_facet(hits, "year"), key=lambda r: r["value"], reverse=True),
-        "province": _facet(hits, "province_code", _province_name),
-        "tier": _facet(hits, "tier"),
-        "template": _facet(hits, "template"),
-    }
-    shown = [h for h in hits if all(not v or str(h.get(FILTERS[k])) == v
-                                    for k, v in chosen.items())]
-    pages = max(1, -(-len(shown) // PAGE_SIZE))
-    page = min(page, pages)
-    rows = shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     missing = [h for h in rows if "snippet" not in h]
     if missing:
-        found = await _read(datasette, queries.snippets, [h["document_id"] for h in missing],
+        snips = await _read(datasette, queries.snippets, [h["document_id"] for h in missing],
                             words[0])
         details = await _read(datasette, queries.hit_details, [h["report_id"] for h in missing])
         for h in missing:
-            h.update(found.get(h["document_id"], {"snippet": "", "sha256": None}))
+            h.update(snips.get(h["document_id"], {"snippet": "", "sha256": None}))
             h.update(details.get(h["report_id"], {}))
     for h in rows:
         h["snippet_html"] = mark(h["snippet"], words)
@@ -193,9 +228,10 @@ async def search_page(request, datasette):
         return "/-/search?" + urlencode({k: v for k, v in args.items() if v not in ("", None, 1)})
 
     return await _render(datasette, request, "xxgk_search.html", {
-        "q": q, "words": words, "hits": rows, "total": len(hits), "matching": len(shown),
-        "more": more,
-        "page": page, "pages": pages, "chosen": chosen, "facets": facets, "link": link,
+        "q": q, "words": words, "hits": rows, "total": found.total, "matching": found.matching,
+        "more": more, "counted": found.counted, "count_limit": COUNT_LIMIT,
+        "next_page": found.more, "page": page, "pages": pages, "chosen": chosen,
+        "facets": _facets(found), "link": link,
         "organs": [{**o, "name_html": mark(o["organ"], [q])} for o in organs],
         "places": [{**p, "name_html": mark(p["name"], [q])} for p in places],
     })

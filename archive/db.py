@@ -21,7 +21,7 @@ from sqlite_utils.migrations import Migrations
 from parsers import divisions
 
 from . import implausible, queries
-from .search import bigrams
+from .search import bigrams, chars
 from .views import VIEWS
 
 migrations = Migrations("xxgk-archive")
@@ -53,8 +53,9 @@ def connect(path: str | Path, readonly: bool = False,
                                isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
-    # Used by the triggers that keep texts_bigram in step with texts.
+    # Used by the triggers that keep texts_bigram and texts_chars in step with texts.
     conn.create_function("xxgk_bigrams", 1, bigrams, deterministic=True)
+    conn.create_function("xxgk_chars", 1, chars, deterministic=True)
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut can
@@ -169,6 +170,13 @@ def _statements(db: sqlite_utils.Database) -> None:
 def _truncated(db: sqlite_utils.Database) -> None:
     # Why a fetch's body is not all the server sent (WARC-Truncated's reason).
     db.execute("ALTER TABLE fetches ADD COLUMN truncated TEXT")
+
+
+@migrations(name="0007_search_chars")
+def _search_chars(db: sqlite_utils.Database) -> None:
+    # The texts already archived are indexed here; new ones by the triggers, made again with
+    # the third index beside the first two.
+    db.executescript(SEARCH_CHARS_SCHEMA + text_triggers(TEXT_INDEXES))
 
 
 @migrations(name="0008_indexes_for_scale")
@@ -403,6 +411,46 @@ CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN
         VALUES (new.document_id, xxgk_bigrams(new.content), 'document');
 END;
 """
+
+# The characters each text holds, once each, so that a one-character term is decided by an index
+# (archive/search.py). detail=column: no positions (one character, one token, nothing to
+# place), but column filters still work ('kind', as in the other two). reports_search_order
+# is the search's order: a page of a common term walks it instead of sorting every hit.
+SEARCH_CHARS_SCHEMA = """
+CREATE INDEX reports_search_order ON reports (year DESC, organ);
+CREATE VIRTUAL TABLE texts_chars USING fts5(chars, kind, content='', tokenize='ascii',
+                                            detail='column');
+INSERT INTO texts_chars (rowid, chars, kind)
+    SELECT document_id, xxgk_chars(content), 'document' FROM texts;
+DROP TRIGGER texts_ai;
+DROP TRIGGER texts_ad;
+DROP TRIGGER texts_au;
+"""
+
+# The indexes of texts: each one's column and what it holds of a row's content.
+TEXT_INDEXES = {"texts_fts": ("content", "{row}.content"),
+                "texts_bigram": ("grams", "xxgk_bigrams({row}.content)"),
+                "texts_chars": ("chars", "xxgk_chars({row}.content)")}
+
+
+def text_triggers(indexes: dict[str, tuple[str, str]]) -> str:
+    """The triggers that keep ``indexes`` (as TEXT_INDEXES) in step with texts: a row in on
+    insert, out on delete (contentless: with the values it went in with), both on update."""
+    def put(row):
+        return "".join(f"    INSERT INTO {t} (rowid, {col}, kind) VALUES "
+                       f"({row}.document_id, {value.format(row=row)}, 'document');\n"
+                       for t, (col, value) in indexes.items())
+
+    def drop(row):
+        return "".join(f"    INSERT INTO {t} ({t}, rowid, {col}, kind) VALUES "
+                       f"('delete', {row}.document_id, {value.format(row=row)}, 'document');\n"
+                       for t, (col, value) in indexes.items())
+
+    return (f"CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN\n{put('new')}END;\n"
+            f"CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN\n{drop('old')}END;\n"
+            f"CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN\n"
+            f"{drop('old')}{put('new')}END;\n")
+
 
 CHANGES_SCHEMA = """
 ALTER TABLE fetches ADD COLUMN found_by TEXT;

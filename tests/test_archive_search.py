@@ -62,7 +62,7 @@ def test_search_exact_for_any_term_length(arc, query, expected):
 
 
 @pytest.mark.parametrize("query", ["公开", "复议", "公", "年度报告 复议", "行政复议", "收费 诉讼",
-                                  "洪泽 2023"])
+                                  "洪泽 2023", "20", "20 鼋", "20 年度报告 公", "年 %"])
 def test_common_terms_match_brute_force(arc, query):
     found = {r["report_id"] for r in search(arc.db, query)}
     assert found and found == truth(arc, query)
@@ -104,16 +104,17 @@ def test_search_command_json(arc):
 
 
 def test_indexes_follow_reparse(tmp_path):
-    """Reparsing replaces a text: both indexes drop the old one and take the new one."""
-    from archive.search import bigrams
+    """Reparsing replaces a text: every index drops the old one and takes the new one."""
+    from archive.search import bigrams, chars
 
     a = Archive(tmp_path)
     marked_archive(a)
     before = {q: search(a.db, q) for q in QUERIES}
     for (sha,) in a.conn.execute("SELECT sha256 FROM documents").fetchall():
         a.parse_document(sha)
-    for table in ("texts_fts", "texts_bigram"):
+    for table in ("texts_fts", "texts_bigram", "texts_chars"):
         a.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
     assert {q: search(a.db, q) for q in QUERIES} == before
     assert bigrams("年报a鹬蚌之争。x") == "年报 鹬蚌 蚌之 之争"
+    assert chars("年报 a-A 年。5") == " ".join(sorted("年报aA。5"))
     a.close()

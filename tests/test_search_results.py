@@ -1,0 +1,162 @@
+"""The search page's results on a real archive: terms of one, two and more characters decided by
+the indexes give exactly what reading every text gives, counted in full or (past the counting
+limit) counted through the indexes and walked page by page; the page says what it counted; the
+canned query gives the same reports; an archive made before the character index gets it filled
+when it is opened."""
+
+import re
+
+import pytest
+import sqlite_utils
+from archive_fixtures import marked_archive, marked_fixtures
+from conftest import needs_corpus
+
+from archive import datasette_pages, queries
+from archive.db import connect, migrations, open_db, read_only
+from archive.queries import search, search_hits, search_results
+from archive.store import Archive
+
+pytestmark = needs_corpus
+
+data, ds = marked_fixtures("search-results")
+
+QUERIES = ["鼋", "公", "年", "p", "P 年", "鼍", "鹬蚌", "公开", "鹦鹉螺", "蒲公英种子 鼋 鹬蚌",
+           "鹬蚌 鼋", "年度报告 复议", "没有这样的词语"]
+
+
+def truth(db, query: str, of: str = "rd.report_id") -> set[int]:
+    """Reports (or documents) whose text holds every term (ASCII case aside): the brute-force
+    answer."""
+    words = [w.lower() for w in query.split()]
+    return {rid for rid, content in db.execute(
+        f"SELECT {of}, t.content FROM texts t "
+        "JOIN report_documents rd ON rd.document_id = t.document_id")
+        if all(w in content.lower() for w in words)}
+
+
+# Past the counting limit the walk tells hits from a set of their ids (rare terms) or by asking
+# the index about each document (common ones): both ways are tried on every query.
+WAYS = [(5000, 200), (0, 10**9), (0, 0)]
+WAY_IDS = ["counted", "walked-set", "walked-lookup"]
+
+
+@pytest.mark.parametrize("count_limit,lookup_cost", WAYS, ids=WAY_IDS)
+@pytest.mark.parametrize("q", QUERIES)
+def test_results_are_exactly_the_texts_holding_every_term(data, q, count_limit, lookup_cost,
+                                                         monkeypatch):
+    monkeypatch.setattr(queries, "LOOKUP_COST", lookup_cost)
+    with read_only(data / "archive.db") as db:
+        exact = [h["report_id"] for h in search_hits(db, q, 10_000)]
+        found = search_results(db, q, offset=0, limit=100, count_limit=count_limit)
+        assert set(exact) == truth(db, q)
+        documents = truth(db, q, of="t.document_id")
+    assert [h["report_id"] for h in found.hits] == exact       # the same order
+    assert not found.more
+    if count_limit and exact:
+        assert found.counted and found.total == found.matching == len(exact)
+    elif exact:      # past the counting limit: the documents counted, the reports walked
+        assert not found.counted and found.total == len(documents) and found.matching is None
+
+
+@pytest.mark.parametrize("count_limit,lookup_cost", WAYS, ids=WAY_IDS)
+def test_pages_and_filters(data, count_limit, lookup_cost, monkeypatch):
+    monkeypatch.setattr(queries, "LOOKUP_COST", lookup_cost)
+    with read_only(data / "archive.db") as db:
+        every = search_hits(db, "公", 10_000)
+        seen = []
+        for offset in (0, 3, 6, 9):
+            page = search_results(db, "公", offset=offset, limit=3, count_limit=count_limit)
+            assert len(page.hits) == min(3, max(0, len(every) - offset))
+            assert page.more == (offset + 3 < len(every))
+            seen += [h["report_id"] for h in page.hits]
+        assert seen == [h["report_id"] for h in every] and len(every) == 7
+        year = str(every[0]["year"])
+        in_year = [h["report_id"] for h in every if str(h["year"]) == year]
+        page = search_results(db, "公", {"year": year}, limit=100, count_limit=count_limit)
+        assert [h["report_id"] for h in page.hits] == in_year and len(in_year) < 7
+        if count_limit:
+            assert page.total == 7 and page.matching == len(in_year)
+        province = next(h["division_code"][:2] + "0000" for h in every if h["division_code"])
+        in_province = [h["report_id"] for h in every
+                       if (h["division_code"] or "").startswith(province[:2])]
+        page = search_results(db, "公", {"province": province}, limit=100,
+                              count_limit=count_limit)
+        assert [h["report_id"] for h in page.hits] == in_province
+
+
+def test_facets_count_every_hit_or_say_they_do_not(data):
+    with read_only(data / "archive.db") as db:
+        every = search_hits(db, "鼋", 10_000)
+        counted = search_results(db, "鼋", count_limit=5000)
+        walked = search_results(db, "鼋", count_limit=0)
+    years = {}
+    for h in every:
+        years[h["year"]] = years.get(h["year"], 0) + 1
+    assert {f["value"]: f["n"] for f in counted.facets["year"]} == years
+    assert not walked.counted and all(f["n"] is None for f in walked.facets["year"])
+    # Not counted: the archive's years and provinces, each once, in order.
+    with read_only(data / "archive.db") as db:
+        assert [f["value"] for f in walked.facets["year"]] == [r[0] for r in db.execute(
+            "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
+        assert [f["value"] for f in walked.facets["province"]] == [r[0] for r in db.execute(
+            "SELECT DISTINCT substr(division_code, 1, 2) || '0000' FROM reports "
+            "WHERE division_code IS NOT NULL ORDER BY 1")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("count_limit", [5000, 0], ids=["counted", "walked"])
+async def test_the_page_answers_a_one_character_search_with_its_count(ds, data, monkeypatch,
+                                                                      count_limit):
+    monkeypatch.setattr(datasette_pages, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(datasette_pages, "PAGE_SIZE", 3)
+    with read_only(data / "archive.db") as db:
+        expected = [str(h["report_id"]) for h in search_hits(db, "公", 10_000)]
+        documents = len(truth(db, "公", of="t.document_id"))
+    seen = []
+    for page in (1, 2, 3):
+        r = await ds.client.get("/-/search", params={"q": "公", "page": page})
+        assert r.status_code == 200
+        if count_limit:
+            assert re.search(r'<span class="matching">(\d+)</span>', r.text).group(1) == "7"
+        else:
+            assert 'class="not-counted"' in r.text and 'class="matching"' not in r.text
+            assert re.search(r'<span class="documents">(\d+)</span>', r.text).group(1) == \
+                str(documents)
+        seen += re.findall(r'class="report-link" href="/archive/reports/(\d+)"', r.text)
+        assert all("<mark>公</mark>" in s
+                   for s in re.findall(r'<p class="snippet">(.*?)</p>', r.text, re.S))
+        assert ('rel="next"' in r.text) == (page < 3)
+    assert seen == expected
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("q", ["鼋", "公", "鹬蚌 鼋", "P 年"])
+async def test_the_canned_search_and_the_command_find_the_same_reports(ds, data, q):
+    r = await ds.client.get("/archive/search.json", params={"q": q, "_shape": "array"})
+    canned = [row["report_id"] for row in r.json()]
+    with read_only(data / "archive.db") as db:
+        page = [h["report_id"] for h in search_results(db, q, limit=100).hits]
+        command = [h["report_id"] for h in search(db, q)]
+    assert canned == page == command and page
+
+
+def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
+    arc = Archive(tmp_path / "new")
+    marked_archive(arc)
+    arc.close()
+    # The same reports in an archive whose schema stops before the character index.
+    old = tmp_path / "old.db"
+    conn = connect(old)
+    migrations.apply(sqlite_utils.Database(conn), stop_before="0007_search_chars")
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'texts_chars'").fetchone()
+    conn.execute(f"ATTACH '{tmp_path / 'new' / 'archive.db'}' AS new")
+    for table in ("documents", "texts", "reports", "report_documents"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM new.{table}")
+    conn.execute("DETACH new")
+    conn.close()
+    upgraded = open_db(old)
+    for q in ("鼋", "公", "P 年", "鹬蚌 鼋"):
+        found = search_results(upgraded, q, limit=100)
+        assert {h["report_id"] for h in found.hits} == truth(upgraded, q) != set()
+    upgraded.execute("INSERT INTO texts_chars (texts_chars) VALUES ('integrity-check')")
+    upgraded.close()
