@@ -84,7 +84,8 @@ async def test_views_and_facets(ds):
     assert len(rows) == 7 and {"natural_person", "legal_service", "total"} <= set(rows[0])
     r = await ds.client.get("/archive/reports.json")
     facets = r.json()["facet_results"]
-    assert {"year", "template", "region", "level", "check_status"} <= set(facets)
+    assert {"year", "province", "tier", "status"} <= set(facets)
+    assert facets["year"]["results"] and not r.json()["suggested_facets"]
 
 
 @pytest.mark.asyncio
