@@ -17,9 +17,10 @@ politeness off (no delay, no AutoThrottle, 16 requests at once). Runs:
 The resident memory of the crawl process is sampled twice a second (peak, at each quarter of
 the pages, and at the end: flat is the goal);
 Scrapy's ``memusage/max`` is read from the log. ``scrapy bench`` runs outside the project (plain
-Scrapy, its own local server) before each run, so that the two alternate on a shared machine;
-each round runs every run once. CPU seconds of each child (``getrusage``) are printed beside the
-wall-clock figures: other jobs on the machine move them far less.
+Scrapy, its own local server) before each run, so that the two alternate on a shared machine,
+and each run is set against the bench just before it; each round runs every run once. CPU
+seconds of each child (``getrusage``) are printed beside the wall-clock figures: other jobs on
+the machine move them far less.
 
 Prints a Markdown section for docs/benchmarks.md.
 """
@@ -27,11 +28,13 @@ Prints a Markdown section for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import resource
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -222,43 +225,46 @@ def main() -> None:
     work = Path(args.work)
     server = serve(args.reports)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    results, benches = [], []
+    mib = 1024 * 1024
+    out = functools.partial(print, flush=True)      # rows as they come: a long run can be read early
+    out(f"### Crawl ({args.reports:,} report pages + {(args.reports + PER_PAGE - 1) // PER_PAGE + 2} "
+        f"listings, politeness off)\n")
+    out(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
+    out("| run | pages | time | pages/s | × the scrapy bench before it | CPU s | CPU ms a page "
+        "| peak RSS | RSS at ¼, ½, ¾, end | Scrapy memusage/max |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
+    results, ratios = [], {}
     for _ in range(args.rounds):
         for run in args.runs.split(","):
-            if (b := scrapy_bench(args.bench_seconds)) is not None:
-                benches.append(b)
-            results.append(crawl(base, work, run, args.parse_workers))
+            b = scrapy_bench(args.bench_seconds)
+            if b is not None:
+                out(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | "
+                    f"{b['pages']:,} | | {b['rate']:.1f} | 1 | {b['cpu']:.0f} | "
+                    f"{b['cpu'] / b['pages'] * 1000:.1f} | | | |")
+            r = crawl(base, work, run, args.parse_workers)
+            results.append(r)
+            rate = r["pages"] / r["wall"] if r["wall"] else 0
+            mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
+            flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
+            ratio = f"{rate / b['rate']:.2f}" if b else "-"
+            if b:
+                ratios.setdefault(run, []).append(rate / b["rate"])
+            quarters = ", ".join(f"{q / mib:.0f}" for q in r["quarters"])
+            out(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | {ratio} | "
+                f"{r['cpu']:.0f} | {r['cpu'] / max(r['pages'], 1) * 1000:.1f} | "
+                f"{r['peak_rss'] / mib:.0f} MiB | {quarters} MiB | {mu} |")
     server.shutdown()
-    bench = sum(b["rate"] for b in benches) / len(benches) if benches else None
-
-    mib = 1024 * 1024
-    print(f"### Crawl ({args.reports:,} report pages + {(args.reports + PER_PAGE - 1) // PER_PAGE + 2} "
-          f"listings, politeness off)\n")
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
-    print("| run | pages | time | pages/s | × scrapy bench (mean) | CPU s | CPU ms a page | peak RSS | "
-          "RSS at ¼, ½, ¾, end | Scrapy memusage/max |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        rate = r["pages"] / r["wall"] if r["wall"] else 0
-        mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
-        flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
-        ratio = f"{rate / bench:.2f}" if bench else "-"
-        quarters = ", ".join(f"{q / mib:.0f}" for q in r["quarters"])
-        print(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | {ratio} | "
-              f"{r['cpu']:.0f} | {r['cpu'] / max(r['pages'], 1) * 1000:.1f} | "
-              f"{r['peak_rss'] / mib:.0f} MiB | {quarters} MiB | {mu} |")
-    for b in benches:
-        print(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | {b['pages']:,} "
-              f"| | {b['rate']:.1f} | | {b['cpu']:.0f} | {b['cpu'] / b['pages'] * 1000:.1f} | | | |")
-    print()
+    out()
+    for run, rs in ratios.items():
+        out(f"- {run}: {statistics.mean(rs):.2f} × scrapy bench on average over {len(rs)} round(s)")
     for r in results:
         line = f"- {r['run']}: {r['reports']} report pages fetched, {r['queued'] or 0} queued to parse"
         if r["parse"]:
             p = r["parse"]
             line += (f"; the parse pool ({args.parse_workers} workers) then parsed {p['docs']} "
                      f"({p['ok']} ok) in {p['wall']:.0f} s, {p['docs'] / p['wall']:.1f} documents/s")
-        print(line)
+        out(line)
 
 
 if __name__ == "__main__":
