@@ -163,11 +163,13 @@ def crawl(base: str, work: Path, run: str, parse_workers: int = 1) -> dict:
         samples = []          # (seconds, RSS)
         while proc.poll() is None:
             try:
-                last = tree_rss(ps)
+                rss = tree_rss(ps)
+            except psutil.Error:
+                rss = 0
+            if rss:             # 0: the process ended between poll() and the sample
+                last = rss
                 peak = max(peak, last)
                 samples.append((time.perf_counter() - t0, last))
-            except psutil.Error:
-                pass
             time.sleep(0.5)
     wall = time.perf_counter() - t0
     cpu = _children_cpu() - cpu0
