@@ -1,7 +1,7 @@
 """Several portals crawled one after another by one process (``xxgk nightly
 --portals-per-process``): each keeps its own crawl, log and outcome; a portal whose crawl
-raises, or runs past the nightly's timeout, fails alone and the portals after it are crawled.
-Real Scrapy, real SQLite, the demo portal on 127.0.0.1."""
+raises, runs past the nightly's timeout or kills its process fails alone, and the portals after
+it are crawled. Real Scrapy, real SQLite, the demo portal on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def batch_night(demo_server, tmp_path_factory):  # noqa: F811
         _portal(demo, "trs", "batch-bad", base, SCHEDULER="no_such_module.Scheduler"),
         # seconds between requests: far past the nightly's timeout
         _portal(demo, "lonsun", "batch-slow", base, DOWNLOAD_DELAY="20"),
+        # an "extension" that aborts the process as the crawl starts (SIGABRT)
+        _portal(demo, "boda", "batch-abort", base, EXTENSIONS={"os.abort": 500}),
         _portal(demo, "hanweb", "batch-hanweb", base),
     ]
     data = tmp_path_factory.mktemp("batch")
@@ -44,7 +46,7 @@ def batch_night(demo_server, tmp_path_factory):  # noqa: F811
                                        encoding="utf-8")
     (data / "nightly.toml").write_text("[crawl]\ntimeout = 60\n", encoding="utf-8")
     env = {**os.environ, "XXGK_DATA": str(data), "XXGK_PORTALS": str(data / "portals.json")}
-    cmd = [sys.executable, "-m", "crawler.cli", "nightly", "--portals-per-process", "4"]
+    cmd = [sys.executable, "-m", "crawler.cli", "nightly", "--portals-per-process", "5"]
     for p in portals:
         cmd += ["--portal", p["id"]]
     for k, v in FAST.items():
@@ -63,9 +65,19 @@ def _line(run, portal: str) -> str:
 def test_one_process_crawls_the_portals_in_turn(batch_night):
     run = batch_night["run"]
     starts = [ln for ln in run.stderr.splitlines() if "crawl start (one process)" in ln]
-    assert len(starts) == 1, run.stderr
-    assert "portals=batch-trs,batch-bad,batch-slow,batch-hanweb " in starts[0]
+    assert len(starts) == 2, run.stderr
+    assert "portals=batch-trs,batch-bad,batch-slow,batch-abort,batch-hanweb " in starts[0]
+    # the process died with batch-abort: the portal it had not begun, in a new one
+    assert "portals=batch-hanweb " in starts[1]
     assert run.returncode == 2, run.stderr            # a portal failed: as with a process each
+
+
+def test_a_portal_that_kills_its_process_fails_alone(batch_night):
+    run, data = batch_night["run"], batch_night["data"]
+    line = _line(run, "batch-abort")
+    assert " crawl FAILED exit=-6 " in line and "batch-abort.log" in line, line
+    assert rows(data, "SELECT count(*) AS n FROM crawls WHERE portal = 'batch-abort' "
+                      "AND status = 'finished'")[0]["n"] == 0
 
 
 def test_each_portal_keeps_its_crawl_and_its_log(batch_night):
@@ -96,7 +108,7 @@ def test_a_portal_that_raises_fails_alone(batch_night):
     assert "No module named 'no_such_module'" in line and "batch-bad.log" in line
 
 
-def test_a_portal_past_its_timeout_is_stopped_and_the_next_one_crawled(batch_night):
+def test_a_portal_past_its_timeout_is_stopped_alone(batch_night):
     run, data = batch_night["run"], batch_night["data"]
     line = _line(run, "batch-slow")
     assert "FAILED" in line and "crawl took longer than 60 s" in line, line
@@ -105,7 +117,7 @@ def test_a_portal_past_its_timeout_is_stopped_and_the_next_one_crawled(batch_nig
     # stopped as Ctrl-C stops a crawl: left open, it resumes next time
     assert rows(data, "SELECT status FROM crawls WHERE portal = 'batch-slow'")[0]["status"] \
         == "running"
-    assert " crawl ok " in _line(run, "batch-hanweb")   # after it, in the same process
+    assert " crawl ok " in _line(run, "batch-trs")      # before it, in the same process
 
 
 def test_batches_fill_every_job():
