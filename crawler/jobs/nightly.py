@@ -319,34 +319,43 @@ def crawl_batch(portals: list[str], layout: Layout, logs: Path, settings: dict, 
         for k, v in settings.items():
             cmd += ["-s", f"{k}={v}"]
         log.info("portals=%s crawl start (one process)", ",".join(remaining))
+
+        def conclude_ended() -> None:
+            """Each portal whose outcome the process wrote, concluded (and logged) once."""
+            for p, o in read_outcomes(results).items():
+                if p in remaining and p not in runs:
+                    run = runs[p] = PortalRun(p, exit_code=None if o.timed_out else o.exit_code,
+                                              seconds=o.seconds, log=str(logs / f"{p}.log"))
+                    run.error = _timeout_error(timeout) if o.timed_out else None
+                    _concluded(run, layout, since, logs / f"{p}.log")
+
         t0 = time.monotonic()
+        # Each portal has its own timeout inside; this one only catches a stop that hangs.
+        deadline = t0 + timeout * len(remaining) + 300
         exit_code, error = None, None
         try:
             with open(logs / f"batch-{remaining[0]}.log", "wb") as fh:
-                # Each portal has its own timeout inside; this one only catches a stop that hangs.
-                proc = subprocess.run([*cmd, *remaining], stdout=fh, stderr=subprocess.STDOUT,
-                                      env=env, timeout=timeout * len(remaining) + 300, cwd=ROOT)
-            exit_code = proc.returncode
-        except subprocess.TimeoutExpired:
-            error = _timeout_error(timeout)
+                proc = subprocess.Popen([*cmd, *remaining], stdout=fh, stderr=subprocess.STDOUT,
+                                        env=env, cwd=ROOT)
+                while exit_code is None and error is None:
+                    try:
+                        exit_code = proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        if time.monotonic() > deadline:
+                            proc.kill()
+                            proc.wait()
+                            error = _timeout_error(timeout)
+                    conclude_ended()      # portals logged as they end, not with the batch
         except OSError as exc:
             error = f"could not start scrapy: {exc}"
-        seconds = time.monotonic() - t0
-        done = read_outcomes(results)
-        ended = [p for p in remaining if p in done]
-        for p in ended:
-            o = done[p]
-            run = runs[p] = PortalRun(p, exit_code=None if o.timed_out else o.exit_code,
-                                      seconds=o.seconds, log=str(logs / f"{p}.log"))
-            run.error = _timeout_error(timeout) if o.timed_out else None
-            _concluded(run, layout, since, logs / f"{p}.log")
-        rest = [p for p in remaining if p not in done]
+        rest = [p for p in remaining if p not in runs]
         if rest:
             # The portal the process was crawling when it ended (its outcome never written).
             p = rest.pop(0)
+            ended = [q for q in remaining if q in runs]
+            seconds = time.monotonic() - t0 - sum(runs[q].seconds for q in ended)
             run = runs[p] = PortalRun(p, exit_code=exit_code, error=error,
-                                      seconds=max(0.0, seconds - sum(done[q].seconds for q in ended)),
-                                      log=str(logs / f"{p}.log"))
+                                      seconds=max(0.0, seconds), log=str(logs / f"{p}.log"))
             if exit_code == 0 and not error:
                 run.exit_code, run.error = 1, "the crawl process ended without its outcome"
             _concluded(run, layout, since, logs / f"{p}.log")
