@@ -225,6 +225,8 @@ def _last_error(path: Path, tail: int = 65536) -> str | None:
         return None
     found = [ln.strip() for ln in lines if _ERROR_LINE.match(ln.strip())]
     return found[-1][:300] if found else None
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
