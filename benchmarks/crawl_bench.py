@@ -1,8 +1,8 @@
 """Crawl benchmark: pages/s of crawl + archive, then the parse pool draining what it queued,
 and memory over 10,000 pages, beside `scrapy bench` on the same machine.
 
-    python benchmarks/crawl_bench.py                        # 10,000 report pages, three runs
-    python benchmarks/crawl_bench.py --reports 2000 --runs full --parse-workers 2
+    python benchmarks/crawl_bench.py                        # 10,000 report pages, two rounds
+    python benchmarks/crawl_bench.py --reports 2000 --runs full --parse-workers 2 --rounds 1
 
 A synthetic TRS county portal on 127.0.0.1 (home → 政府信息公开 → 年报 column whose page count
 is only in ``createPageHTML``, 20 reports a list page, each report page a generated report with
@@ -16,8 +16,11 @@ politeness off (no delay, no AutoThrottle, 16 requests at once). Runs:
 
 The resident memory of the crawl process is sampled twice a second (peak, at each quarter of
 the pages, and at the end: flat is the goal);
-Scrapy's ``memusage/max`` is read from the log. Then ``scrapy bench`` runs outside the project
-(plain Scrapy, its own local server) for the same length of time.
+Scrapy's ``memusage/max`` is read from the log. ``scrapy bench`` runs outside the project (plain
+Scrapy, its own local server) before each run, so that the two alternate on a shared machine,
+and each run is set against the bench just before it; each round runs every run once. CPU
+seconds of each child (``getrusage``) are printed beside the wall-clock figures: other jobs on
+the machine move them far less.
 
 Prints a Markdown section for docs/benchmarks.md.
 """
@@ -25,10 +28,13 @@ Prints a Markdown section for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
+import resource
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -149,6 +155,7 @@ def crawl(base: str, work: Path, run: str, parse_workers: int = 1) -> dict:
     env = dict(os.environ, XXGK_DATA=str(data), PYTHONUNBUFFERED="1")
     log = data / "crawl.log"
     t0 = time.perf_counter()
+    cpu0 = _children_cpu()
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
         ps = psutil.Process(proc.pid)
@@ -156,19 +163,22 @@ def crawl(base: str, work: Path, run: str, parse_workers: int = 1) -> dict:
         samples = []          # (seconds, RSS)
         while proc.poll() is None:
             try:
-                last = tree_rss(ps)
+                rss = tree_rss(ps)
+            except psutil.Error:
+                rss = 0
+            if rss:             # 0: the process ended between poll() and the sample
+                last = rss
                 peak = max(peak, last)
                 samples.append((time.perf_counter() - t0, last))
-            except psutil.Error:
-                pass
             time.sleep(0.5)
     wall = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
     text = log.read_text("utf-8", "replace")
     pages = int(_stat(text, "response_received_count") or 0)
     # RSS at each quarter of the run (pages come at a steady rate once the lists are walked).
     quarters = [next((r for t, r in samples if t >= wall * q / 4), last) for q in (1, 2, 3, 4)]
     parse = parse_pending(data, parse_workers) if run == "full" else None
-    return {"run": run, "rc": proc.returncode, "wall": wall, "pages": pages,
+    return {"run": run, "rc": proc.returncode, "wall": wall, "cpu": cpu, "pages": pages,
             "peak_rss": peak, "last_rss": last, "quarters": quarters,
             "memusage_max": _stat(text, "memusage/max"),
             "startup": _stat(text, "memusage/startup"),
@@ -181,16 +191,26 @@ def _stat(log: str, name: str):
     return int(m.group(1)) if m else None
 
 
-def scrapy_bench(seconds: int) -> float | None:
-    """Plain `scrapy bench` (no project settings: run from a scratch directory)."""
+def _children_cpu() -> float:
+    """User + system CPU seconds of the children waited for so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def scrapy_bench(seconds: int) -> dict | None:
+    """Plain `scrapy bench` (no project settings: run from a scratch directory): pages/s over
+    its crawl's elapsed time, and CPU seconds a page (its server, a child of its own, included)."""
+    cpu0 = _children_cpu()
     out = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
                           "-s", "LOG_LEVEL=INFO"], cwd="/tmp", capture_output=True, text=True,
                          timeout=seconds + 120)
-    rates = re.findall(r"Crawled (\d+) pages \(at (\d+) pages/min\)", out.stderr + out.stdout)
-    m = re.search(r"'response_received_count': (\d+)", out.stderr + out.stdout)
-    if not m:
+    cpu = _children_cpu() - cpu0
+    text = out.stderr + out.stdout
+    pages = _stat(text, "response_received_count")
+    m = re.search(r"'elapsed_time_seconds': ([\d.]+)", text)
+    if not pages or not m:
         return None
-    return int(m.group(1)) / seconds if rates else None
+    return {"pages": pages, "rate": pages / float(m.group(1)), "cpu": cpu}
 
 
 def main() -> None:
@@ -198,6 +218,8 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=10_000, help="report pages on the portal")
     ap.add_argument("--runs", default="crawl,archive,full", help="which runs, comma-separated")
     ap.add_argument("--bench-seconds", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=2,
+                    help="times every run (and a scrapy bench before it) is repeated, alternating")
     ap.add_argument("--parse-workers", type=int, default=max(1, (os.cpu_count() or 2) - 1),
                     help="the parse pool's workers in the full run")
     ap.add_argument("--work", default="/tmp/xxgk-crawl-bench", help="scratch directory (wiped)")
@@ -205,37 +227,46 @@ def main() -> None:
     work = Path(args.work)
     server = serve(args.reports)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    results = [crawl(base, work, run, args.parse_workers) for run in args.runs.split(",")]
-    server.shutdown()
-    bench = scrapy_bench(args.bench_seconds)
-
     mib = 1024 * 1024
-    print(f"### Crawl ({args.reports:,} report pages + {(args.reports + PER_PAGE - 1) // PER_PAGE + 2} "
-          f"listings, politeness off)\n")
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
-    print("| run | pages | time | pages/s | × scrapy bench | peak RSS | RSS at ¼, ½, ¾, end | "
-          "Scrapy memusage/max |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in results:
-        rate = r["pages"] / r["wall"] if r["wall"] else 0
-        mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
-        flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
-        ratio = f"{rate / bench:.2f}" if bench else "-"
-        quarters = ", ".join(f"{q / mib:.0f}" for q in r["quarters"])
-        print(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | {ratio} | "
-              f"{r['peak_rss'] / mib:.0f} MiB | {quarters} MiB | {mu} |")
-    if bench is not None:
-        print(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | | | "
-              f"{bench:.1f} | 1 | | | |")
-    print()
+    out = functools.partial(print, flush=True)      # rows as they come: a long run can be read early
+    out(f"### Crawl ({args.reports:,} report pages + {(args.reports + PER_PAGE - 1) // PER_PAGE + 2} "
+        f"listings, politeness off)\n")
+    out(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
+    out("| run | pages | time | pages/s | × the scrapy bench before it | CPU s | CPU ms a page "
+        "| peak RSS | RSS at ¼, ½, ¾, end | Scrapy memusage/max |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
+    results, ratios = [], {}
+    for _ in range(args.rounds):
+        for run in args.runs.split(","):
+            b = scrapy_bench(args.bench_seconds)
+            if b is not None:
+                out(f"| `scrapy bench` ({args.bench_seconds} s, plain Scrapy, its own server) | "
+                    f"{b['pages']:,} | | {b['rate']:.1f} | 1 | {b['cpu']:.0f} | "
+                    f"{b['cpu'] / b['pages'] * 1000:.1f} | | | |")
+            r = crawl(base, work, run, args.parse_workers)
+            results.append(r)
+            rate = r["pages"] / r["wall"] if r["wall"] else 0
+            mu = f"{r['memusage_max'] / mib:.0f} MiB" if r["memusage_max"] else "-"
+            flag = "" if r["rc"] == 0 else f" (exit {r['rc']})"
+            ratio = f"{rate / b['rate']:.2f}" if b else "-"
+            if b:
+                ratios.setdefault(run, []).append(rate / b["rate"])
+            quarters = ", ".join(f"{q / mib:.0f}" for q in r["quarters"])
+            out(f"| {r['run']}{flag} | {r['pages']:,} | {r['wall']:.0f} s | {rate:.1f} | {ratio} | "
+                f"{r['cpu']:.0f} | {r['cpu'] / max(r['pages'], 1) * 1000:.1f} | "
+                f"{r['peak_rss'] / mib:.0f} MiB | {quarters} MiB | {mu} |")
+    server.shutdown()
+    out()
+    for run, rs in ratios.items():
+        out(f"- {run}: {statistics.mean(rs):.2f} × scrapy bench on average over {len(rs)} round(s)")
     for r in results:
         line = f"- {r['run']}: {r['reports']} report pages fetched, {r['queued'] or 0} queued to parse"
         if r["parse"]:
             p = r["parse"]
             line += (f"; the parse pool ({args.parse_workers} workers) then parsed {p['docs']} "
                      f"({p['ok']} ok) in {p['wall']:.0f} s, {p['docs'] / p['wall']:.1f} documents/s")
-        print(line)
+        out(line)
 
 
 if __name__ == "__main__":

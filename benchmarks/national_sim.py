@@ -6,12 +6,15 @@ time and memory of each night.
 
     .venv/bin/python benchmarks/national_sim.py                              # 3,000 portals
     .venv/bin/python benchmarks/national_sim.py --portals 20 --jobs 4 --parse-workers 1
+    .venv/bin/python benchmarks/national_sim.py --portals 100 --portals-per-process 1   # a process a portal
     .venv/bin/python benchmarks/national_sim.py --portals 200 --redis redis://127.0.0.1:6379/0 --workers 2
 
 Each portal is one of the demo portal's sites (``--families``, in turn), served under its own
 host: its pages link root-relative, so a crawl stays on its host, and the proxy counts what each
 host was asked. The portals are the registry's overrides (``$XXGK_PORTALS``, a file written
-here), so the nightly takes them as it would the national list. Politeness is the
+here), so the nightly takes them as it would the national list. CPU seconds are those of the
+nightly and every process under it (``getrusage``: crawls, Chromium, the parse pool), which
+other jobs on a shared machine disturb less than the wall clock. Politeness is the
 ``--delay`` between two requests to one host (0: the machine's own speed). The demo files are
 built once (LibreOffice, about a minute) under ``--demo-dir``.
 
@@ -24,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,7 +76,10 @@ def night(args, data: Path, env: dict, proxy: ForwardProxy, label: str) -> dict:
            "-s", "LOG_LEVEL=INFO"]
     if args.redis:
         cmd += ["--redis", args.redis, "--workers", str(args.workers)]
+    if args.portals_per_process:
+        cmd += ["--portals-per-process", str(args.portals_per_process)]
     t0 = time.perf_counter()
+    cpu0 = _children_cpu()
     log = data.parent / f"{label}.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
@@ -81,15 +88,21 @@ def night(args, data: Path, env: dict, proxy: ForwardProxy, label: str) -> dict:
             peak = max(peak, tree_rss(ps))
             time.sleep(0.5)
     wall = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
     with proxy.lock:
         asked = proxy.requests[n_before:]
     per_host = Counter(h for _, h, _ in asked)
     counts = [per_host.get(host(i), 0) for i in range(args.portals)]
     lines = log.read_text("utf-8", "replace").splitlines()
     ok = sum(1 for line in lines if " crawl ok " in line)
-    return {"night": label, "rc": proc.returncode, "wall": wall, "peak": peak,
+    return {"night": label, "rc": proc.returncode, "wall": wall, "cpu": cpu, "peak": peak,
             "requests": len(asked), "per_portal": counts, "ok": ok,
             "refused": len(proxy.refused)}
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def main() -> None:
@@ -101,6 +114,8 @@ def main() -> None:
     ap.add_argument("--delay", type=float, default=0.0, help="seconds between requests to a host")
     ap.add_argument("--redis", default=None, help="crawl each portal distributed (a Redis URL)")
     ap.add_argument("--workers", type=int, default=2, help="workers per portal with --redis")
+    ap.add_argument("--portals-per-process", type=int, default=None,
+                    help="portals one crawl process crawls in turn (default: the nightly's)")
     ap.add_argument("--demo-dir", default=str(ROOT / "data" / "demo-site"),
                     help="where the demo's files are built once")
     ap.add_argument("--work", default="/tmp/xxgk-national-sim", help="scratch (wiped)")
@@ -134,19 +149,20 @@ def main() -> None:
     size = sum(p.stat().st_size for p in data.rglob("*") if p.is_file())
     mib = 2 ** 20
     mode = (f"distributed, {args.workers} workers a portal over Redis" if args.redis
-            else "embedded, one process a portal")
+            else f"embedded, {args.portals_per_process or 'the default number of'} portals a process")
     print(f"### National simulation ({args.portals:,} portals, {len(families)} families, "
           f"{mode}, {args.jobs} at once, delay {args.delay:g} s)\n")
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
-    print("| night | portals ok | time | portals/min | requests | per portal: min / median / max "
-          "| peak RSS (nightly and its children) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| night | portals ok | time | portals/min | CPU s | CPU s a portal | requests "
+          "| per portal: min / median / max | peak RSS (nightly and its children) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in nights:
         pp = r["per_portal"]
         flag = "" if r["rc"] in (0, 1) else f" (exit {r['rc']})"
         print(f"| {r['night']}{flag} | {r['ok']:,} | {r['wall']:.0f} s | "
-              f"{args.portals / r['wall'] * 60:.1f} | {r['requests']:,} | {min(pp)} / "
+              f"{args.portals / r['wall'] * 60:.1f} | {r['cpu']:.0f} | {r['cpu'] / args.portals:.1f} | "
+              f"{r['requests']:,} | {min(pp)} / "
               f"{statistics.median(pp):.0f} / {max(pp)} | {r['peak'] / mib:.0f} MiB |")
     print(f"\nArchive after both nights: {reports:,} reports, {docs:,} documents, "
           f"{size / mib:.0f} MiB on disk; requests to hosts not simulated: "

@@ -62,10 +62,13 @@ def _settings(sets) -> dict:
                    "(redis://host:6379/0); more can join with xxgk worker (docs/distributed.md).")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Crawl workers per portal with --redis.")
+@click.option("--portals-per-process", type=int, default=None,
+              help="Portals one crawl process crawls one after another (default 10; 1: a "
+                   "process a portal).")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting for every crawl (repeatable).")
 def nightly_command(data, portals, area, demo, config, jobs, parse_workers, redis_url, workers,
-                    sets):
+                    portals_per_process, sets):
     """Crawl, parse, diff, write the change report, send alerts.
 
     Exit status: 0 every portal crawled and nothing changed, 1 every portal crawled and
@@ -80,7 +83,8 @@ def nightly_command(data, portals, area, demo, config, jobs, parse_workers, redi
     try:
         result = nightly.run(list(portals), data=data, config=config, demo=demo, jobs=jobs,
                              settings=settings, area=area, parse_workers=parse_workers,
-                             redis_url=redis_url, workers=workers)
+                             redis_url=redis_url, workers=workers,
+                             portals_per_process=portals_per_process)
     except nightly.ConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(3)

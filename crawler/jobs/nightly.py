@@ -1,4 +1,5 @@
-"""The nightly job: crawl each portal (one ``scrapy crawl`` child process per portal), parse what
+"""The nightly job: crawl each portal (in child processes that crawl up to ``portals_per_process``
+portals each, one after another: ``batch_crawl.py``), parse what
 they store in a pool of worker processes alongside (``archive/parse_pool.py``; no crawl waits
 for a parse), diff each portal's last two crawls, write the change report, send the alerts.
 
@@ -15,7 +16,8 @@ optional::
     [crawl]
     portals = ["lingbao", "pengyang"]     # default: every registered portal except demo ones
                                           # (xxgk nightly --province / --portal choose others)
-    jobs = 2                              # portals crawled at once
+    jobs = 2                              # crawl processes at once
+    portals_per_process = 10              # portals a crawl process crawls in turn (1: one each)
     timeout = 21600                       # seconds a portal's crawl may take
     settings = { DOWNLOAD_DELAY = "2" }   # passed as scrapy -s NAME=VALUE
 
@@ -55,6 +57,7 @@ from crawler import settings as crawl_settings
 from crawler.registry import slices
 
 from . import shared_crawl
+from .batch_crawl import read_outcomes
 
 log = logging.getLogger("xxgk.nightly")
 
@@ -64,6 +67,11 @@ DEFAULT_ALERTS = tuple(k for k in ALERT_KINDS if k != "errors")
 # The project root: scrapy finds scrapy.cfg (and so the spiders) from there.
 ROOT = Path(__file__).resolve().parents[2]
 
+
+# Portals one crawl process crawls one after another (crawler/jobs/batch_crawl.py): starting
+# Python, Scrapy and the project costs about 3 CPU seconds a process, more than crawling a small
+# portal; a fresh process every few portals keeps one portal's leftovers from the next ones.
+PORTALS_PER_PROCESS = 10
 
 # The nightly job writes unattended: a power cut must not lose its last commits (docs/archive.md).
 NIGHTLY_SYNCHRONOUS = os.environ.get("XXGK_SYNCHRONOUS", "FULL")
@@ -217,6 +225,18 @@ def _last_error(path: Path, tail: int = 65536) -> str | None:
         return None
     found = [ln.strip() for ln in lines if _ERROR_LINE.match(ln.strip())]
     return found[-1][:300] if found else None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _crawl_env(layout: Layout, env_extra: dict | None) -> dict:
+    """A crawl process's environment: the archive, the project's settings, nightly durability."""
+    return {**os.environ, "XXGK_DATA": str(layout.root), "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+            "XXGK_SYNCHRONOUS": NIGHTLY_SYNCHRONOUS, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+
+
 @dataclass
 class Distributed:
     """``--redis URL --workers N``: each portal crawled by N workers sharing one frontier,
@@ -233,13 +253,11 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     """``scrapy crawl <portal>`` in a child process (``shared``: several, sharing a frontier in
     Redis); its log goes to ``logs/<portal>.log``."""
     run = PortalRun(portal)
-    since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    since = _now()
     cmd = [sys.executable, "-m", "scrapy", "crawl", portal]
     for k, v in settings.items():
         cmd += ["-s", f"{k}={v}"]
-    env = {**os.environ, "XXGK_DATA": str(layout.root), "SCRAPY_SETTINGS_MODULE": "crawler.settings",
-           "XXGK_SYNCHRONOUS": NIGHTLY_SYNCHRONOUS,
-           "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    env = _crawl_env(layout, env_extra)
     path = logs / f"{portal}.log"
     run.log = str(path)
     t0 = time.monotonic()
@@ -257,13 +275,22 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
                                       timeout=timeout, cwd=ROOT)
             run.exit_code = proc.returncode
     except subprocess.TimeoutExpired:
-        run.error = (f"crawl took longer than {timeout:.0f} s and was stopped: nothing is claimed "
-                     "removed or revised from it (it resumes next time)")
+        run.error = _timeout_error(timeout)
         run.exit_code = None
     except OSError as exc:
         run.error = f"could not start scrapy: {exc}"
     run.seconds = time.monotonic() - t0
-    for k, v in _crawl_facts(layout.db, portal, since).items():
+    return _concluded(run, layout, since, path)
+
+
+def _timeout_error(timeout: float) -> str:
+    return (f"crawl took longer than {timeout:.0f} s and was stopped: nothing is claimed "
+            "removed or revised from it (it resumes next time)")
+
+
+def _concluded(run: PortalRun, layout: Layout, since: str, path: Path) -> PortalRun:
+    """The run completed from what its crawl recorded, its error said, its line logged."""
+    for k, v in _crawl_facts(layout.db, run.portal, since).items():
         setattr(run, k, v)
     if run.exit_code not in (0, None) and not run.error:
         last = _last_error(path)
@@ -271,9 +298,78 @@ def crawl_portal(portal: str, layout: Layout, logs: Path, settings: dict, timeou
     if run.exit_code == 0 and run.crawl_status != "finished":
         run.error = run.error or f"crawl ended as {run.crawl_status or 'not recorded'} (see {path})"
     log.info("portal=%s crawl %s exit=%s seconds=%.0f fetched=%d failed=%d new_documents=%d%s",
-             portal, "ok" if run.ok else "FAILED", run.exit_code, run.seconds, run.fetched,
+             run.portal, "ok" if run.ok else "FAILED", run.exit_code, run.seconds, run.fetched,
              run.failed, run.new_documents, f" error={run.error!r}" if run.error else "")
     return run
+
+
+def crawl_batch(portals: list[str], layout: Layout, logs: Path, settings: dict, timeout: float,
+                env_extra: dict | None = None) -> list[PortalRun]:
+    """The portals crawled one after another by one process (``crawler/jobs/batch_crawl.py``),
+    each with its log ``logs/<portal>.log`` and its own outcome. Should the process die, the
+    portal it was crawling fails with its exit status and the portals it had not begun are
+    crawled by a new process."""
+    runs: dict[str, PortalRun] = {}
+    remaining = list(portals)
+    env = _crawl_env(layout, env_extra)
+    while remaining:
+        since = _now()
+        results = logs / f"batch-{remaining[0]}.jsonl"
+        results.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "crawler.jobs.batch_crawl", "--logs", str(logs),
+               "--results", str(results), "--timeout", str(timeout)]
+        for k, v in settings.items():
+            cmd += ["-s", f"{k}={v}"]
+        log.info("portals=%s crawl start (one process)", ",".join(remaining))
+
+        def conclude_ended() -> None:
+            """Each portal whose outcome the process wrote, concluded (and logged) once."""
+            for p, o in read_outcomes(results).items():
+                if p in remaining and p not in runs:
+                    run = runs[p] = PortalRun(p, exit_code=None if o.timed_out else o.exit_code,
+                                              seconds=o.seconds, log=str(logs / f"{p}.log"))
+                    run.error = _timeout_error(timeout) if o.timed_out else None
+                    _concluded(run, layout, since, logs / f"{p}.log")
+
+        t0 = time.monotonic()
+        # Each portal has its own timeout inside; this one only catches a stop that hangs.
+        deadline = t0 + timeout * len(remaining) + 300
+        exit_code, error = None, None
+        try:
+            with open(logs / f"batch-{remaining[0]}.log", "wb") as fh:
+                proc = subprocess.Popen([*cmd, *remaining], stdout=fh, stderr=subprocess.STDOUT,
+                                        env=env, cwd=ROOT)
+                while exit_code is None and error is None:
+                    try:
+                        exit_code = proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        if time.monotonic() > deadline:
+                            proc.kill()
+                            proc.wait()
+                            error = _timeout_error(timeout)
+                    conclude_ended()      # portals logged as they end, not with the batch
+        except OSError as exc:
+            error = f"could not start scrapy: {exc}"
+        rest = [p for p in remaining if p not in runs]
+        if rest:
+            # The portal the process was crawling when it ended (its outcome never written).
+            p = rest.pop(0)
+            ended = [q for q in remaining if q in runs]
+            seconds = time.monotonic() - t0 - sum(runs[q].seconds for q in ended)
+            run = runs[p] = PortalRun(p, exit_code=exit_code, error=error,
+                                      seconds=max(0.0, seconds), log=str(logs / f"{p}.log"))
+            if exit_code == 0 and not error:
+                run.exit_code, run.error = 1, "the crawl process ended without its outcome"
+            _concluded(run, layout, since, logs / f"{p}.log")
+        remaining = rest
+    return [runs[p] for p in portals]
+
+
+def _batches(names: list[str], per_process: int, jobs: int) -> list[list[str]]:
+    """The portals in batches of at most ``per_process``, and at least ``jobs`` batches when
+    there are portals enough, so that every job has a process to run."""
+    size = max(1, min(per_process, -(-len(names) // jobs)))
+    return [names[i:i + size] for i in range(0, len(names), size)]
 
 
 def portal_trouble(arc: Archive, crawl_id: str) -> str | None:
@@ -370,7 +466,8 @@ def _log_parse(p: Parsed) -> None:
 def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: int | None = None,
         settings: dict | None = None, env_extra: dict | None = None,
         area: str | None = None, parse_workers: int | None = None,
-        redis_url: str | None = None, workers: int = 1) -> NightlyResult:
+        redis_url: str | None = None, workers: int = 1,
+        portals_per_process: int | None = None) -> NightlyResult:
     layout = Layout(data).create()
     cfg = load_config(config, layout)
     names = choose_portals(portals, cfg, demo, area, layout.root)
@@ -386,7 +483,10 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
         timeout = float(crawl_cfg.get("timeout", 6 * 3600))
         jobs = max(1, jobs or int(crawl_cfg.get("jobs", 1)))
         parse_workers = max(1, parse_workers or int(cfg.get("parse", {}).get("workers", 1)))
-        log.info("start portals=%s jobs=%d data=%s", ",".join(names), jobs, layout.root)
+        per_process = max(1, portals_per_process or int(crawl_cfg.get("portals_per_process",
+                                                                      PORTALS_PER_PROCESS)))
+        log.info("start portals=%s jobs=%d portals_per_process=%d data=%s", ",".join(names), jobs,
+                 per_process, layout.root)
         Archive(layout.root).close()     # created (or upgraded) once, before the crawls open it
         diffs, late = [], []
         with Archive(layout.root, synchronous=NIGHTLY_SYNCHRONOUS) as arc:
@@ -395,13 +495,19 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                 delay = float(sets.get("DOWNLOAD_DELAY", crawl_settings.DOWNLOAD_DELAY))
                 shared = Distributed(redis_url, max(1, workers), arc, delay)
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                crawls = [pool.submit(crawl_portal, p, layout, logs, sets, timeout, env_extra,
-                                      shared) for p in names]
+                if shared is None and per_process > 1:
+                    batches = _batches(names, per_process, jobs)
+                    crawls = [pool.submit(crawl_batch, b, layout, logs, sets, timeout, env_extra)
+                              for b in batches]
+                else:
+                    crawls = [pool.submit(lambda p: [crawl_portal(p, layout, logs, sets, timeout,
+                                                                  env_extra, shared)], p)
+                              for p in names]
                 # Parsing alongside, in its own processes: no crawl waits for a parse; the
                 # queue is drained once the last crawl has ended.
                 parsed = ParsePool(arc, parse_workers).drain(
                     on_result=_log_parse, follow=lambda: not all(c.done() for c in crawls))
-                runs = [c.result() for c in crawls]
+                runs = [r for c in crawls for r in c.result()]
             log.info("parse done %s", " ".join(f"{k}={v}" for k, v in sorted(parsed.items()))
                      or "nothing pending")
             for r in runs:
