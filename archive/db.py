@@ -178,6 +178,12 @@ def _coverage_organ_names(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS organs_name ON organs (name)")
 
 
+@migrations(name="0010_coverage_summary")
+def _coverage_summary(db: sqlite_utils.Database) -> None:
+    # Coverage kept, not computed per page: archive/coverage.py refresh_coverage writes it.
+    db.executescript(COVERAGE_SCHEMA)
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,
@@ -551,5 +557,39 @@ CREATE TABLE document_dates (
     date TEXT NOT NULL,
     parser_version TEXT,
     PRIMARY KEY (document_id, source, date)
+);
+"""
+
+COVERAGE_SCHEMA = """
+CREATE TABLE coverage_states (
+    source TEXT, organ TEXT, portal TEXT, region_code TEXT, url TEXT, place TEXT,
+    report_id INTEGER, report_url TEXT, copies INTEGER, report_organ TEXT, late INTEGER,
+    late_basis TEXT, published TEXT, published_source TEXT, deadline TEXT, days_late INTEGER,
+    first_seen_date TEXT,
+    year INTEGER NOT NULL, province TEXT, prefecture TEXT, county TEXT,
+    state TEXT NOT NULL, crawl_id TEXT, crawl_ended_at TEXT, crawl_reason TEXT
+);
+-- A region page lists the first organs of each state in its area, by region code and name.
+CREATE INDEX coverage_states_country ON coverage_states (year, state, region_code, organ);
+CREATE INDEX coverage_states_province ON coverage_states (province, year, state);
+CREATE INDEX coverage_states_prefecture ON coverage_states (prefecture, year, state);
+CREATE INDEX coverage_states_county ON coverage_states (county, year, state);
+
+CREATE TABLE coverage_counts (
+    division_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    scope TEXT NOT NULL,
+    expected INTEGER NOT NULL, on_time INTEGER NOT NULL, late INTEGER NOT NULL,
+    undated INTEGER NOT NULL, missing INTEGER NOT NULL, not_crawled INTEGER NOT NULL,
+    reported INTEGER NOT NULL, reports_found INTEGER,
+    PRIMARY KEY (division_code, year, scope)
+);
+
+CREATE TABLE coverage_refreshed (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at TEXT NOT NULL,
+    archive_state TEXT NOT NULL,
+    years INTEGER,
+    organs INTEGER
 );
 """
