@@ -5,6 +5,7 @@ organ_coverage and division_coverage compute, and the coverage canned query read
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import pytest_asyncio
@@ -85,3 +86,16 @@ async def test_the_page_says_when_the_coverage_was_computed(ds):
     summary = (await ds.client.get("/-/region/320000.json")).json()
     assert summary["coverage_stale"] is False and summary["total"]["expected"] == 8
 
+
+def test_the_nightly_refreshes_the_summary(tmp_path):
+    """Even a nightly whose only crawl fails ends by writing the summary."""
+    coverage_archive(tmp_path, refresh=False)
+    env = {**os.environ, "XXGK_DATA": str(tmp_path)}
+    run = xxgk("nightly", "--portal", "demo-trs", "-s", "SCHEDULER=no_such_module.Scheduler",
+               env=env, timeout=300)
+    assert "coverage refreshed as of" in run.stderr, run.stderr[-3000:]
+    with read_only(tmp_path / "archive.db") as db:
+        assert db["coverage_refreshed"].count == 1
+        kept = {r["division_code"]: (r["expected"], r["reported"]) for r in db.query(
+            "SELECT * FROM coverage_counts WHERE scope = 'area' AND year = ?", [YEAR])}
+    assert {c: kept[c] for c in EXPECTED} == {c: v[:2] for c, v in EXPECTED.items()}
