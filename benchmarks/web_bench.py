@@ -9,7 +9,10 @@ warm-up::
     .venv/bin/python benchmarks/web_bench.py --reports 100000          # ~30 min to build here
     .venv/bin/python benchmarks/web_bench.py --reports 100000 --reuse  # time again, no rebuild
 
-It prints a Markdown table for docs/benchmarks.md; a page over the target (200 ms) is marked.
+Before the pages, the archive's coverage summary is refreshed (``xxgk coverage refresh``, timed;
+``--keep-summary`` reuses the one written before). It prints a Markdown table for
+docs/benchmarks.md: each page's first request (the process's first for the region pages, each
+in a fresh process) and the median after it; a page over the target (200 ms) is marked.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -132,17 +137,57 @@ def coverage_pages(path: Path) -> list[tuple[str, str]]:
         ("coverage map numbers: a province", f"/-/region/{county[:2]}0000.json"),
         ("coverage map numbers: a prefecture", f"/-/region/{county[:4]}00.json"),
         (f"region: the country in {first}", f"/-/region?year={first}"),
+        ("coverage by division (canned query): the provinces",
+         "/archive/coverage_by_division?division=&year="),
+        ("coverage by division (canned query): a province's parts",
+         f"/archive/coverage_by_division?division={county[:2]}0000&year="),
     ]
 
 
-async def time_pages(path: Path, runs: int = 3) -> list[tuple[str, float, int]]:
+def refresh(path: Path) -> tuple[float, float]:
+    """Refresh the coverage summary (migrating the archive first if need be): wall-clock and
+    CPU seconds."""
+    from archive.coverage import refresh_coverage
+    from archive.store import Archive
+
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    t = time.perf_counter()
+    with Archive(path.parent) as arc:
+        refresh_coverage(arc)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return wall, (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
+
+
+async def first_request(path: Path, url: str) -> float:
+    """The time of ``url`` as a fresh process's first request."""
+    from archive.datasette_app import make_datasette
+
+    ds = make_datasette(path.parent, db_path=path, immutable=True)
+    await ds.invoke_startup()
+    t = time.perf_counter()
+    await ds.client.get(url)
+    return time.perf_counter() - t
+
+
+def first_in_fresh_process(path: Path, url: str) -> float:
+    out = subprocess.run([sys.executable, __file__, "--work", str(path.parent), "--first", url],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+async def time_pages(path: Path, runs: int = 3) -> list[tuple[str, float, float, int]]:
     from archive.datasette_app import make_datasette
 
     ds = make_datasette(path.parent, db_path=path, immutable=True)
     await ds.invoke_startup()
     out = []
     for name, url in pages(path) + coverage_pages(path):
+        t = time.perf_counter()
         await ds.client.get(url)  # warm-up: caches, the map's first drawing
+        first = time.perf_counter() - t
+        if url.startswith("/-/region") or "coverage" in url:
+            first = first_in_fresh_process(path, url)
         times, status = [], 0
         for _ in range(runs):
             t = time.perf_counter()
@@ -150,8 +195,9 @@ async def time_pages(path: Path, runs: int = 3) -> list[tuple[str, float, int]]:
             times.append(time.perf_counter() - t)
             status = r.status_code
         ms = statistics.median(times) * 1000
-        out.append((name, ms, status))
-        print(f"  {name}: {ms:.0f} ms ({status})", file=sys.stderr, flush=True)
+        out.append((name, first * 1000, ms, status))
+        print(f"  {name}: first {first * 1000:.0f} ms, then {ms:.0f} ms ({status})",
+              file=sys.stderr, flush=True)
     return out
 
 
@@ -160,8 +206,14 @@ def main():
     ap.add_argument("--reports", type=int, default=100_000)
     ap.add_argument("--work", default="/tmp/xxgk-web-bench", help="where the archive is built")
     ap.add_argument("--reuse", action="store_true", help="time the archive built before")
+    ap.add_argument("--keep-summary", action="store_true",
+                    help="do not refresh the coverage summary (--reuse: the one written before)")
+    ap.add_argument("--first", metavar="URL", help=argparse.SUPPRESS)  # one fresh request
     args = ap.parse_args()
     path = Path(args.work) / "archive.db"
+    if args.first:
+        print(f"{asyncio.run(first_request(path, args.first)):.4f}")
+        return
     if not (args.reuse and path.exists()):
         path.parent.mkdir(parents=True, exist_ok=True)
         for p in path.parent.glob("archive.db*"):
@@ -170,14 +222,22 @@ def main():
         build_synthetic(path, args.reports)
         place_organs(path)
         expect_organs(path)
+    summary = ""
+    if not args.keep_summary:
+        print("refreshing the coverage summary …", file=sys.stderr)
+        wall, cpu = refresh(path)
+        summary = f"Coverage summary refreshed in {wall:.1f} s ({cpu:.1f} s CPU).\n\n"
+        print(f"  {summary.strip()}", file=sys.stderr, flush=True)
     n = sqlite3.connect(path).execute("SELECT count(*) FROM reports").fetchone()[0]
     rows = asyncio.run(time_pages(path))
     print(f"## Reader pages (`benchmarks/web_bench.py`)\n\nMachine: {machine()}.\n\n"
-          f"{n:,} synthetic reports; Datasette in-process, immutable, median of 3 after a "
-          f"warm-up; target {TARGET_MS} ms.\n\n| page | time | status |\n|---|---|---|")
-    for name, ms, status in rows:
+          f"{n:,} synthetic reports; Datasette in-process, immutable, first request (a "
+          f"region or coverage page: in a fresh process), then the median of 3; target "
+          f"{TARGET_MS} ms.\n\n{summary}| page | first request | then | status |\n"
+          f"|---|---|---|---|")
+    for name, first, ms, status in rows:
         flag = " **over**" if ms > TARGET_MS else ""
-        print(f"| {name} | {ms:.0f} ms{flag} | {status} |")
+        print(f"| {name} | {first:.0f} ms | {ms:.0f} ms{flag} | {status} |")
 
 
 if __name__ == "__main__":
