@@ -99,3 +99,27 @@ def test_the_nightly_refreshes_the_summary(tmp_path):
         kept = {r["division_code"]: (r["expected"], r["reported"]) for r in db.query(
             "SELECT * FROM coverage_counts WHERE scope = 'area' AND year = ?", [YEAR])}
     assert {c: kept[c] for c in EXPECTED} == {c: v[:2] for c, v in EXPECTED.items()}
+
+
+def test_a_registry_import_refreshes_the_summary(tmp_path):
+    """The organs expected change with the registry: the import ends by refreshing coverage."""
+    from registry_fixtures import registry_csv
+
+    from archive.coverage import refreshed
+
+    data = coverage_archive(tmp_path / "data")
+    with read_only(data / "archive.db") as db:
+        before = refreshed(db)["computed_at"]
+    csv = tmp_path / "sites.csv"
+    csv.write_bytes(registry_csv([("金湖县人民政府", "http://www.jinhu.gov.cn/", "3208310001",
+                                   "政府门户网站")]))
+    run = xxgk("registry", "import", csv, "--data", data)
+    assert run.returncode == 0, run.stderr
+    with read_only(data / "archive.db") as db:
+        now = refreshed(db)
+        view = {r["division_code"]: (r["organs_expected"], r["organs_reported"])
+                for r in db.query("SELECT * FROM division_coverage WHERE year = ?", [YEAR])}
+        kept = {r["division_code"]: (r["expected"], r["reported"]) for r in db.query(
+            "SELECT * FROM coverage_counts WHERE scope = 'area' AND year = ?", [YEAR])}
+    assert now["stale"] is False and now["computed_at"] >= before
+    assert kept == view and kept["320831"] == (1, 0)
