@@ -58,12 +58,17 @@ async def ds(data):
     return await started_datasette(data)
 
 
+async def by_division(ds, division: str) -> dict[str, dict]:
+    """coverage_by_division's rows for ``division`` ('': the provinces), latest year."""
+    r = await ds.client.get("/archive/coverage_by_division.json",
+                            params={"_shape": "array", "division": division, "year": ""})
+    assert r.status_code == 200, r.text
+    return {row["division_code"]: row for row in r.json()}
+
+
 @pytest.mark.asyncio
 async def test_coverage_by_division_reads_the_summary(ds, data):
-    r = await ds.client.get("/archive/coverage_by_division.json?_shape=array&division=320800"
-                            "&year=")
-    assert r.status_code == 200, r.text
-    got = {row["division_code"]: row for row in r.json()}
+    got = await by_division(ds, "320800")
     with read_only(data / "archive.db") as db:
         view = {r["division_code"]: r for r in db.query(
             "SELECT * FROM division_coverage WHERE (parent = '320800' OR division_code = "
@@ -73,10 +78,9 @@ async def test_coverage_by_division_reads_the_summary(ds, data):
         assert (got[code]["应有机关"], got[code]["已见年报机关"], got[code]["organs_missing"],
                 got[code]["门户上的年报"]) == (v["organs_expected"], v["organs_reported"],
                                            v["organs_missing"], v["reports_found"])
-    provinces = (await ds.client.get("/archive/coverage_by_division.json?_shape=array"
-                                     "&division=&year=")).json()
-    assert {p["division_code"]: p["地区"] for p in provinces} == {"100000": "国家机关",
-                                                                 "320000": "江苏省"}
+    provinces = await by_division(ds, "")
+    assert {c: p["地区"] for c, p in provinces.items()} == {"100000": "国家机关",
+                                                          "320000": "江苏省"}
 
 
 @pytest.mark.asyncio
