@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 
 from . import queries
@@ -157,9 +158,9 @@ _WATCHED = {"reports": "rowid", "report_dates": "rowid", "document_dates": "rowi
 # national bodies, as division_coverage counts them), ``own`` the division's organs in none of
 # its parts (for 100000 the national bodies and organs placed nowhere), ``country`` the whole
 # country (100000 only).
-SCOPES = ("area", "own", "country")
-# The parts a region page colours: by the level of the division shown (as expected_in's part).
-_PART_LEVELS = {0: ("province",), 1: ("prefecture", "county"), 2: ("county",)}
+# The levels whose parts a region page counts (as expected_in's part): the country's provinces,
+# a province's prefectures and counties, a prefecture's counties.
+_WITH_PARTS = (0, 1, 2)
 # The column of coverage_states an area is read by, by level.
 _AREA_COLUMN = {1: "province", 2: "prefecture", 3: "county", 4: "region_code"}
 # coverage_states' columns besides an ExpectedOrgan's (its part aside: it depends on the page).
@@ -220,13 +221,12 @@ def refresh_coverage(arc) -> dict:
     and replace the summary tables with it in one transaction (readers see the old summary
     or the new, never half); returns coverage_refreshed's row. The computing reads outside
     the transaction: other writers wait only for the writing."""
-    from datetime import datetime, timezone
-
-    db = arc.db
     state = arc.writer.read(archive_state)
     years = [r[0] for r in arc.writer.read(lambda d: list(d.execute(
         "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")))]
     places = arc.writer.read(_places)
+    columns = organ_columns()
+    # Tuples in the table's column order: a big archive has hundreds of thousands.
     organ_rows, counts = [], {}
     for year in years:
         cov = arc.writer.read(region_coverage, None, 0, year)
@@ -234,21 +234,22 @@ def refresh_coverage(arc) -> dict:
             for o in organs:
                 province, prefecture, county = places.get(o["region_code"], (None,) * 3)
                 crawl = o["crawl"] or {}
-                row = {k: v for k, v in o.items() if k not in ("part", "crawl", "state")}
-                row.update(year=year, province=province, prefecture=prefecture, county=county,
-                           state=state_name, crawl_id=crawl.get("id"),
-                           crawl_ended_at=crawl.get("ended_at"),
-                           crawl_reason=crawl.get("reason"))
-                organ_rows.append(row)
+                extra = {"year": year, "province": province, "prefecture": prefecture,
+                         "county": county, "state": state_name, "crawl_id": crawl.get("id"),
+                         "crawl_ended_at": crawl.get("ended_at"),
+                         "crawl_reason": crawl.get("reason")}
+                organ_rows.append(tuple(extra[c] if c in extra else o[c] for c in columns))
                 for scope, code in _scopes_of(province, prefecture, county, o["region_code"]):
                     counts.setdefault((code, year, scope), Counts()).add(state_name)
+        del cov
     computed_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     refreshed = {"id": 1, "computed_at": computed_at, "archive_state": json.dumps(state),
                  "years": len(years), "organs": len(organ_rows)}
     with arc.writer.transaction() as db:
         db.execute("DELETE FROM coverage_states")
         db.execute("DELETE FROM coverage_counts")
-        db["coverage_states"].insert_all(organ_rows, batch_size=2000)
+        db.conn.executemany(f"INSERT INTO coverage_states ({', '.join(columns)}) VALUES "
+                            f"({', '.join('?' * len(columns))})", organ_rows)
         db["coverage_counts"].insert_all(
             ({"division_code": code, "year": year, "scope": scope,
               **{k: v for k, v in c.as_dict().items() if k != "coverage"}}
@@ -310,7 +311,7 @@ def kept_region_coverage(db, code: str | None, level: int, year: int | None,
     out.total = _counts(rows.get((here, "country" if here == "100000" else "area")))
     out.own = _counts(rows.get((here, "own")))
     for (division, scope), r in rows.items():
-        if scope == "area" and division != here and level in _PART_LEVELS:
+        if scope == "area" and division != here and level in _WITH_PARTS:
             out.parts[division] = _counts(r)
     column = _AREA_COLUMN.get(level)
     where = f"AND {column} = :code" if column else ""
