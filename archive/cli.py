@@ -321,7 +321,7 @@ def coverage_refresh_command(data, as_json_):
     if as_json_:
         echo_json({**facts, "seconds": round(time.monotonic() - started, 1)})
     else:
-        click.echo(f"coverage of {facts['organs']} organ-years in {facts['years']} years, "
+        click.echo(f"coverage of {facts['organs']:,} organ-years in {facts['years']} years, "
                    f"as of {facts['computed_at']} ({time.monotonic() - started:.1f} s)")
 
 
