@@ -569,11 +569,14 @@ CREATE TABLE coverage_states (
     year INTEGER NOT NULL, province TEXT, prefecture TEXT, county TEXT,
     state TEXT NOT NULL, crawl_id TEXT, crawl_ended_at TEXT, crawl_reason TEXT
 );
--- A region page lists the first organs of each state in its area, by region code and name.
+-- A region page lists the first organs of each state in its area, by region code and name:
+-- read in that order from an index, not sorted.
 CREATE INDEX coverage_states_country ON coverage_states (year, state, region_code, organ);
-CREATE INDEX coverage_states_province ON coverage_states (province, year, state);
-CREATE INDEX coverage_states_prefecture ON coverage_states (prefecture, year, state);
-CREATE INDEX coverage_states_county ON coverage_states (county, year, state);
+CREATE INDEX coverage_states_province ON coverage_states
+    (province, year, state, region_code, organ);
+CREATE INDEX coverage_states_prefecture ON coverage_states
+    (prefecture, year, state, region_code, organ);
+CREATE INDEX coverage_states_county ON coverage_states (county, year, state, region_code, organ);
 
 CREATE TABLE coverage_counts (
     division_code TEXT NOT NULL,
