@@ -202,14 +202,20 @@ CANNED_QUERIES = {
         "title": "各地区年报覆盖 / Coverage by division",
         "description": "每个地区应有年报的机关（登记的政府网站）与已找到的年报。division 留空为各省，"
                        "填代码看其下各地区；year 留空为最新年度。点区划代码逐级查看，点未见年报机关数看名单。"
+                       "读本档案保存的覆盖汇总（xxgk coverage refresh 更新）。"
                        " / Organs expected (the registered government websites) against reports "
                        "found: every province, or the parts of a division; the latest year "
-                       "unless given. Follow a division code down, a missing count to the organs.",
+                       "unless given. Follow a division code down, a missing count to the organs. "
+                       "Read from the coverage summary the archive keeps (xxgk coverage "
+                       "refresh).",
         "sql": (
-            "SELECT division_code, name AS 地区, tier AS 层级, year AS 年度, "
-            "organs_expected AS 应有机关, organs_reported AS 已见年报机关, organs_missing, "
-            "reports_found AS 门户上的年报 FROM division_coverage "
-            "WHERE (CASE WHEN :division = '' THEN parent IS NULL "
+            "SELECT division_code, coalesce(d.name, '国家机关') AS 地区, "
+            "coalesce(d.tier, '国家级') AS 层级, year AS 年度, expected AS 应有机关, "
+            "reported AS 已见年报机关, expected - reported AS organs_missing, "
+            "reports_found AS 门户上的年报, missing AS 未找到, not_crawled AS 未抓取, "
+            "late AS 逾期 FROM coverage_counts c LEFT JOIN divisions d ON d.code = division_code "
+            "WHERE scope = 'area' AND length(division_code) = 6 AND "
+            "(CASE WHEN :division = '' THEN parent IS NULL "
             "ELSE (parent = :division OR division_code = :division) END) "
             "AND year IS (CASE WHEN :year = '' THEN (SELECT max(year) FROM reports) "
             "ELSE CAST(:year AS INTEGER) END) "

@@ -302,9 +302,32 @@ def verify_command(data, warc):
     sys.exit(1 if problems else 0)
 
 
+@click.group("coverage")
+def coverage_group():
+    """The coverage summary region pages and coverage queries read."""
+
+
+@coverage_group.command("refresh")
+@data_option
+@click.option("--json", "as_json_", is_flag=True, help="The summary's facts as JSON.")
+def coverage_refresh_command(data, as_json_):
+    """Compute every year's coverage (organs expected against reports found) and keep it."""
+    from .coverage import refresh_coverage
+
+    started = time.monotonic()
+    with Archive(data) as arc:
+        facts = refresh_coverage(arc)
+    facts = {k: v for k, v in facts.items() if k != "id"}
+    if as_json_:
+        echo_json({**facts, "seconds": round(time.monotonic() - started, 1)})
+    else:
+        click.echo(f"coverage of {facts['organs']:,} organ-years in {facts['years']} years, "
+                   f"as of {facts['computed_at']} ({time.monotonic() - started:.1f} s)")
+
+
 COMMANDS = [ingest_command, reports_command, search_command, reparse_command,
             parse_pending_command, serve_command,
-            crawls_command, diff_command, verify_command]
+            crawls_command, diff_command, verify_command, coverage_group]
 
 
 @hookimpl

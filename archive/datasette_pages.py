@@ -16,9 +16,6 @@ years side by side and a division's organs. Each is a Datasette route rendering 
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
-from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import markupsafe
@@ -54,11 +51,10 @@ def _db(datasette):
     return datasette.get_database(name) if name else datasette.get_database()
 
 
-async def _read(datasette, fn, *args, time_limit_ms: int | None = None):
+async def _read(datasette, fn, *args):
     """``fn(db, *args)`` of :mod:`archive.queries` on Datasette's connection, stopped after
-    the same time limit as any query (``sql_time_limit_ms``; ``time_limit_ms`` for a read
-    whose result is kept): a page never holds a SQL thread longer than a reader's own query
-    may."""
+    the same time limit as any query (``sql_time_limit_ms``): a page never holds a SQL thread
+    longer than a reader's own query may."""
     import sqlite3
 
     from datasette.utils import sqlite_timelimit
@@ -67,7 +63,7 @@ async def _read(datasette, fn, *args, time_limit_ms: int | None = None):
     from .db import as_database
 
     def run(conn):
-        with sqlite_timelimit(conn, time_limit_ms or datasette.setting("sql_time_limit_ms")):
+        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
             return fn(as_database(conn), *args)
 
     try:
@@ -299,35 +295,14 @@ async def organ_page(request, datasette):
 
 # -- region --------------------------------------------------------------------------------------
 
-# A region's coverage reads every organ expected in its area (the country's: tens of thousands):
-# kept per division, year and state of the database file (its and its WAL's size and time,
-# which every commit changes; an immutable file never does), the latest few. Being kept, it is
-# read once per state of the file, one at a time, within a longer limit than a query's.
-_COVERAGE_KEPT: OrderedDict[tuple, coverage.RegionCoverage] = OrderedDict()
-_COVERAGE_TURN = asyncio.Lock()
-COVERAGE_KEPT = 64
-COVERAGE_TIME_LIMIT_MS = 10_000
-
-
-def _file_state(db) -> tuple:
-    if not db.is_mutable or not db.path:
-        return (db.path,)
-    files = (Path(db.path), Path(f"{db.path}-wal"))
-    return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
-
-
-async def _region_coverage(datasette, code: str, level: int, year: int | None, limit: int):
-    db = _db(datasette)
-    key = (db.path, _file_state(db), code, year, limit)
-    async with _COVERAGE_TURN:
-        if key not in _COVERAGE_KEPT:
-            _COVERAGE_KEPT[key] = await _read(datasette, coverage.region_coverage, code or None,
-                                              level, year, limit,
-                                              time_limit_ms=COVERAGE_TIME_LIMIT_MS)
-            while len(_COVERAGE_KEPT) > COVERAGE_KEPT:
-                _COVERAGE_KEPT.popitem(last=False)
-    _COVERAGE_KEPT.move_to_end(key)
-    return _COVERAGE_KEPT[key]
+def _coverage_of(db, code: str | None, level: int, year: int | None) -> tuple:
+    """The division's coverage as the archive keeps it, and the summary's facts (``stale``:
+    the archive has changed since); computed here only if the summary was never written (a
+    small archive: within a query's time limit)."""
+    kept = coverage.refreshed(db)
+    if kept is None:
+        return coverage.region_coverage(db, code, level, year, LIST_SIZE), None
+    return coverage.kept_region_coverage(db, code, level, year, LIST_SIZE), kept
 
 
 def _region_year(request, facts: dict) -> int | None:
@@ -347,7 +322,8 @@ async def region_page(request, datasette):
     year = _region_year(request, facts)
     totals = await _read(datasette, queries.division_totals,
                          [(d.code, d.level) for d in parts], year)
-    cov = await _region_coverage(datasette, code, here.level if here else 0, year, LIST_SIZE)
+    cov, kept = await _read(datasette, _coverage_of, code or None, here.level if here else 0,
+                            year)
     parts_rows = [{"division": d, **(totals.get(d.code) or {}),
                    "counts": cov.parts.get(d.code) or coverage.Counts()} for d in parts]
     values = part_values(parts_rows, lambda c: region_url(c, year=year), [*METRICS, *HEADLINES])
@@ -355,6 +331,8 @@ async def region_page(request, datasette):
         return Response.json({
             "division": code or COUNTRY, "name": here.name if here else "全国", "year": year,
             "coverage": COVERAGE_MEANS, "total": cov.total.as_dict(), "own": cov.own.as_dict(),
+            "coverage_as_of": kept and kept["computed_at"],
+            "coverage_stale": bool(kept and kept["stale"]),
             "parts": values}, headers={"access-control-allow-origin": "*"})
     rows = await _read(datasette, queries.division_reports, code, here.level) if here else []
     years = sorted({r["year"] for r in rows if r["year"] is not None})
@@ -370,7 +348,7 @@ async def region_page(request, datasette):
         "coverage_means": COVERAGE_MEANS,
         "here": here, "path": divisions.path(code) if code else (), "year": year,
         "all_years": all_years, "years": years, "organs": organs,
-        "parts": parts_rows, "cov": cov,
+        "parts": parts_rows, "cov": cov, "kept": kept,
         "headlines": HEADLINES,
     })
 

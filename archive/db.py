@@ -191,6 +191,12 @@ def _coverage_organ_names(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS organs_name ON organs (name)")
 
 
+@migrations(name="0010_coverage_summary")
+def _coverage_summary(db: sqlite_utils.Database) -> None:
+    # Coverage kept, not computed per page: archive/coverage.py refresh_coverage writes it.
+    db.executescript(COVERAGE_SCHEMA)
+
+
 @migrations(name="0011_implausible_kept")
 def _implausible_kept(db: sqlite_utils.Database) -> None:
     implausible.create(db)
@@ -623,4 +629,41 @@ CREATE INDEX reports_year_totals ON reports (year, organ, n_cells, province, reg
     requests_carried_in, granted, partial, results_total, carried_out);
 -- Failing reports, latest year first (failed_reports), without reading the passing ones.
 CREATE INDEX reports_check_year ON reports (check_status, year);
+"""
+
+COVERAGE_SCHEMA = """
+CREATE TABLE coverage_states (
+    source TEXT, organ TEXT, portal TEXT, region_code TEXT, url TEXT, place TEXT,
+    report_id INTEGER, report_url TEXT, copies INTEGER, report_organ TEXT, late INTEGER,
+    late_basis TEXT, published TEXT, published_source TEXT, deadline TEXT, days_late INTEGER,
+    first_seen_date TEXT,
+    year INTEGER NOT NULL, province TEXT, prefecture TEXT, county TEXT,
+    state TEXT NOT NULL, crawl_id TEXT, crawl_ended_at TEXT, crawl_reason TEXT
+);
+-- A region page lists the first organs of each state in its area, by region code and name:
+-- read in that order from an index, not sorted.
+CREATE INDEX coverage_states_country ON coverage_states (year, state, region_code, organ);
+CREATE INDEX coverage_states_province ON coverage_states
+    (province, year, state, region_code, organ);
+CREATE INDEX coverage_states_prefecture ON coverage_states
+    (prefecture, year, state, region_code, organ);
+CREATE INDEX coverage_states_county ON coverage_states (county, year, state, region_code, organ);
+
+CREATE TABLE coverage_counts (
+    division_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    scope TEXT NOT NULL,
+    expected INTEGER NOT NULL, on_time INTEGER NOT NULL, late INTEGER NOT NULL,
+    undated INTEGER NOT NULL, missing INTEGER NOT NULL, not_crawled INTEGER NOT NULL,
+    reported INTEGER NOT NULL, reports_found INTEGER,
+    PRIMARY KEY (division_code, year, scope)
+);
+
+CREATE TABLE coverage_refreshed (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at TEXT NOT NULL,
+    archive_state TEXT NOT NULL,
+    years INTEGER,
+    organs INTEGER
+);
 """

@@ -357,6 +357,56 @@ _TABLES = {
         county: 所属县 / Code of its county (itself for a county)
         source: 版本 / Date of the division list
         """),
+    "coverage_states": (
+        "覆盖汇总（机关）：每个应有年报的机关在每个年度的状态，由 xxgk coverage refresh 和每次夜间任务写入；"
+        "地区页读它。",
+        "The coverage summary, by organ: every expected organ's state in every year the "
+        "archive has reports of, as organ_coverage and the coverage view judge it; written by "
+        "xxgk coverage refresh and at the end of every nightly, read by the region pages.",
+        """
+        region_code: 行政区划代码 / Its division code (100000: national)
+        place: 地区 / The name of the division it is placed on
+        report_url: 年报网址 / Its report's URL
+        report_organ: 年报机关 / The organ its report names
+        province: 所属省 / Code of the province it is placed in
+        prefecture: 所属市 / Code of the prefecture it is placed in
+        county: 所属县 / Code of the county it is placed in
+        state: 状态 / on_time, late, undated (a report found), missing (none, though its portal
+            was crawled completely) or not_crawled (none, and no complete crawl of its portal)
+        crawl_id: 完整抓取 / Without a report: its portal's latest complete crawl
+        crawl_ended_at: 抓取结束 / When that crawl ended (UTC)
+        crawl_reason: 未完整抓取原因 / Without a complete crawl: why (never crawled, stopped …)
+        """),
+    "coverage_counts": (
+        "覆盖汇总（地区）：每个区划、年度、范围内各状态的机关数，与 coverage_states 同时写入。",
+        "The coverage summary, by division: organs in each state per division, year and "
+        "scope, written with coverage_states.",
+        """
+        scope: 范围 / area (everything placed in the division; for 100000 the national
+            bodies), own (the division's organs in none of its parts; for 100000 the national
+            bodies and organs placed nowhere) or country (100000: the whole country)
+        expected: 应有机关 / Organs expected (an organ is its name in its division)
+        reported: 已见年报 / Organs with a report found (on_time + late + undated)
+        on_time: 按时 / Organs whose report is dated before the deadline, or first fetched
+            before it
+        undated: 日期不明 / Organs whose report nothing dates on either side of the deadline
+        missing: 未找到 / Organs with no report found, their portal crawled completely
+        not_crawled: 未抓取 / Organs with no report found and no complete crawl of their portal
+        reports_found: 门户上的年报 / Reports found on the portals of the area's expected organs
+            (area rows only)
+        """),
+    "coverage_refreshed": (
+        "覆盖汇总的时间：何时计算，以及当时档案的状态（此后有变化，地区页即注明）。",
+        "When the coverage summary was computed, and against which state of the archive (the "
+        "region pages say so once the archive has changed since).",
+        """
+        computed_at: 计算时间 / When it was computed (UTC)
+        archive_state: 档案状态 / What it was computed against: the largest key and the count
+            of rows of reports, report_dates, document_dates, cells, sites, organs and crawls,
+            and the latest crawl's end (JSON)
+        years: 年度数 / Years computed
+        organs: 机关-年度数 / Rows of coverage_states written
+        """),
 }
 TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
 

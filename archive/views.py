@@ -202,7 +202,7 @@ SELECT 'directory', name, portal, division_code, column_url FROM organs
 # A code off the division list (a township's 9 digits, a district the list lacks) is placed on
 # the nearest division its digits name: county, prefecture, province. 100000 (national) is
 # placed nowhere.
-_PLACE = """coalesce(
+PLACE = """coalesce(
     (SELECT code FROM divisions WHERE code = e.region_code),
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 6)),
     (SELECT code FROM divisions WHERE code = substr(e.region_code, 1, 4) || '00'),
@@ -237,7 +237,7 @@ placed AS (
     SELECT e.*, d.province, d.prefecture, d.county,
            EXISTS (SELECT 1 FROM expected_organs x WHERE x.organ = e.organ
                    AND coalesce(x.region_code, '') <> coalesce(e.region_code, '')) AS name_shared
-    FROM expected_organs e LEFT JOIN divisions d ON d.code = {_PLACE}
+    FROM expected_organs e LEFT JOIN divisions d ON d.code = {PLACE}
     {within}
 ),
 matched AS (

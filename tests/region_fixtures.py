@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from archive.coverage import refresh_coverage
 from archive.directory import OrganRecord
 from archive.fetches import FetchRecord
 from archive.ingest import ingest_file
@@ -62,8 +63,9 @@ def _crawl(arc: Archive, portal: str, how: str) -> None:
     arc.end_crawl(crawl, "finished", {"finish_reason": reason})
 
 
-def coverage_archive(root: Path) -> Path:
-    """Build the archive in the data directory ``root``; return ``root``."""
+def coverage_archive(root: Path, refresh: bool = True) -> Path:
+    """Build the archive in the data directory ``root``, its coverage summary written as a
+    nightly leaves it (unless not ``refresh``: pages then compute it); return ``root``."""
     arc = Archive(root)
     arc.record_sites([{"portal": p, "organ": organ, "region_code": code, "name": organ,
                        "url": f"http://www.{p}.gov.cn/"}
@@ -88,5 +90,7 @@ def coverage_archive(root: Path) -> Path:
             side["published"] = published
         path.with_name(path.name + ".json").write_text(json.dumps(side), encoding="utf-8")
         ingest_file(arc, path)
+    if refresh:
+        refresh_coverage(arc)
     arc.close()
     return root

@@ -195,6 +195,6 @@ def test_archive_commands_register_into_any_group():
     group = click.Group("other")
     archive_cli.register_commands(group)
     archive_commands = {"ingest", "reports", "search", "reparse", "parse-pending", "serve",
-                        "crawls", "diff", "verify"}
+                        "crawls", "diff", "verify", "coverage"}
     assert set(group.commands) == archive_commands
     assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry", "worker"}

@@ -21,9 +21,11 @@ from archive.views import organ_coverage_sql
 FIELDS = ("expected", "reported", "on_time", "late", "undated", "missing", "not_crawled")
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return coverage_archive(tmp_path_factory.mktemp("region"))
+@pytest.fixture(scope="module", params=["kept", "computed"])
+def data(request, tmp_path_factory):
+    """The archive with its coverage summary written (as after a nightly), and without (the
+    page computes it): the pages read the same either way."""
+    return coverage_archive(tmp_path_factory.mktemp("region"), refresh=request.param == "kept")
 
 
 @pytest_asyncio.fixture
@@ -156,23 +158,34 @@ async def test_a_long_list_shows_its_first_organs_and_links_the_rest(ds, monkeyp
 
 @pytest.mark.asyncio
 async def test_the_numbers_follow_the_archive_as_it_changes(data, tmp_path):
-    """A region's coverage is kept between requests, and read again once the archive changed."""
+    """Computed, a region's coverage follows the archive; kept, the page says the archive has
+    changed since, until ``xxgk coverage refresh``."""
     import shutil
 
+    from archive.coverage import refresh_coverage
     from archive.store import Archive
 
     copy = tmp_path / "data"
     shutil.copytree(data, copy)
     ds = await started_datasette(copy)
     before = await map_data(ds, "320800")
-    assert await map_data(ds, "320800") == before
+    assert "has changed since" not in (await ds.client.get("/-/region/320800")).text
     with Archive(copy) as arc:
         arc.record_sites([{"portal": "jinhu", "organ": "金湖县人民政府", "region_code": "320831",
                            "source_group": "另一组"}],
                          "2026-12-02T00:00:00Z", "test")
+    kept = before["coverage_as_of"] is not None
+    if kept:
+        assert await map_data(ds, "320800") == {**before, "coverage_stale": True}
+        html = (await ds.client.get("/-/region/320800")).text
+        assert f"coverage as of {before['coverage_as_of']}; the archive has changed since" in html
+        assert "xxgk coverage refresh" in html
+        with Archive(copy) as arc:
+            refresh_coverage(arc)
     after = await map_data(ds, "320800")
     assert after["total"]["expected"] == before["total"]["expected"] + 1
     assert {p["code"]: p["expected"] for p in after["parts"]}["320831"] == 1
+    assert after["coverage_stale"] is False
 
 
 def test_the_parts_counts_are_division_coverage_s(data):

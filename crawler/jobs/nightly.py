@@ -49,6 +49,7 @@ import apprise
 from archive import queries
 from archive.changes import NEWS, as_json, crawl_pairs, diff_crawls, render_markdown
 from archive.db import read_only
+from archive.coverage import refresh_coverage
 from archive.parse_pool import Parsed, ParsePool
 from archive.paths import Layout
 from archive.store import Archive
@@ -526,6 +527,8 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                     r.error = f"diff failed: {exc}"
                     r.crawl_status = "diff failed"
             late = arc.read(queries.late_reports, [d.new_crawl for d in diffs])
+            # Last, once everything is crawled and parsed: what region pages read.
+            log.info("coverage refreshed as of %s", refresh_coverage(arc)["computed_at"])
         result = NightlyResult(runs, diffs, late, None, 0, [])
         for d in diffs:
             log.info("portal=%s diff %s -> %s %s", d.portal, d.old_crawl, d.new_crawl,

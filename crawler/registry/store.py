@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict
 
 from archive import queries
+from archive.coverage import refresh_coverage
 from archive.db import read_only
 from archive.paths import Layout
 from archive.sites import SyncCounts
@@ -26,4 +27,6 @@ def save(sites: list, synced_at: str, source: str,
          data: str | os.PathLike | None = None) -> SyncCounts:
     """Write a sync's :class:`~crawler.registry.build.Site` records."""
     with Archive(data) as arc:
-        return arc.record_sites([asdict(s) for s in sites], synced_at, source)
+        counts = arc.record_sites([asdict(s) for s in sites], synced_at, source)
+        refresh_coverage(arc)       # the organs expected have changed
+        return counts
