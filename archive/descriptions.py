@@ -169,7 +169,8 @@ _TABLES = {
         content_selector: 正文容器 / CSS selector of the page's body container (its CMS family's)
         truncated: 截断 / Why the body is not all the server sent: length (cut at
             DOWNLOAD_MAXSIZE), disconnect (the server closed before the end), time (it stopped
-            sending until DOWNLOAD_TIMEOUT); its WARC record says WARC-Truncated
+            sending: XXGK_DOWNLOAD_IDLE_TIMEOUT or DOWNLOAD_TIMEOUT); its WARC record says
+            WARC-Truncated
         """),
     "crawls": (
         "抓取批次：每个门户每次抓取一行；被中断的抓取保持 running 并可续抓。",

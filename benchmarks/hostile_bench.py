@@ -183,12 +183,12 @@ def main() -> None:
             cases.append((name, "parse", lambda n=name: measured([XXGK, "parse", str(made()[n])])))
         cases.append(("pdf, 1 GiB", "ingest", lambda: measured(
             [XXGK, "ingest", "--data", str(tmp / "ingest"), str(made()["pdf, 1 GiB"])])))
-        browser = {"XXGK_BROWSER_PAGE_TIMEOUT": "30"}
+        # Every crawl case with the crawler's own settings: the bounds a user gets.
+        browser = {}
         for name, kw, sets in (
                 ("gzip bomb (1 MB → 1 GiB) and a 1 GiB body", {"reports": ("ok", "bomb", "huge")}, {}),
-                ("a body cut by a close, one stalled past DOWNLOAD_TIMEOUT (10 s)",
-                 {"reports": ("ok", "drop", "stall"), "hang_seconds": 30},
-                 {"DOWNLOAD_TIMEOUT": "10"}),
+                ("a body cut by a close, one that stops coming (no byte for 20 s)",
+                 {"reports": ("ok", "drop", "stall"), "hang_seconds": 120}, {}),
                 ("a list page whose script hangs Chromium", {"reports": ("ok",), "hang_list": True},
                  browser),
                 ("a list page whose script allocates without end",

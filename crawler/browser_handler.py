@@ -34,7 +34,7 @@ class WatchedPlaywrightHandler(ScrapyPlaywrightDownloadHandler, PartialOnTimeout
     def __init__(self, crawler):
         super().__init__(crawler)
         s = crawler.settings
-        self.page_timeout = s.getfloat("XXGK_BROWSER_PAGE_TIMEOUT", 90.0)
+        self.page_timeout = s.getfloat("XXGK_BROWSER_PAGE_TIMEOUT", 45.0)
         self.step_timeout = s.getfloat("XXGK_BROWSER_STEP_TIMEOUT", STEP_TIMEOUT)
         self._closed = False
 

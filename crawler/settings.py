@@ -32,6 +32,9 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# A body the server stopped sending (no byte for this long) is kept as it came and marked, not
+# waited on until DOWNLOAD_TIMEOUT, which bounds a whole download (crawler/http_handler.py).
+XXGK_DOWNLOAD_IDLE_TIMEOUT = 20
 # A body past it (on the wire, or once inflated) is kept as far as the limit, with its error
 # (crawler/middlewares/sizelimit.py); the limit is the parser's, parsers/limits.py.
 DOWNLOAD_MAXSIZE = MAX_FILE_BYTES
@@ -115,7 +118,7 @@ XXGK_CHALLENGE_MAX_PASSES = 4   # Chromium passes of a host's JS cookie challeng
 XXGK_CHALLENGE_WAIT = 20.0      # seconds a challenge page is given to set its cookie
 # --- the crawl always ends (crawler/watchdog.py, crawler/browser.py) ----------------------------
 XXGK_BROWSER_STEP_TIMEOUT = 30.0  # seconds one browser step (a click, reading the page) may take
-XXGK_BROWSER_PAGE_TIMEOUT = 90.0  # seconds the browser may take to load and read one page
+XXGK_BROWSER_PAGE_TIMEOUT = 45.0  # seconds the browser may take to load and read one page
 XXGK_STALL_TIMEOUT = 900        # no response, byte or item for this long: the crawl closes, 'stalled'
 XXGK_CLOSE_GRACE = 30           # seconds a closing crawl (stalled, SIGTERM) has before the process ends
 

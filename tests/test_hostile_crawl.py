@@ -135,6 +135,26 @@ def test_the_stats_and_the_nightly_summary_name_them(crawled):
     assert f"{crawled['base']}/gk/nb/huge.html" in line and "bomb.html" in line
 
 
+def test_a_body_the_server_stopped_sending_is_cut_by_the_idle_limit(tmp_path):
+    """DOWNLOAD_TIMEOUT as by default (60 s, a whole download's bound): the stalled body is kept
+    once no byte has come for XXGK_DOWNLOAD_IDLE_TIMEOUT, its error naming that limit."""
+    portal = HostilePortal(reports=("ok", "stall"), hang_seconds=90)
+    try:
+        proc = start_crawl("discover", tmp_path, portal.base_url, "-a",
+                           f"url={portal.base_url}/gk/index.html", "-a", "allow=/gk/",
+                           settings={"DOWNLOAD_TIMEOUT": "60", "XXGK_DOWNLOAD_IDLE_TIMEOUT": "3"},
+                           log=tmp_path / "crawl.log")
+        assert proc.wait(timeout=120) == 0
+    finally:
+        portal.close()
+    (row,) = rows(tmp_path, "SELECT * FROM fetches WHERE url = ?", (f"{portal.base_url}/gk/nb/stall.html",))
+    assert row["status"] == 200 and row["truncated"] == "time"
+    assert row["error"] == ("over XXGK_DOWNLOAD_IDLE_TIMEOUT (3 s): the server stopped sending "
+                            f"after {row['raw_size']} bytes of {2 * row['raw_size']} announced; "
+                            "the body is incomplete")
+    assert stats_of((tmp_path / "crawl.log").read_text("utf-8")).get("xxgk/oversized/timeout") == 1
+
+
 def test_with_data_loss_an_error_a_stalled_body_fails_as_in_scrapy(tmp_path):
     """DOWNLOAD_FAIL_ON_DATALOSS on: the stalled body is not kept, the fetch fails with Scrapy's
     DownloadTimeoutError (and is recorded so), as Scrapy's own handler does."""

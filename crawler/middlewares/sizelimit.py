@@ -27,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 
 from parsers.limits import breach
 
-from ..http_handler import TIMED_OUT
+from ..http_handler import IDLE, TIMED_OUT
 from .capture import RAW
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
     @classmethod
     def from_crawler(cls, crawler):
         mw = super().from_crawler(crawler)
+        mw._idle_timeout = crawler.settings.getfloat("XXGK_DOWNLOAD_IDLE_TIMEOUT", 0)
         crawler.signals.connect(mw.bytes_received, signal=signals.bytes_received)
         return mw
 
@@ -84,8 +85,12 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
             self._count("disconnect")
             raise ResponseTruncated(msg, raw, "disconnect")
         if TIMED_OUT in response.flags:
-            # The server stopped sending and DOWNLOAD_TIMEOUT ran out: kept as far as it came.
-            msg = breach("DOWNLOAD_TIMEOUT", f"{request.meta.get('download_timeout', 0):g} s",
+            # The server stopped sending and DOWNLOAD_TIMEOUT (or the idle limit) ran out: kept
+            # as far as it came.
+            limit_name, seconds = (
+                ("XXGK_DOWNLOAD_IDLE_TIMEOUT", self._idle_timeout) if IDLE in response.flags else
+                ("DOWNLOAD_TIMEOUT", request.meta.get("download_timeout", 0)))
+            msg = breach(limit_name, f"{seconds:g} s",
                          f"the server stopped sending after {len(response.body)} bytes"
                          f"{_announced(response)}; the body is incomplete")
             logger.warning("%s: %s", request.url, msg)
