@@ -113,23 +113,18 @@ class HostileHandler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
-        if name == "drop":  # headers, part of the body, then the connection closed
+        if name in ("drop", "stall"):
+            # Headers announcing twice the body, half of it, then: the connection closed (drop),
+            # or nothing more while it stays open (stall).
+            body = REPORT_HTML.encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(REPORT_HTML.encode("utf-8")) * 2))
+            self.send_header("Content-Length", str(len(body) * 2))
             self.end_headers()
-            self.wfile.write(REPORT_HTML.encode("utf-8"))
+            self.wfile.write(body)
             self.wfile.flush()
-            self.close_connection = True
-            return
-        if name == "stall":  # headers, half the body, then nothing more (the connection open)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(REPORT_HTML.encode("utf-8")) * 2))
-            self.end_headers()
-            self.wfile.write(REPORT_HTML.encode("utf-8"))
-            self.wfile.flush()
-            time.sleep(srv.hang_seconds)
+            if name == "stall":
+                time.sleep(srv.hang_seconds)
             self.close_connection = True
             return
         return self._send(404, b"<html><body>not found</body></html>")
