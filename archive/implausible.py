@@ -31,7 +31,7 @@ def create(db) -> None:
     db.execute(f"DROP VIEW IF EXISTS {TABLE}")
     for statement in _CREATE:   # one by one: a script would end the migration's transaction
         db.execute(statement)
-    if db["organ_year_totals"].exists() or "organ_year_totals" in db.view_names():
+    if "organ_year_totals" in db.view_names():
         rebuild(db)
 
 
