@@ -100,6 +100,15 @@ def night(args, data: Path, env: dict, proxy: ForwardProxy, label: str) -> dict:
             "refused": len(proxy.refused)}
 
 
+def night_row(args, r: dict) -> str:
+    pp = r["per_portal"]
+    flag = "" if r["rc"] in (0, 1) else f" (exit {r['rc']})"
+    return (f"| {r['night']}{flag} | {r['ok']:,} | {r['wall']:.0f} s | "
+            f"{args.portals / r['wall'] * 60:.1f} | {r['cpu']:.0f} | {r['cpu'] / args.portals:.1f} | "
+            f"{r['requests']:,} | {min(pp)} / "
+            f"{statistics.median(pp):.0f} / {max(pp)} | {r['peak'] / 2 ** 20:.0f} MiB |")
+
+
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -135,7 +144,11 @@ def main() -> None:
                 "XXGK_PORTALS": str(work / "portals.json"), "PYTHONUNBUFFERED": "1"})
     data = work / "data"
     try:
-        nights = [night(args, data, env, proxy, "first"), night(args, data, env, proxy, "second")]
+        nights = []
+        for label in ("first", "second"):
+            nights.append(night(args, data, env, proxy, label))
+            # each night's row as soon as it is known: a long run stopped early keeps it
+            print(night_row(args, nights[-1]), file=sys.stderr, flush=True)
     finally:
         proxy.stop()
         server.stop()
@@ -158,12 +171,7 @@ def main() -> None:
           "| per portal: min / median / max | peak RSS (nightly and its children) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in nights:
-        pp = r["per_portal"]
-        flag = "" if r["rc"] in (0, 1) else f" (exit {r['rc']})"
-        print(f"| {r['night']}{flag} | {r['ok']:,} | {r['wall']:.0f} s | "
-              f"{args.portals / r['wall'] * 60:.1f} | {r['cpu']:.0f} | {r['cpu'] / args.portals:.1f} | "
-              f"{r['requests']:,} | {min(pp)} / "
-              f"{statistics.median(pp):.0f} / {max(pp)} | {r['peak'] / mib:.0f} MiB |")
+        print(night_row(args, r))
     print(f"\nArchive after both nights: {reports:,} reports, {docs:,} documents, "
           f"{size / mib:.0f} MiB on disk; requests to hosts not simulated: "
           f"{nights[-1]['refused']}.")
