@@ -77,6 +77,11 @@ class Keys:
         return f"{self.prefix}:records"
 
     @property
+    def pages(self) -> str:
+        """The responses the crawl's workers received, for ``CLOSESPIDER_PAGECOUNT``."""
+        return f"{self.prefix}:pages"
+
+    @property
     def finished(self) -> str:
         """A set of the workers that ended their part of the crawl normally."""
         return f"{self.prefix}:finished"

@@ -94,6 +94,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.watchdog.CrawlWatchdog": 100,
+    # A distributed crawl's page count is the crawl's, not each worker's (crawler/closespider.py).
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.closespider.SharedCloseSpider": 0,
 }
 REMOTE_CONTROL_ENABLED = False  # no listening port
 TELNETCONSOLE_ENABLED = False

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.store import Archive
+from crawler.closespider import PAGECOUNT_REACHED
 from crawler.distributed import Keys, connect, live_workers, redis_settings
 from crawler.recordstream import RecordStream
 
@@ -79,16 +80,21 @@ def run(arc: Archive, portal: str, redis_url: str, workers: int, settings: dict,
         server.hlen(k) for k in server.scan_iter(match=keys.inflight_pattern))
     done = bool(server.scard(keys.finished)) and not left
     stats = {k.removeprefix("stats:"): v for k, v in counts.items() if k.startswith("stats:")}
-    stats |= {"workers": workers, "records": counts.get("fetch", 0),
-              "finish_reason": "finished" if done else f"{left} request(s) left"}
-    if done:
+    # Cut at CLOSESPIDER_PAGECOUNT: ended, as an embedded crawl is, with Scrapy's reason (the
+    # diff then treats it as incomplete); its frontier is not resumed the next night.
+    capped = bool(stats.get(PAGECOUNT_REACHED))
+    reason = ("finished" if done else "closespider_pagecount" if capped
+              else f"{left} request(s) left")
+    stats |= {"workers": workers, "records": counts.get("fetch", 0), "finish_reason": reason}
+    if done or capped:
         arc.end_crawl(crawl_id, "finished", stats)
-        for key in [keys.requests, keys.dupefilter, keys.workers, keys.records, keys.finished]:
+        for key in [keys.requests, keys.dupefilter, keys.workers, keys.records, keys.finished,
+                    keys.pages, *server.scan_iter(match=keys.inflight_pattern)]:
             server.delete(key)
         server.delete(portal_key(portal))
     log.info("portal=%s crawl=%s %s records=%d exit=%s", portal, crawl_id,
-             "finished" if done else "left open to resume", counts.get("fetch", 0), codes)
-    return SharedCrawl(crawl_id, "finished" if done else "running", codes, dict(counts))
+             reason if done or capped else "left open to resume", counts.get("fetch", 0), codes)
+    return SharedCrawl(crawl_id, "finished" if done or capped else "running", codes, dict(counts))
 
 
 def join(portal: str, redis_url: str, data: str | os.PathLike, settings: dict,
