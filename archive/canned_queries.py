@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .changes.model import KINDS
 from .search import CANNED_SEARCH_SQL
-from .views import TOTAL_LABELS
+from .views import MISSING_DEADLINE, TOTAL_LABELS
 
 # One page per kind of change, with the columns that kind needs.
 _CHANGE_PAGES = {
@@ -48,15 +48,30 @@ _FEED_CONTENT = (_REPORT_CONTENT + " || '。原网址 source: ' || c.url || "
                  "coalesce('；存档副本 archived copy: /-/raw/' || c.old_sha256, '') || "
                  "coalesce('；' || c.text_diff, '')")
 
-# The sums of requests_by_region (region_year_totals' columns), with their Chinese names.
+# The sums of requests_by_region (region_year_requests' columns), with their Chinese names.
 _REGION_NUMBERS = {"requests_new": "本年新收申请", "requests_carried_in": "上年结转",
                    "granted": "予以公开", "partial": "部分公开", "results_total": "办理结果总计",
                    "carried_out": "结转下年度"}
-_REGION_SUMS = ", ".join(f"sum({k}) AS {v}" for k, v in _REGION_NUMBERS.items())
+_REGION_SUMS = ", ".join(f"{k} AS {v}" for k, v in _REGION_NUMBERS.items())
 # :year, or (when blank) the bound given.
 _YEAR_OR = "(CASE WHEN :year = '' THEN {} ELSE CAST(:year AS INTEGER) END)"
 # A failing check of report r's best document.
 _FAILED = "k.document_id = r.document_id AND k.status = 'fail'"
+
+# The late reports the archive keeps (archive/kept_figures.py), latest first, ties by report;
+# every year and one year are two arms, so that each walks its own index in the page's order
+# (CROSS JOIN: from the kept rows to their reports, never the other way).
+_LATE_COLUMNS = ("l.report_id, r.organ AS 机关, r.organ_type AS 类型, r.year AS 年度, "
+                 "l.deadline AS 法定期限, r.published AS 发布日期, r.published_source AS 日期来源, "
+                 "l.days_late AS 逾期天数, r.status AS 状态, r.portal, r.url")
+_LATE_FROM = "FROM report_lateness l CROSS JOIN reports r ON r.id = l.report_id"
+_LATE_SQL = (f"SELECT {_LATE_COLUMNS} {_LATE_FROM} WHERE :year = '' UNION ALL "
+             f"SELECT {_LATE_COLUMNS} {_LATE_FROM} "
+             "WHERE :year <> '' AND l.year = CAST(:year AS INTEGER) "
+             "ORDER BY 逾期天数 DESC, report_id")
+# missing_reports' deadline and overdue columns, named as the page names them.
+_MISSING_DEADLINE = (MISSING_DEADLINE.replace("AS deadline", "AS 法定期限")
+                     .replace("AS overdue", "AS 已过期限").strip())
 
 CANNED_QUERIES = {
     "search": {
@@ -70,16 +85,13 @@ CANNED_QUERIES = {
     "requests_by_region": {
         "title": "各地区年度依申请公开数量",
         "description": "Requests received per region and year (本年新收、予以公开、办理结果总计).",
-        # region_year_totals, with the year chosen before the organs' copies are grouped (a
-        # range on the year: the reports_year_totals index gives each year's rows alone).
+        # The sums the archive keeps per region and year (archive/kept_figures.py), read in
+        # their index's order: a page of them costs a page. Ties by province and region.
         "sql": (
-            "SELECT year AS 年度, province AS 省份, region AS 地区, count(*) AS 机关数, "
-            f"{_REGION_SUMS} FROM (SELECT organ, year, province, region, "
-            "max(coalesce(n_cells, 0)) AS n_cells, "
-            f"{', '.join(_REGION_NUMBERS)} FROM reports WHERE organ IS NOT NULL "
-            f"AND year BETWEEN {_YEAR_OR.format('-9999')} AND {_YEAR_OR.format('9999')} "
-            "GROUP BY organ, year) GROUP BY province, region, year "
-            "ORDER BY year DESC, 本年新收申请 DESC"),
+            "SELECT year AS 年度, province AS 省份, region AS 地区, organs AS 机关数, "
+            f"{_REGION_SUMS} FROM region_year_requests "
+            f"WHERE year BETWEEN {_YEAR_OR.format('-9999')} AND {_YEAR_OR.format('9999')} "
+            "ORDER BY year DESC, requests_new DESC, province, region"),
         "params": ["year"],
     },
     "failed_reports": {
@@ -163,11 +175,7 @@ CANNED_QUERIES = {
         "description": "By the publication date the page, the URL or the document gives "
                        "(publication_dates); a first fetch never makes a report late. "
                        "Deadlines per organ type are in the deadlines table (条例第四十九条).",
-        "sql": (
-            "SELECT report_id, organ AS 机关, organ_type AS 类型, year AS 年度, "
-            "deadline AS 法定期限, published AS 发布日期, published_source AS 日期来源, "
-            "days_late AS 逾期天数, status AS 状态, portal, url FROM coverage WHERE late = 1 "
-            "AND (:year = '' OR year = CAST(:year AS INTEGER)) ORDER BY days_late DESC"),
+        "sql": _LATE_SQL,
         "params": ["year"],
     },
     "implausible_numbers": {
@@ -181,9 +189,13 @@ CANNED_QUERIES = {
     "missing_reports": {
         "title": "最新年度缺失年报的机关 / Organs with no report for the latest year",
         "description": "Organs seen in earlier years with no report for the latest year.",
-        "sql": ("SELECT organ AS 机关, organ_type AS 类型, region AS 地区, portals AS 门户, "
-                "last_year AS 最近年度, missing_year AS 缺失年度, deadline AS 法定期限, "
-                "overdue AS 已过期限 FROM missing_reports ORDER BY region, organ"),
+        # The organs the archive keeps (archive/kept_figures.py), in their index's order,
+        # each checked against the latest year.
+        "sql": ("SELECT s.organ AS 机关, s.organ_type AS 类型, s.region AS 地区, s.portals AS 门户, "
+                f"s.last_year AS 最近年度, l.year AS 缺失年度, {_MISSING_DEADLINE} "
+                "FROM organs_seen s CROSS JOIN (SELECT max(year) AS year FROM reports) l "
+                "LEFT JOIN deadlines d ON d.organ_type = s.organ_type "
+                "WHERE s.last_year < l.year ORDER BY s.region, s.organ"),
     },
     "new_reports": {
         "title": "新发现的年报 / Newly found reports",

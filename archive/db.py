@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from parsers import divisions
 
-from . import implausible, queries
+from . import implausible, kept_figures, queries
 from .search import bigrams, chars
 from .views import VIEWS
 
@@ -200,6 +200,13 @@ def _coverage_summary(db: sqlite_utils.Database) -> None:
 @migrations(name="0011_implausible_kept")
 def _implausible_kept(db: sqlite_utils.Database) -> None:
     implausible.create(db)
+
+
+@migrations(name="0013_kept_figures")
+def _kept_figures(db: sqlite_utils.Database) -> None:
+    # requests_by_region, late_reports and missing_reports read what triggers keep
+    # (archive/kept_figures.py), not every report.
+    kept_figures.create(db)
 
 
 SCHEMA = """

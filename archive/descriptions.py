@@ -408,6 +408,40 @@ _TABLES = {
         years: 年度数 / Years computed
         organs: 机关-年度数 / Rows of coverage_states written
         """),
+    "report_lateness": (
+        "逾期年报：发布日期晚于法定期限的每份年报，随年报的日期、机关类型和期限规则由触发器更新；"
+        "late_reports 读它。",
+        "Each report out after its deadline (by its publication date), kept by triggers as its "
+        "dates, its organ's type or the deadline rules change; read by late_reports.",
+        """
+        deadline: 法定期限 / Its organ type's deadline for its year
+        days_late: 逾期天数 / Days from the deadline to its publication date
+        """),
+    "organ_year_requests": (
+        "机关年度依申请数字：每个机关每年计入 requests_by_region 的一份年报（单元格最多的一份）"
+        "的地区和数字，由触发器更新。",
+        "Each organ's report of each year that requests_by_region counts (the copy with most "
+        "cells), its place and request numbers, kept by triggers.",
+        """
+        n_cells: 单元格数 / Cells of the copy counted (0 when none)
+        """),
+    "region_year_requests": (
+        "地区年度依申请数字：organ_year_requests 按省份、地区、年度的合计，由触发器更新；"
+        "requests_by_region 读它。",
+        "organ_year_requests summed per province, region and year, kept by triggers; read by "
+        "requests_by_region.",
+        """
+        organs: 机关数 / Organs with a report of the year in the region
+        """),
+    "organs_seen": (
+        "已见机关：每个机关的类型、地区、门户、最近年度和年度数，由触发器更新；missing_reports 读它。",
+        "Per organ: its type, region, portals, latest year and years seen, kept by triggers; "
+        "read by missing_reports.",
+        """
+        portals: 门户 / The portals its reports are on, comma-separated
+        last_year: 最近年度 / The latest year it has a report for
+        years_seen: 年度数 / Years it has a report for
+        """),
 }
 TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
 

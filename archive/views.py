@@ -169,7 +169,15 @@ WHERE n >= 2 AND (
 
 IMPLAUSIBLE_NUMBERS = implausible_sql()
 
-MISSING_REPORTS = """
+# An organ's deadline for the latest year ``l.year`` (``d`` its rule), and whether it has passed.
+MISSING_DEADLINE = """
+       CASE WHEN d.month IS NOT NULL THEN printf('%04d-%02d-%02d', l.year + 1, d.month, d.day)
+       END AS deadline,
+       CASE WHEN d.month IS NULL THEN NULL
+            WHEN date('now') > printf('%04d-%02d-%02d', l.year + 1, d.month, d.day) THEN 1
+            ELSE 0 END AS overdue"""
+
+MISSING_REPORTS = f"""
 WITH latest (year) AS (SELECT max(year) FROM reports),
 seen AS (
     SELECT organ, max(organ_type) AS organ_type, max(region) AS region,
@@ -178,12 +186,7 @@ seen AS (
     FROM reports WHERE organ IS NOT NULL AND year IS NOT NULL GROUP BY organ
 )
 SELECT s.organ, s.organ_type, s.region, s.portals, s.last_year, l.year AS missing_year,
-       s.years_seen,
-       CASE WHEN d.month IS NOT NULL THEN printf('%04d-%02d-%02d', l.year + 1, d.month, d.day)
-       END AS deadline,
-       CASE WHEN d.month IS NULL THEN NULL
-            WHEN date('now') > printf('%04d-%02d-%02d', l.year + 1, d.month, d.day) THEN 1
-            ELSE 0 END AS overdue
+       s.years_seen,{MISSING_DEADLINE}
 FROM seen s CROSS JOIN latest l
 LEFT JOIN deadlines d ON d.organ_type = s.organ_type
 WHERE s.last_year < l.year

@@ -351,6 +351,18 @@ def test_implausible_numbers_flagged_never_changed(nightly):
     assert kept == rows(nightly["data"], f"SELECT {cols} FROM ({implausible_sql()}) ORDER BY {cols}")
 
 
+def test_kept_figures_as_computed_from_every_report(nightly):
+    """requests_by_region, late_reports and missing_reports read what the archive kept as
+    three nights added, revised and took down reports: the rows, columns and order computed
+    from every report now, for every year and each year."""
+    from archive.db import read_only
+    from test_kept_figures import assert_kept
+
+    with read_only(nightly["data"] / "archive.db") as db:
+        counts = assert_kept(db)
+    assert counts[("late_reports", "")] >= 7 and counts[("requests_by_region", "")] > 0
+
+
 def test_stalled_crawl_claims_nothing_it_did_not_see(nightly):
     """The third night, avalon's challenge is never passed: its crawl sees nothing, claims no
     report removed, says why; its reports stay online. Boda beside it: nothing changed."""
