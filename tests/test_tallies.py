@@ -1,0 +1,158 @@
+"""The counts the archive keeps of its reports (archive/tallies.py) against the same counts
+computed from the reports, as the pages computed them: after ingest, after a reparse, after
+reports change organ, place, year, numbers or status, after deletion, and on an archive that
+predates the counts (the migration fills them)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from archive_fixtures import marked_archive, started_datasette, xxgk
+
+from archive import queries, tallies
+from archive.db import open_db, read_only
+from archive.store import Archive
+
+
+def live(db) -> dict:
+    """Every kept figure computed from the reports themselves."""
+    facets = ", ".join(tallies.FACETS)
+    by_facets = {tuple(r[:-1]): r[-1] for r in db.execute(
+        f"SELECT {facets}, count(*) FROM reports GROUP BY {facets}")}
+    sums = ", ".join(f"sum({s})" for s in tallies.SUMS)
+    areas = {}
+    for area in ("''", "substr(division_code, 1, 2)"):
+        for year in ("NULL", "year"):
+            for r in db.execute(
+                    f"SELECT {area}, {year}, count(*), count(DISTINCT organ), {sums} FROM reports "
+                    f"WHERE {area} IS NOT NULL AND {year} IS NOT {'1' if year == 'NULL' else 'NULL'} "
+                    f"GROUP BY 1, 2"):
+                areas[r[0], r[1]] = tuple(r[2:])
+    return {"facets": by_facets, "areas": areas}
+
+
+def kept(db) -> dict:
+    facets = ", ".join(tallies.FACETS)
+    sums = ", ".join(tallies.SUMS)
+    return {
+        "facets": {tuple(r[:-1]): r[-1] for r in db.execute(
+            f"SELECT {facets}, reports FROM tally_reports")},
+        "areas": {(r[0], r[1]): tuple(r[2:]) for r in db.execute(
+            f"SELECT area, year, reports, organs, {sums} FROM tally_areas")},
+    }
+
+
+def assert_kept(path) -> dict:
+    with read_only(path) as db:
+        now = live(db)
+        assert kept(db) == now
+        # Nothing left behind for organs no report names any more.
+        assert db.execute("SELECT count(*) FROM tally_organs WHERE reports <= 0").fetchone()[0] == 0
+    return now
+
+
+@pytest.fixture
+def data(tmp_path):
+    arc = Archive(tmp_path)
+    marked_archive(arc)
+    arc.close()
+    return tmp_path
+
+
+def test_ingest_keeps_the_counts(data):
+    now = assert_kept(data / "archive.db")
+    assert sum(now["facets"].values()) >= 4 and now["areas"]
+
+
+def _change(path, sql, params=()):
+    db = open_db(path)
+    with db.conn:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(sql, params)
+    db.close()
+
+
+@pytest.mark.parametrize("sql", [
+    # Placed, then moved: counted in a province, then in another.
+    "UPDATE reports SET division_code = '110101' WHERE id % 2 = 0",
+    "UPDATE reports SET division_code = '320102', year = year + 1 WHERE id % 3 = 0",
+    # Taken down, revised: the status facet moves.
+    "UPDATE reports SET status = 'removed' WHERE id = (SELECT min(id) FROM reports)",
+    "UPDATE reports SET status = 'revised' WHERE id = (SELECT max(id) FROM reports)",
+    # Numbers and organs change (a reparse's doing), some to none.
+    "UPDATE reports SET requests_new = coalesce(requests_new, 0) + 7, organ = '某某局' WHERE id % 2",
+    "UPDATE reports SET requests_new = NULL, granted = NULL, organ = NULL WHERE id % 2 = 0",
+    "UPDATE reports SET year = NULL WHERE id = (SELECT min(id) FROM reports)",
+])
+def test_each_change_keeps_the_counts(data, sql):
+    path = data / "archive.db"
+    _change(path, "UPDATE reports SET division_code = '440300', year = 2023")
+    before = assert_kept(path)
+    _change(path, sql)
+    assert assert_kept(path) != before
+
+
+def _delete(path, where):
+    # The archive keeps every report; deleting one (by hand) leaves its documents' rows behind.
+    db = open_db(path)
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    with db.conn:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(f"DELETE FROM reports WHERE {where}")
+    db.close()
+
+
+def test_deletion_keeps_the_counts(data):
+    path = data / "archive.db"
+    _change(path, "UPDATE reports SET division_code = '440300' WHERE id % 2")
+    _delete(path, "id = (SELECT min(id) FROM reports)")
+    assert_kept(path)
+    _delete(path, "1")
+    with read_only(path) as db:
+        assert kept(db) == {"facets": {}, "areas": {}}
+        assert db.execute("SELECT count(*) FROM tally_organs").fetchone()[0] == 0
+
+
+def test_reparse_keeps_the_counts(data):
+    run = xxgk("reparse", "--all", "--data", data)
+    assert run.returncode == 0, run.stderr
+    assert_kept(data / "archive.db")
+
+
+def test_migration_fills_an_older_archive(data, tmp_path_factory):
+    """An archive made before the counts were kept: the migration counts its reports."""
+    old = tmp_path_factory.mktemp("old") / "archive.db"
+    shutil.copy(data / "archive.db", old)
+    db = open_db(old)
+    for t in tallies.TABLES:
+        db.execute(f"DROP TABLE {t}")
+    for name in ("tally_report_added", "tally_report_removed", "tally_report_changed"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = '0012_tallies'")
+    db.execute("UPDATE reports SET division_code = '110101', year = 2022 WHERE id % 2")
+    db.close()
+    open_db(old).close()
+    assert_kept(old)
+
+
+def test_pages_read_the_kept_counts(data):
+    """The front page's and the country's figures are the reports' own."""
+    path = data / "archive.db"
+    _change(path, "UPDATE reports SET division_code = '110101', year = 2023 WHERE id % 2")
+    with read_only(path) as db:
+        front = queries.front_page(db)
+        assert front["reports"] == db.execute("SELECT count(*) FROM reports").fetchone()[0]
+        assert front["organs"] == db.execute(
+            "SELECT count(DISTINCT organ) FROM reports").fetchone()[0]
+        beijing = next(p for p in front["provinces"] if p["code"] == "110000")
+        assert beijing["reports"] == db.execute(
+            "SELECT count(*) FROM reports WHERE division_code LIKE '11%'").fetchone()[0] > 0
+        for year in (None, 2023, 2019):
+            totals = queries.division_totals(db, [("110000", 1)], year)
+            n = db.execute("SELECT count(*), count(DISTINCT organ), sum(requests_new) "
+                           "FROM reports WHERE division_code LIKE '11%' AND "
+                           "(:y IS NULL OR year = :y)", {"y": year}).fetchone()
+            assert (totals.get("110000", {}).get("reports", 0),
+                    totals.get("110000", {}).get("organs", 0),
+                    totals.get("110000", {}).get("requests_new")) == (n[0], n[1], n[2])
