@@ -157,6 +157,10 @@ def rebuild(db) -> None:
 
 # -- what the pages read -------------------------------------------------------------------------
 
+# The number of reports in the archive, as a scalar subquery.
+ARCHIVE_REPORTS_SQL = "(SELECT coalesce((SELECT reports FROM tally_areas WHERE key = '/*'), 0))"
+
+
 def archive_counts(db) -> dict:
     """Reports and organs (distinct) in the whole archive."""
     row = next(db.query("SELECT reports, organs FROM tally_areas WHERE key = '/*'"), None)

@@ -235,3 +235,19 @@ def test_the_dashboard_counts_as_the_reports_do(data):
                 params = options or None
                 assert sorted(db.execute(sql, params or {}).fetchall()) == \
                     sorted(db.execute(live, params or {}).fetchall()), (query, options)
+
+
+def test_coverage_sees_a_report_gone(data):
+    """The coverage summary says it is stale once a report is gone, counted by the kept counts
+    (the largest id unchanged)."""
+    from archive.coverage import refresh_coverage, refreshed
+
+    arc = Archive(data)
+    refresh_coverage(arc)
+    arc.close()
+    path = data / "archive.db"
+    with read_only(path) as db:
+        assert refreshed(db)["stale"] is False
+    _delete(path, "id = (SELECT min(id) FROM reports)")
+    with read_only(path) as db:
+        assert refreshed(db)["stale"] is True
