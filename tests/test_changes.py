@@ -351,6 +351,18 @@ def test_implausible_numbers_flagged_never_changed(nightly):
     assert kept == rows(nightly["data"], f"SELECT {cols} FROM ({implausible_sql()}) ORDER BY {cols}")
 
 
+def test_the_counts_kept_over_the_nights_are_the_reports_own(nightly):
+    """The counts the pages read (archive/tallies.py), kept as reports came, were revised and
+    taken down over the nights: what counting the reports gives now."""
+    from test_tallies import assert_kept
+
+    from archive.tallies import FACETS
+
+    now = assert_kept(nightly["data"] / "archive.db")
+    statuses = {k[FACETS.index("status")] for k in now["facets"]}
+    assert {"online", "removed"} <= statuses, statuses
+
+
 def test_stalled_crawl_claims_nothing_it_did_not_see(nightly):
     """The third night, avalon's challenge is never passed: its crawl sees nothing, claims no
     report removed, says why; its reports stay online. Boda beside it: nothing changed."""
