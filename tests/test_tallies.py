@@ -210,8 +210,14 @@ async def test_the_reports_page_reads_the_kept_counts(data):
     with read_only(path) as db:
         groups = db.execute("SELECT count(*) FROM tally_reports").fetchone()[0]
         named = _live_page(db, "WHERE organ IS NOT NULL")
+        year, in_year, groups_in_year = db.execute(
+            "SELECT year, sum(reports) - 1000 * count(*), count(*) FROM tally_reports "
+            "WHERE year IS NOT NULL GROUP BY year ORDER BY year LIMIT 1").fetchone()
     ds = await started_datasette(data)
     assert (await _page(ds, ""))["count"] == n + 1000 * groups
+    filtered = await _page(ds, f"year={year}")
+    assert filtered["count"] == in_year + 1000 * groups_in_year
+    assert filtered["year"] == {year: in_year + 1000 * groups_in_year}
     assert await _page(ds, "organ__notnull=1") == named
 
 
