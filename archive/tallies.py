@@ -161,8 +161,17 @@ def rebuild(db) -> None:
 ARCHIVE_REPORTS_SQL = "(SELECT coalesce((SELECT reports FROM tally_areas WHERE key = '/*'), 0))"
 
 
+def kept(db) -> bool:
+    """Whether the archive keeps the counts: one served read-only that no writer of this
+    version has opened (and so migrated) does not; its pages count the reports instead."""
+    return "tally_areas" in db.table_names()
+
+
 def archive_counts(db) -> dict:
     """Reports and organs (distinct) in the whole archive."""
+    if not kept(db):
+        return next(db.query("SELECT count(*) AS reports, count(DISTINCT organ) AS organs "
+                             "FROM reports"))
     row = next(db.query("SELECT reports, organs FROM tally_areas WHERE key = '/*'"), None)
     return row or {"reports": 0, "organs": 0}
 
@@ -171,7 +180,14 @@ def province_counts(db, year: int | None = None) -> dict[str, dict]:
     """Per province (the first two digits of its code), in ``year`` (every year when None):
     reports, organs and the headline sums, as :func:`archive.queries.division_totals`
     gives them."""
-    rows = db.query(
-        f"SELECT area, reports, organs, {', '.join(SUMS)} FROM tally_areas "
-        f"WHERE area <> '' AND year IS :year", {"year": year})
+    if kept(db):
+        rows = db.query(
+            f"SELECT area, reports, organs, {', '.join(SUMS)} FROM tally_areas "
+            f"WHERE area <> '' AND year IS :year", {"year": year})
+    else:
+        rows = db.query(
+            f"SELECT substr(division_code, 1, {PROVINCE_DIGITS}) AS area, count(*) AS reports, "
+            f"count(DISTINCT organ) AS organs, {', '.join(f'sum({s}) AS {s}' for s in SUMS)} "
+            f"FROM reports WHERE division_code IS NOT NULL AND (:year IS NULL OR year = :year) "
+            f"GROUP BY 1", {"year": year})
     return {r.pop("area"): r for r in rows}

@@ -132,6 +132,12 @@ def test_migration_fills_an_older_archive(data, tmp_path_factory):
     db.execute("DELETE FROM _sqlite_migrations WHERE name = '0012_tallies'")
     db.execute("UPDATE reports SET division_code = '110101', year = 2022 WHERE id % 2")
     db.close()
+    # Served read-only before any writer migrates it, its pages count the reports.
+    with read_only(old) as db:
+        n = db.execute("SELECT count(*) FROM reports").fetchone()[0]
+        assert queries.front_page(db)["reports"] == n
+        assert queries.division_totals(db, [("110000", 1)], 2022)["110000"]["reports"] == \
+            db.execute("SELECT count(*) FROM reports WHERE id % 2").fetchone()[0]
     open_db(old).close()
     assert_kept(old)
 
