@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 
-from . import queries
+from . import queries, tallies
 from .changes.completeness import completeness
 from .views import PLACE
 
@@ -175,7 +175,9 @@ def organ_columns() -> list[str]:
 def archive_state(db) -> dict:
     """What the coverage summary was computed against (``_WATCHED``)."""
     tables = set(db.table_names())
-    parts = [f"(SELECT max({key}) FROM {t}), (SELECT count(*) FROM {t})"
+    # The reports are counted by the archive as they are written (archive/tallies.py).
+    counted = {"reports": tallies.ARCHIVE_REPORTS_SQL} if "tally_areas" in tables else {}
+    parts = [f"(SELECT max({key}) FROM {t}), {counted.get(t, f'(SELECT count(*) FROM {t})')}"
              if t != "cells" else f"(SELECT max({key}) FROM {t}), NULL"
              for t, key in _WATCHED.items() if t in tables]
     row = list(db.execute(f"SELECT {', '.join(parts)}, "

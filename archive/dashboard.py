@@ -1,5 +1,10 @@
 """The dashboard at ``/-/dashboards/xxgk`` (datasette-dashboards): counts, requests per year,
-templates, check status and the regions with most requests, with a year filter."""
+templates, check status and the regions with most requests, with a year filter.
+
+The counts of reports are read from the counts the archive keeps (``tally_reports``,
+archive/tallies.py: one row per combination of year, template, status…, with its reports), not
+counted over every report; requests per year and by region are summed over
+``organ_year_totals`` (one report per organ and year)."""
 
 from __future__ import annotations
 
@@ -25,21 +30,23 @@ def _pie(title: str, query: str, field: str) -> dict:
 
 CHARTS = {
     "reports-count": _metric("年报数 / Reports",
-                             f"SELECT count(*) AS n FROM reports WHERE 1 {_YEAR}"),
+                             f"SELECT coalesce(sum(reports), 0) AS n FROM tally_reports "
+                             f"WHERE 1 {_YEAR}"),
     "failing-count": _metric("未通过校验 / Failing checks",
-                             f"SELECT count(*) AS n FROM reports WHERE check_status = 'fail' "
-                             f"{_YEAR}"),
+                             "SELECT coalesce(sum(reports), 0) AS n FROM tally_reports "
+                             f"WHERE check_status = 'fail' {_YEAR}"),
     "requests-by-year": _bars(
         "依申请公开数量 / Requests received per year",
         "SELECT year, sum(requests_new) AS requests FROM organ_year_totals "
         f"WHERE 1 {_YEAR} GROUP BY year ORDER BY year",
         x={"field": "year", "type": "ordinal"}, y={"field": "requests", "type": "quantitative"}),
     "templates": _pie("模板 / Templates",
-                      "SELECT coalesce(template, '?') AS template, count(*) AS n "
-                      f"FROM reports WHERE 1 {_YEAR} GROUP BY template", "template"),
+                      "SELECT coalesce(template, '?') AS template, sum(reports) AS n "
+                      f"FROM tally_reports WHERE 1 {_YEAR} GROUP BY template", "template"),
     "check-status": _pie("勾稽校验 / Checks",
                          "SELECT coalesce(check_status, parse_status) AS status, "
-                         f"count(*) AS n FROM reports WHERE 1 {_YEAR} GROUP BY 1", "status"),
+                         f"sum(reports) AS n FROM tally_reports WHERE 1 {_YEAR} GROUP BY 1",
+                         "status"),
     "top-regions": _bars(
         "申请最多的地区 / Regions with most requests",
         "SELECT region, sum(requests_new) AS requests FROM organ_year_totals "
@@ -76,7 +83,7 @@ def dashboard(db: str) -> dict:
             ],
             "filters": {
                 "year": {"name": "年度 / Year", "type": "select", "db": db,
-                         "query": "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL "
+                         "query": "SELECT DISTINCT year FROM tally_reports WHERE year IS NOT NULL "
                                   "ORDER BY year DESC"},
             },
             "charts": {name: {**chart, "db": db} for name, chart in CHARTS.items()},

@@ -11,7 +11,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from . import (datasette_exports, datasette_maps, datasette_pages, datasette_plugin,
-               datasette_safety, queries)
+               datasette_safety, datasette_tallies, queries)
 from .canned_queries import CANNED_QUERIES
 from .dashboard import chart_queries, dashboard
 from .db import read_only
@@ -22,7 +22,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The archive's own plugins, one job each (Datasette finds installed packages' by themselves).
 PLUGINS = ((datasette_plugin, "xxgk"), (datasette_safety, "xxgk-safety"),
            (datasette_exports, "xxgk-exports"), (datasette_pages, "xxgk-pages"),
-           (datasette_maps, "xxgk-maps"))
+           (datasette_maps, "xxgk-maps"), (datasette_tallies, "xxgk-tallies"))
 # Safe to publish by default (docs/datasette.md): a query that runs longer than 1.5 s is
 # stopped, so a slow reader holds a SQL thread that long at most; there are more threads than
 # Datasette's 3, so six such readers at once still leave one free for every other page.
@@ -31,7 +31,8 @@ PLUGINS = ((datasette_plugin, "xxgk"), (datasette_safety, "xxgk-safety"),
 SQL_TIME_LIMIT_MS = 1_500
 SETTINGS = {
     "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
-    # A facet is a GROUP BY over the table: one that cannot finish in 200 ms is left out of the
+    # A facet is a GROUP BY over the table (over the kept counts for the reports table:
+    # archive/datasette_tallies.py): one that cannot finish in 200 ms is left out of the
     # page (Datasette says so) rather than holding it; facets are not suggested (suggesting
     # tries every column: 2 of the reports page's 2.4 s of CPU at 100,000 reports).
     "facet_time_limit_ms": 200,
@@ -89,6 +90,12 @@ def make_datasette(data_dir=None, *, immutable: bool = False, settings: dict | N
     # Mutable databases are opened ?mode=ro by Datasette: it reads while a crawl writes.
     ds = Datasette(files, immutables=immutables, metadata=meta,
                    template_dir=str(TEMPLATES), settings={**SETTINGS, **(settings or {})})
+    # The same file, its reports page counted from the kept counts (archive/datasette_tallies).
+    plain = ds.databases[path.stem]
+    ds.remove_database(path.stem)
+    ds.add_database(datasette_tallies.TalliedDatabase(ds, path=plain.path,
+                                                      is_mutable=plain.is_mutable),
+                    name=path.stem)
     # Where the raw files are: told to the plugin, not in the metadata (/-/metadata.json is public).
     datasette_plugin.DATA_DIRS[ds] = str(layout.root)
     return ds

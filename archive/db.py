@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from parsers import divisions
 
-from . import implausible, kept_figures, queries
+from . import implausible, kept_figures, queries, tallies
 from .search import bigrams, chars
 from .views import VIEWS
 
@@ -200,6 +200,15 @@ def _coverage_summary(db: sqlite_utils.Database) -> None:
 @migrations(name="0011_implausible_kept")
 def _implausible_kept(db: sqlite_utils.Database) -> None:
     implausible.create(db)
+
+
+@migrations(name="0012_tallies")
+def _tallies(db: sqlite_utils.Database) -> None:
+    # Counts of the whole archive kept by triggers on reports, read by the pages that count it.
+    tallies.create(db)
+    # The reports table's page opens newest seen first: its first rows read from an index,
+    # not every report sorted.
+    db.execute("CREATE INDEX IF NOT EXISTS reports_last_seen ON reports (last_seen)")
 
 
 @migrations(name="0013_kept_figures")

@@ -442,6 +442,40 @@ _TABLES = {
         last_year: 最近年度 / The latest year it has a report for
         years_seen: 年度数 / Years it has a report for
         """),
+    "tally_reports": (
+        "年报计数：年度、省份、层级、状态、模板、校验与解析状态的每种组合各有多少份年报，由 reports 上的触发器随写入同时更新。",
+        "Reports counted by every combination of year, province, tier, status, template, check "
+        "and parse status, kept by triggers on reports in the same transaction as the rows "
+        "(archive/tallies.py): the reports table's count and facets and the dashboard read it.",
+        """
+        key: 键 / The combination, as a JSON array (NULL kept apart from empty)
+        parse_status: 解析状态 / The reports' parse status (as in reports)
+        reports: 年报数 / Reports with exactly these values
+        """),
+    "tally_areas": (
+        "地区计数：全档案与各省（区划代码前两位）每年及全部年度的年报数、机关数与主要数字之和，由触发器随写入同时更新。",
+        "Reports, organs and headline sums of the whole archive and of each province (the "
+        "first two digits of division_code), per year and over every year, kept by triggers "
+        "on reports (archive/tallies.py): the front page and the country's region page read it.",
+        """
+        key: 键 / area/year (* for every year)
+        area: 地区 / Empty for the whole archive, else a province's first two digits
+        year: 年度 / The reports' year; NULL: every year (reports with no year included)
+        reports: 年报数 / Reports
+        organs: 机关数 / Organs named by these reports (distinct)
+        requests_new_given: 有数字的年报 / Reports giving requests_new (the sum of none is NULL)
+        granted_given: 有数字的年报 / Reports giving granted
+        reviews_given: 有数字的年报 / Reports giving reviews
+        suits_direct_given: 有数字的年报 / Reports giving suits_direct
+        """),
+    "tally_organs": (
+        "地区计数中的机关：tally_areas 每行所计的机关及其年报数，使机关数能随年报增减而准确。",
+        "The organs each row of tally_areas counts, with their reports: what keeps the organs "
+        "counted distinct as reports come and go.",
+        """
+        area_key: 地区键 / tally_areas' key
+        reports: 年报数 / The organ's reports in that row
+        """),
 }
 TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
 

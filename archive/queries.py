@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from . import tallies
 from .search import SEARCH_SQL, bigrams, indexed_char, terms
 from .views import TOTALS, implausible_sql, organ_coverage_sql
 
@@ -482,13 +483,10 @@ PREFIX_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9}
 def front_page(db, latest_changes: int = 8) -> dict:
     """What the front page counts: reports, organs, years, reports per province (by the first
     two digits of their division code), and the latest changes."""
-    # Each count its own statement: each then reads one index (together they read the table).
-    counts = {"reports": _column(db, "SELECT count(*) FROM reports")[0],
-              "organs": _column(db, "SELECT count(DISTINCT organ) FROM reports")[0],
-              **year_range(db)}
-    by_province = dict(db.execute(
-        "SELECT substr(division_code, 1, 2) || '0000', count(*) FROM reports "
-        "WHERE division_code IS NOT NULL GROUP BY 1").fetchall())
+    # The counts the archive keeps (archive/tallies.py): counting the reports would read them all.
+    counts = {**tallies.archive_counts(db), **year_range(db)}
+    by_province = {f"{area}0000": r["reports"]
+                   for area, r in tallies.province_counts(db).items()}
     provinces = [{**d, "reports": by_province.get(d["code"], 0)}
                  for d in db.query("SELECT code, name FROM divisions WHERE level = 1 ORDER BY code")]
     changes = list(db.query(
@@ -852,10 +850,16 @@ def division_totals(db, codes, year: int | None) -> dict[str, dict]:
     placed by prefix) in the year (every year when None): one grouped read per prefix length,
     not one per division."""
     wanted: dict[int, dict[str, str]] = {}
+    # Provinces' totals are kept (archive/tallies.py): summed here they would read every report.
+    provinces = {code for code, level in codes if level == 1}
+    kept = tallies.province_counts(db, year) if provinces else {}
+    out = {code: kept[code[:tallies.PROVINCE_DIGITS]] for code in provinces
+           if code[:tallies.PROVINCE_DIGITS] in kept}
     for code, level in codes:
+        if level == 1:
+            continue
         n = PREFIX_LENGTH.get(level, 6)
         wanted.setdefault(n, {})[code[:n]] = code
-    out = {}
     for n, by_prefix in wanted.items():
         low, high = min(by_prefix), max(by_prefix)
         high = high[:-1] + chr(ord(high[-1]) + 1)

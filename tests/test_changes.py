@@ -361,6 +361,16 @@ def test_kept_figures_as_computed_from_every_report(nightly):
     with read_only(nightly["data"] / "archive.db") as db:
         counts = assert_kept(db)
     assert counts[("late_reports", "")] >= 7 and counts[("requests_by_region", "")] > 0
+def test_the_counts_kept_over_the_nights_are_the_reports_own(nightly):
+    """The counts the pages read (archive/tallies.py), kept as reports came, were revised and
+    taken down over the nights: what counting the reports gives now."""
+    from test_tallies import assert_kept
+
+    from archive.tallies import FACETS
+
+    now = assert_kept(nightly["data"] / "archive.db")
+    statuses = {k[FACETS.index("status")] for k in now["facets"]}
+    assert {"online", "removed"} <= statuses, statuses
 
 
 def test_stalled_crawl_claims_nothing_it_did_not_see(nightly):
