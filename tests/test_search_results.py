@@ -193,6 +193,49 @@ def test_a_report_shows_the_document_that_holds_the_terms(data, tmp_path):
     db.close()
 
 
+def organs_by_name(db) -> list[tuple[str, int]]:
+    return [tuple(r) for r in db.execute(
+        "SELECT organ, count(*) FROM reports WHERE organ IS NOT NULL GROUP BY organ")]
+
+
+def organs_named_by_reading_every_report(db, words: str) -> list[dict]:
+    return list(db.query(
+        "SELECT organ, count(*) AS reports, group_concat(DISTINCT year) AS years, "
+        "max(division_code) AS division_code, max(region) AS region FROM reports "
+        "WHERE instr(organ, :w) > 0 GROUP BY organ "
+        "ORDER BY organ = :w DESC, length(organ), organ LIMIT 20", {"w": words}))
+
+
+def test_the_organs_named_like_the_words_follow_the_reports(data, tmp_path):
+    """The organ names the search page looks through are kept with the reports: a new
+    organ, a report renamed, one left without an organ and one deleted are all seen."""
+    path = tmp_path / "archive.db"
+    shutil.copy(data / "archive.db", path)
+    db = open_db(path)
+
+    def in_step():
+        assert [tuple(r) for r in db.execute("SELECT organ, reports FROM report_organs")] == \
+            organs_by_name(db)
+        for words in ("人民政府", "镇", "洪泽区人民政府", "测试局", "政府", "没有"):
+            assert queries.organs_named(db, words) == \
+                organs_named_by_reading_every_report(db, words)
+
+    in_step()
+    first, second = [r[0] for r in db.execute("SELECT id FROM reports ORDER BY id LIMIT 2")]
+    db.execute("INSERT INTO reports (url, organ, year) VALUES "
+               "('http://www.example.gov.cn/new.html', '测试局', 2024)")
+    assert queries.organs_named(db, "测试局")[0]["organ"] == "测试局"
+    in_step()
+    db.execute("UPDATE reports SET organ = '洪泽区人民政府' WHERE id = ?", [first])
+    in_step()
+    db.execute("UPDATE reports SET organ = NULL WHERE id = ?", [second])
+    in_step()
+    db.execute("DELETE FROM reports WHERE url = 'http://www.example.gov.cn/new.html'")
+    assert queries.organs_named(db, "测试局") == []
+    in_step()
+    db.close()
+
+
 def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
     arc = Archive(tmp_path / "new")
     marked_archive(arc)
@@ -208,6 +251,8 @@ def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
     conn.execute("DETACH new")
     conn.close()
     upgraded = open_db(old)
+    assert [tuple(r) for r in upgraded.execute("SELECT organ, reports FROM report_organs")] == \
+        organs_by_name(upgraded) != []
     for q in ("鼋", "公", "P 年", "鹬蚌 鼋"):
         found = search_results(upgraded, q, limit=100)
         assert {h["report_id"] for h in found.hits} == truth(upgraded, q) != set()
