@@ -110,40 +110,48 @@ WITH RECURSIVE
     WHERE length(term) = 1 AND (unicode(term) > 127 OR term GLOB '[0-9a-z]')),
   -- The terms no index decides: looked for in the texts themselves.
   undecided (term, plain) AS (SELECT term, plain FROM terms WHERE NOT ({_DECIDED})),
-  -- The documents of one index (the first of trigram, pair, character that has a term; every
-  -- text when none has), the others then tested against these only.
+  -- Which index gives the candidates (the first of trigram, pair, character that has a
+  -- term; every text when none has), and which others are tested against them: worked out
+  -- once, so that a hit costs no more than reading its id where nothing else is tested.
+  source (first, test_pairs, test_chars, test_texts) AS (
+    SELECT CASE WHEN l.expr IS NOT NULL THEN 'fts' WHEN p.expr IS NOT NULL THEN 'bigram'
+                WHEN c.expr IS NOT NULL THEN 'chars' WHEN EXISTS (SELECT 1 FROM terms)
+                THEN 'texts' END,
+           l.expr IS NOT NULL AND p.expr IS NOT NULL,
+           c.expr IS NOT NULL AND (l.expr IS NOT NULL OR p.expr IS NOT NULL),
+           EXISTS (SELECT 1 FROM undecided)
+    FROM long_terms l, pair_terms p, char_terms c),
+  -- A condition that names no table is tested on every row; a LIMIT of 0 skips the scan.
   candidates (document_id) AS NOT MATERIALIZED (
-    SELECT rowid FROM texts_fts WHERE (SELECT expr FROM long_terms) IS NOT NULL
-      AND texts_fts MATCH (SELECT coalesce(expr, 'kind : "none"') FROM long_terms)
+    SELECT * FROM (SELECT rowid FROM texts_fts
+      WHERE texts_fts MATCH (SELECT coalesce(expr, 'kind : "none"') FROM long_terms)
+      LIMIT (SELECT CASE first WHEN 'fts' THEN -1 ELSE 0 END FROM source))
     UNION ALL
-    SELECT rowid FROM texts_bigram WHERE (SELECT expr FROM long_terms) IS NULL
-      AND (SELECT expr FROM pair_terms) IS NOT NULL
-      AND texts_bigram MATCH (SELECT coalesce(expr, 'kind : "none"') FROM pair_terms)
+    SELECT * FROM (SELECT rowid FROM texts_bigram
+      WHERE texts_bigram MATCH (SELECT coalesce(expr, 'kind : "none"') FROM pair_terms)
+      LIMIT (SELECT CASE first WHEN 'bigram' THEN -1 ELSE 0 END FROM source))
     UNION ALL
-    SELECT rowid FROM texts_chars WHERE (SELECT expr FROM long_terms) IS NULL
-      AND (SELECT expr FROM pair_terms) IS NULL AND (SELECT expr FROM char_terms) IS NOT NULL
-      AND texts_chars MATCH (SELECT coalesce(expr, 'kind : "none"') FROM char_terms)
+    SELECT * FROM (SELECT rowid FROM texts_chars
+      WHERE texts_chars MATCH (SELECT coalesce(expr, 'kind : "none"') FROM char_terms)
+      LIMIT (SELECT CASE first WHEN 'chars' THEN -1 ELSE 0 END FROM source))
     UNION ALL
-    -- A condition that names no table is tested on every row; a LIMIT of 0 skips the scan.
-    SELECT * FROM (SELECT document_id FROM texts LIMIT CASE WHEN EXISTS (SELECT 1 FROM terms)
-      AND (SELECT expr FROM long_terms) IS NULL AND (SELECT expr FROM pair_terms) IS NULL
-      AND (SELECT expr FROM char_terms) IS NULL THEN -1 ELSE 0 END)
+    SELECT * FROM (SELECT document_id FROM texts
+      LIMIT (SELECT CASE first WHEN 'texts' THEN -1 ELSE 0 END FROM source))
   ),
   -- NOT MATERIALIZED: counted up to a bound, or read into a set, never computed in full
   -- unless it is sorted.
   hits (document_id) AS NOT MATERIALIZED (
     SELECT c.document_id FROM candidates c
-    WHERE ((SELECT expr FROM pair_terms) IS NULL OR (SELECT expr FROM long_terms) IS NULL
+    WHERE ((SELECT NOT test_pairs FROM source)
            OR c.document_id IN (SELECT rowid FROM texts_bigram
                                 WHERE texts_bigram MATCH
                                   (SELECT coalesce(expr, 'kind : "none"') FROM pair_terms)))
-      AND ((SELECT expr FROM char_terms) IS NULL
-           OR ((SELECT expr FROM long_terms) IS NULL AND (SELECT expr FROM pair_terms) IS NULL)
+      AND ((SELECT NOT test_chars FROM source)
            OR c.document_id IN (SELECT rowid FROM texts_chars
                                 WHERE texts_chars MATCH
                                   (SELECT coalesce(expr, 'kind : "none"') FROM char_terms)))
-      -- The text is read only for a term no index decides (asked once, not for each hit).
-      AND (NOT EXISTS (SELECT 1 FROM undecided) OR NOT EXISTS (SELECT 1 FROM undecided WHERE (
+      -- The text is read only for a term no index decides.
+      AND ((SELECT NOT test_texts FROM source) OR NOT EXISTS (SELECT 1 FROM undecided WHERE (
             SELECT CASE WHEN plain THEN instr(t.content, term) ELSE instr(lower(t.content), term)
                    END FROM texts t WHERE t.document_id = c.document_id) = 0))
   ),
@@ -161,7 +169,7 @@ WITH RECURSIVE
       SELECT ({rows} + 1) * (SELECT coalesce(max(document_id), 1) FROM texts) AS n)),
   plan (way) AS (
     SELECT CASE
-      WHEN EXISTS (SELECT 1 FROM undecided) THEN 'sort'
+      WHEN (SELECT test_texts FROM source) THEN 'sort'
       ELSE {choose}
       END),
   -- Each hit's report, sorted (MATERIALIZED: the rows are sorted here, not with their
