@@ -161,9 +161,10 @@ WITH RECURSIVE
   -- reports_search_order, nothing sorted) until the rows are there, each report's documents
   -- tested against a set of the hits' ids ('set'), or, when reading every id costs more than
   -- asking the indexes about each document walked (about documents / hits of them for each
-  -- row; one question costs about 200 reads of an id), by asking ('ask'). Sorting a hit with its
-  -- report costs about as much as walking 3 reports (few: where the two ways meet). Each way's cost follows the smaller
-  -- of the hits and the reports walked, at most about the square root of rows * documents.
+  -- row; one question costs about 200 reads of an id), by asking ('ask'). Sorting a hit with
+  -- its report costs about as much as walking 3 reports (few: where the two ways meet). Each
+  -- way's cost follows the smaller of the hits and the reports walked, at most about the
+  -- square root of rows * documents.
   bounds (few, most) AS (
     SELECT CAST(sqrt(3 * n / 10) AS INTEGER), CAST(sqrt(200 * n) AS INTEGER) FROM (
       SELECT ({rows} + 1) * (SELECT coalesce(max(document_id), 1) FROM texts) AS n)),
