@@ -218,6 +218,13 @@ def _kept_figures(db: sqlite_utils.Database) -> None:
     kept_figures.create(db)
 
 
+@migrations(name="0014_report_organs")
+def _report_organs(db: sqlite_utils.Database) -> None:
+    # The search page names the organs whose name holds the words: a scan of the names, not
+    # of every report.
+    db.executescript(REPORT_ORGANS_SCHEMA)
+
+
 SCHEMA = """
 CREATE TABLE crawls (
     id TEXT PRIMARY KEY,
@@ -472,6 +479,33 @@ def text_triggers(indexes: dict[str, tuple[str, str]]) -> str:
             f"CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN\n{drop('old')}END;\n"
             f"CREATE TRIGGER texts_au AFTER UPDATE OF content ON texts BEGIN\n"
             f"{drop('old')}{put('new')}END;\n")
+
+
+# Every organ name of the reports, once, with its number of reports, kept by triggers (a name
+# goes when its last report does).
+REPORT_ORGANS_SCHEMA = """
+CREATE TABLE report_organs (
+    organ TEXT PRIMARY KEY,
+    reports INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO report_organs (organ, reports)
+    SELECT organ, count(*) FROM reports WHERE organ IS NOT NULL GROUP BY organ;
+CREATE TRIGGER report_organs_ai AFTER INSERT ON reports WHEN new.organ IS NOT NULL BEGIN
+    INSERT INTO report_organs (organ, reports) VALUES (new.organ, 1)
+        ON CONFLICT (organ) DO UPDATE SET reports = reports + 1;
+END;
+CREATE TRIGGER report_organs_ad AFTER DELETE ON reports WHEN old.organ IS NOT NULL BEGIN
+    UPDATE report_organs SET reports = reports - 1 WHERE organ = old.organ;
+    DELETE FROM report_organs WHERE organ = old.organ AND reports <= 0;
+END;
+CREATE TRIGGER report_organs_au AFTER UPDATE OF organ ON reports
+    WHEN old.organ IS NOT new.organ BEGIN
+    UPDATE report_organs SET reports = reports - 1 WHERE organ = old.organ;
+    DELETE FROM report_organs WHERE organ = old.organ AND reports <= 0;
+    INSERT INTO report_organs (organ, reports) SELECT new.organ, 1 WHERE new.organ IS NOT NULL
+        ON CONFLICT (organ) DO UPDATE SET reports = reports + 1;
+END;
+"""
 
 
 CHANGES_SCHEMA = """

@@ -476,6 +476,13 @@ _TABLES = {
         area_key: 地区键 / tally_areas' key
         reports: 年报数 / The organ's reports in that row
         """),
+    "report_organs": (
+        "年报机关名：各机关名称一次及其年报数，随年报写入；检索页据此查找名称含检索词的机关。",
+        "Every organ name of the reports, once, with its number of reports, kept as reports "
+        "are written; the search page finds the organs named like the words here.",
+        """
+        reports: 年报数 / Reports of the archive naming this organ
+        """),
 }
 TABLES = {name: (zh, en, _columns(block)) for name, (zh, en, block) in _TABLES.items()}
 

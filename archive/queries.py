@@ -503,12 +503,16 @@ def year_range(db) -> dict:
 
 
 def organs_named(db, words: str, limit: int = 20) -> list[dict]:
-    """Organs whose name contains ``words``, with their years and reports."""
+    """Organs whose name contains ``words``, with their years and reports: the names found
+    among the organs' names (report_organs, once each), then their reports (CROSS JOIN: the
+    few names first, whatever the planner guesses of a LIMIT it cannot read)."""
     return list(db.query(
-        "SELECT organ, count(*) AS reports, group_concat(DISTINCT year) AS years, "
-        "max(division_code) AS division_code, max(region) AS region FROM reports "
-        "WHERE organ IS NOT NULL AND instr(organ, :w) > 0 GROUP BY organ "
-        "ORDER BY organ = :w DESC, length(organ), organ LIMIT :limit",
+        "WITH named AS (SELECT organ FROM report_organs WHERE instr(organ, :w) > 0 "
+        "ORDER BY organ = :w DESC, length(organ), organ LIMIT :limit) "
+        "SELECT r.organ, count(*) AS reports, group_concat(DISTINCT r.year) AS years, "
+        "max(r.division_code) AS division_code, max(r.region) AS region FROM named "
+        "CROSS JOIN reports r ON r.organ = named.organ GROUP BY r.organ "
+        "ORDER BY r.organ = :w DESC, length(r.organ), r.organ",
         {"w": words, "limit": limit}))
 
 

@@ -169,6 +169,13 @@ def typical(path: Path) -> Typical:
 # then the reader's pages. {name} is filled from Typical.
 REQUESTS = [
     ("search 1 char: 鼋 (canned query)", "/archive/search.json?q=鼋&_shape=array"),
+    ("search 1 char in every report: 公 (canned query)", "/archive/search.json?q=公&_shape=array"),
+    ("search 2 chars: 鹬蚌 (canned query)", "/archive/search.json?q=鹬蚌&_shape=array"),
+    ("search 2 chars in every report: 公开 (canned query)",
+     "/archive/search.json?q=公开&_shape=array"),
+    ("search 3 chars: 鹦鹉螺 (canned query)", "/archive/search.json?q=鹦鹉螺&_shape=array"),
+    ("search mixed: 信息处理费 鼋 (canned query)",
+     "/archive/search.json?q=信息处理费 鼋&_shape=array"),
     ("search page, 1 char: 鼋", "/-/search?q=鼋"),
     ("search page, 2 chars in every report: 公开", "/-/search?q=公开"),
     ("search page, 3 chars: 鹦鹉螺", "/-/search?q=鹦鹉螺"),

@@ -1,10 +1,12 @@
 """The search page's results on a real archive: terms of one, two and more characters decided by
 the indexes give exactly what reading every text gives, counted in full or (past the counting
 limit) counted through the indexes and walked page by page; the page says what it counted; the
-canned query gives the same reports; an archive made before the character index gets it filled
-when it is opened."""
+canned query gives the same reports, in the same order, whichever way it finds them (every hit
+sorted, or the reports walked in order and tested against a set of the hits or by asking the
+indexes); an archive made before the character index gets it filled when it is opened."""
 
 import re
+import shutil
 
 import pytest
 import sqlite_utils
@@ -14,6 +16,7 @@ from conftest import needs_corpus
 from archive import datasette_pages, queries
 from archive.db import connect, migrations, open_db, read_only
 from archive.queries import search, search_hits, search_results
+from archive.search import PLANS, search_sql
 from archive.store import Archive
 
 pytestmark = needs_corpus
@@ -140,6 +143,99 @@ async def test_the_canned_search_and_the_command_find_the_same_reports(ds, data,
     assert canned == page == command and page
 
 
+def in_search_order(db, report_ids) -> list[int]:
+    marks = ", ".join("?" * len(report_ids))
+    return [r[0] for r in db.execute(
+        f"SELECT id FROM reports WHERE id IN ({marks}) ORDER BY year DESC, organ, id",
+        list(report_ids))]
+
+
+@pytest.mark.parametrize("q", QUERIES + ["年度报告 P", "没有"])
+def test_every_plan_of_the_search_query_gives_the_same_rows(data, q):
+    """The plan (sort, set, ask) only changes what the query costs: each gives the reports
+    holding every term, newest year first then by organ, with the same snippet and document."""
+    with read_only(data / "archive.db") as db:
+        expected = in_search_order(db, truth(db, q))
+        chosen = [tuple(r) for r in db.execute(search_sql("1000"), {"q": q})]
+        assert [r[0] for r in chosen] == expected
+        for plan in PLANS:
+            assert [tuple(r) for r in db.execute(search_sql("1000", plan), {"q": q})] == chosen
+            # The command's query with a limit: the first rows of the same.
+            assert [tuple(r) for r in db.execute(search_sql(":limit", plan) + "LIMIT :limit",
+                                                 {"q": q, "limit": 2})] == chosen[:2]
+
+
+def test_a_report_shows_the_document_that_holds_the_terms(data, tmp_path):
+    """A report with a second document: its best document when that holds every term
+    (in_best_document 1), else the other, in every way and on the page alike."""
+    path = tmp_path / "archive.db"
+    shutil.copy(data / "archive.db", path)
+    db = open_db(path)
+    report = db.execute("SELECT id, document_id FROM reports ORDER BY id LIMIT 1").fetchone()
+    best = db.execute("SELECT * FROM documents WHERE id = ?", [report[1]]).fetchone()
+    other = max(r[0] for r in db.execute("SELECT id FROM documents")) + 1
+    columns = [r[1] for r in db.execute("PRAGMA table_info(documents)")]
+    row = dict(zip(columns, best), id=other, sha256="0" * 64)
+    db["documents"].insert(row)
+    db["texts"].insert({"document_id": other, "content": "修订本 鼍鼍鼍 政府信息公开"})
+    db["report_documents"].insert({"report_id": report[0], "document_id": other,
+                                   "url": "http://www.example.gov.cn/xxgk/A-revised.html"})
+    db.conn.commit()
+    for q, document, sha256 in (("鼍鼍鼍", other, "0" * 64), ("政府信息公开", best[0], best[1])):
+        for plan in (None, *PLANS):
+            rows = list(db.query(search_sql("1000", plan), {"q": q}))
+            mine = [r for r in rows if r["report_id"] == report[0]]
+            assert len(mine) == 1
+            assert mine[0]["sha256"] == sha256
+            assert mine[0]["in_best_document"] == (document == best[0])
+        page = search_results(db, q, limit=100, count_limit=0)
+        assert [h["document_id"] for h in page.hits if h["report_id"] == report[0]] == [document]
+    db.close()
+
+
+def organs_by_name(db) -> list[tuple[str, int]]:
+    return [tuple(r) for r in db.execute(
+        "SELECT organ, count(*) FROM reports WHERE organ IS NOT NULL GROUP BY organ")]
+
+
+def organs_named_by_reading_every_report(db, words: str) -> list[dict]:
+    return list(db.query(
+        "SELECT organ, count(*) AS reports, group_concat(DISTINCT year) AS years, "
+        "max(division_code) AS division_code, max(region) AS region FROM reports "
+        "WHERE instr(organ, :w) > 0 GROUP BY organ "
+        "ORDER BY organ = :w DESC, length(organ), organ LIMIT 20", {"w": words}))
+
+
+def test_the_organs_named_like_the_words_follow_the_reports(data, tmp_path):
+    """The organ names the search page looks through are kept with the reports: a new
+    organ, a report renamed, one left without an organ and one deleted are all seen."""
+    path = tmp_path / "archive.db"
+    shutil.copy(data / "archive.db", path)
+    db = open_db(path)
+
+    def in_step():
+        assert [tuple(r) for r in db.execute("SELECT organ, reports FROM report_organs")] == \
+            organs_by_name(db)
+        for words in ("人民政府", "镇", "洪泽区人民政府", "测试局", "政府", "没有"):
+            assert queries.organs_named(db, words) == \
+                organs_named_by_reading_every_report(db, words)
+
+    in_step()
+    first, second = [r[0] for r in db.execute("SELECT id FROM reports ORDER BY id LIMIT 2")]
+    db.execute("INSERT INTO reports (url, organ, year) VALUES "
+               "('http://www.example.gov.cn/new.html', '测试局', 2024)")
+    assert queries.organs_named(db, "测试局")[0]["organ"] == "测试局"
+    in_step()
+    db.execute("UPDATE reports SET organ = '洪泽区人民政府' WHERE id = ?", [first])
+    in_step()
+    db.execute("UPDATE reports SET organ = NULL WHERE id = ?", [second])
+    in_step()
+    db.execute("DELETE FROM reports WHERE url = 'http://www.example.gov.cn/new.html'")
+    assert queries.organs_named(db, "测试局") == []
+    in_step()
+    db.close()
+
+
 def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
     arc = Archive(tmp_path / "new")
     marked_archive(arc)
@@ -155,6 +251,8 @@ def test_an_older_archive_gets_its_characters_indexed_when_opened(tmp_path):
     conn.execute("DETACH new")
     conn.close()
     upgraded = open_db(old)
+    assert [tuple(r) for r in upgraded.execute("SELECT organ, reports FROM report_organs")] == \
+        organs_by_name(upgraded) != []
     for q in ("鼋", "公", "P 年", "鹬蚌 鼋"):
         found = search_results(upgraded, q, limit=100)
         assert {h["report_id"] for h in found.hits} == truth(upgraded, q) != set()
