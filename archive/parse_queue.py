@@ -185,6 +185,10 @@ class SharedParsePool:
                     continue
                 for entry_id, fields in entries:
                     self._take_result(entry_id, fields, state, on_result)
+                for proc in local:
+                    if proc.exitcode:    # as the local pool stops when a worker breaks
+                        raise RuntimeError(f"a parse worker of this drain died (exit status "
+                                           f"{proc.exitcode}); what was not stored stays pending")
                 if follow and time.monotonic() - looked > POLL_SECONDS:
                     state.queue(self.pending(), self._enqueue, k)    # what the crawls stored since
                     looked = time.monotonic()
@@ -210,7 +214,7 @@ class SharedParsePool:
     def _start_local(self) -> mp.Process:
         # Spawned, not forked: the caller may run threads (the nightly's crawls).
         proc = mp.get_context("spawn").Process(
-            target=_local_worker, daemon=True,
+            target=_local_worker,       # not a daemon: it starts the sandbox's children
             args=(self.url, str(self.arc.layout.root),
                   self.limits, self.keys, os.getpid()))
         proc.start()
