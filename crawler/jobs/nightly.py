@@ -1,7 +1,8 @@
 """The nightly job: crawl each portal (in child processes that crawl up to ``portals_per_process``
 portals each, one after another: ``batch_crawl.py``), parse what
 they store in a pool of worker processes alongside (``archive/parse_pool.py``; with a Redis,
-parse workers on other machines too: ``archive/parse_queue.py``; no crawl waits for a parse), diff each portal's last two crawls, write the change report, send the alerts.
+parse workers on other machines too: ``archive/parse_queue.py``; no crawl waits for a parse),
+diff each portal's last two crawls, write the change report, send the alerts.
 
 The portals are those named, a slice of the registry (``--province 河南``, ``--province 4101``)
 or every registered portal. One portal's failure never stops the others; the summary names the
