@@ -228,7 +228,13 @@ class SharedParsePool:
             return
         sha, kind = _text(fields[b"sha"]), _text(fields[b"kind"])
         settled = True
-        if kind == "missing":
+        doc = self.arc.read(queries.document, sha)
+        if doc is None or doc["parse_status"] != "pending":
+            # Stored already: by a writer killed before acknowledging, or twice parsed (a
+            # worker presumed dead that finished after all).
+            state.outstanding.discard(sha)
+            logger.info("parse: %s already stored, result skipped", sha[:12])
+        elif kind == "missing":
             state.tries[sha] += 1
             error = _text(fields[b"r"])
             if state.tries[sha] < MISSING_TRIES:
@@ -239,14 +245,9 @@ class SharedParsePool:
                 state.settle(sha, {"status": "missing", "error": error, "organ": None,
                                    "year": None, "template": None, "cells": 0}, 0.0, on_result)
         else:
-            doc = self.arc.read(queries.document, sha)
-            if doc is not None and doc["parse_status"] == "pending":
-                outcome: parses.ParseOutcome = pickle.loads(fields[b"r"])
-                state.settle(sha, parses.store_outcome(self.arc.writer, outcome),
-                             outcome.seconds, on_result)
-            else:          # stored already (by a writer killed before acknowledging)
-                state.outstanding.discard(sha)
-                logger.info("parse: %s already stored, result skipped", sha[:12])
+            outcome: parses.ParseOutcome = pickle.loads(fields[b"r"])
+            state.settle(sha, parses.store_outcome(self.arc.writer, outcome), outcome.seconds,
+                         on_result)
         with self.server.pipeline(transaction=True) as pipe:
             pipe.xack(k.results, WRITER_GROUP, entry_id)
             pipe.xdel(k.results, entry_id)
