@@ -1,5 +1,5 @@
-"""The archive's commands: ingest, reports, search, reparse, parse-pending, serve, crawls, diff,
-verify.
+"""The archive's commands: ingest, reports, search, reparse, parse-pending, parse-worker, serve,
+crawls, diff, verify.
 
 They are registered into whichever click group runs them (the ``xxgk`` command of the crawler
 package) through the ``register_commands`` hook, as sqlite-utils and Datasette plugins add
@@ -27,6 +27,7 @@ from .dates import published_words
 from .db import read_only
 from .ingest import ingest_file, iter_files
 from .parse_pool import Parsed, ParsePool
+from .parse_queue import ParseWorker, Sent, SharedParsePool, connect
 from .paths import Layout
 from .store import Archive
 from .verify import verify
@@ -141,9 +142,11 @@ def search_command(query, data, as_json_, limit):
         click.echo(f"{len(rows)} report(s)", err=True)
 
 
-def _parse_with_pool(arc: Archive, shas, workers: int, as_json_: bool, progress: bool) -> None:
-    """Drain ``shas`` (None: what is pending) through a :class:`ParsePool`; one line per
-    document (``[done/total]`` on the terminal), a summary on standard error."""
+def _parse_with_pool(arc: Archive, shas, workers: int, as_json_: bool, progress: bool,
+                     redis_url: str | None = None) -> None:
+    """Drain ``shas`` (None: what is pending) through a :class:`ParsePool` (with ``redis_url``,
+    what is pending through a :class:`SharedParsePool`); one line per document (``[done/total]``
+    on the terminal), a summary on standard error."""
     t0 = time.monotonic()
 
     def show(p: Parsed) -> None:
@@ -157,7 +160,12 @@ def _parse_with_pool(arc: Archive, shas, workers: int, as_json_: bool, progress:
                    f"{res.get('year') or '?'} cells={res['cells']} ({p.seconds:.1f}s)"
                    + (f" error: {res['error']}" if res.get("error") else ""))
 
-    counts = ParsePool(arc, workers).drain(shas, on_result=show)
+    if redis_url:
+        if not workers:
+            click.echo(f"parsed by the workers of {redis_url} (xxgk parse-worker)", err=True)
+        counts = SharedParsePool(arc, redis_url, workers).drain(on_result=show)
+    else:
+        counts = ParsePool(arc, workers).drain(shas, on_result=show)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to do"
     n = sum(counts.values())
     rate = f" in {time.monotonic() - t0:.1f} s ({n / max(time.monotonic() - t0, 1e-9):.2f}/s)"
@@ -189,23 +197,56 @@ def reparse_command(data, which, shas, jobs, timeout, as_json_):
 
 @click.command("parse-pending")
 @data_option
-@click.option("--workers", default=max(1, (os.cpu_count() or 2) - 1), show_default="cores - 1",
-              help="Worker processes parsing at once.")
+@click.option("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+              show_default="cores - 1", help="Worker processes parsing at once on this machine "
+              "(with --redis, 0: only the workers elsewhere).")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Queue the documents in this Redis (redis://host:6379/0) for parse workers "
+                   "on any machine too (xxgk parse-worker; docs/distributed.md).")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
 @click.option("--json", "as_json_", is_flag=True, help="One JSON object per document.")
-def parse_pending_command(data, workers, timeout, as_json_):
+def parse_pending_command(data, workers, redis_url, timeout, as_json_):
     """Parse every report document the crawls stored and no parser has read yet.
 
     A crawl never parses: it stores each report page and attachment as pending and goes on.
     This drains that queue with a pool of worker processes, one line per document as it is
     stored ([done/total], status, organ, year, cells, seconds). The nightly does the same
-    alongside its crawls.
+    alongside its crawls. With --redis the documents are queued in Redis for parse workers here
+    (--workers) and elsewhere (xxgk parse-worker); this process stores what they send back.
     """
     layout = Layout(data)
     if not layout.db.exists():
         raise click.ClickException(f"no archive at {layout.db}")
+    if workers < (0 if redis_url else 1):
+        raise click.BadParameter("at least 1 (0 only with --redis)", param_hint="--workers")
     with Archive(data, limits=Limits(timeout=timeout, memory=DEFAULT_MEMORY)) as arc:
-        _parse_with_pool(arc, None, workers, as_json_, progress=True)
+        _parse_with_pool(arc, None, workers, as_json_, progress=True, redis_url=redis_url)
+
+
+@click.command("parse-worker")
+@data_option
+@click.option("--redis", "redis_url", required=True, metavar="URL",
+              help="The Redis the writer queues documents in (xxgk parse-pending --redis).")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per file.")
+def parse_worker_command(data, redis_url, timeout):
+    """Parse documents queued by the archive's writer, from this machine: each is read from the
+    data directory (read only: a network mount is enough), parsed in the sandbox and sent back
+    through Redis. Waits for a drain to begin if none has; ends when it is over.
+    """
+    layout = Layout(data)
+    if not layout.db.exists():
+        raise click.ClickException(f"no archive at {layout.db}")
+
+    def show(sent: Sent) -> None:
+        report = sent.outcome.report if sent.outcome else None
+        what = (f"{report.organ or '?'} {report.year or '?'} cells={len(report.cells)}"
+                if report else f"error: {sent.error}")
+        click.echo(f"{sent.kind:8} {sent.sha256[:12]} {what} ({sent.seconds:.1f}s)")
+
+    counts = ParseWorker(connect(redis_url), layout.root,
+                         Limits(timeout=timeout, memory=DEFAULT_MEMORY)).run(on_sent=show)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing"
+    click.echo(f"parse worker: {summary} sent", err=True)
 
 
 @click.command("serve")
@@ -326,7 +367,7 @@ def coverage_refresh_command(data, as_json_):
 
 
 COMMANDS = [ingest_command, reports_command, search_command, reparse_command,
-            parse_pending_command, serve_command,
+            parse_pending_command, parse_worker_command, serve_command,
             crawls_command, diff_command, verify_command, coverage_group]
 
 

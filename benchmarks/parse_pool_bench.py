@@ -13,6 +13,14 @@ and each pool size, the pending documents of that format are parsed and stored t
 :class:`archive.parse_pool.ParsePool` and timed on the wall clock. Between runs the documents
 are set back to pending.
 
+With ``--redis URL``, the same documents are also drained whole by the local pool and by
+parse workers through Redis (``xxgk parse-pending --redis``'s :class:`archive.parse_queue.
+SharedParsePool` with no local worker, and N ``xxgk parse-worker`` processes, each as on another
+machine), alternating, ``--rounds`` times: wall-clock and CPU seconds (this process and its
+children, the workers' sandboxes included).
+
+    .venv/bin/python benchmarks/parse_pool_bench.py --workers 2 --redis redis://127.0.0.1:6379/0
+
 Prints a Markdown section for docs/benchmarks.md.
 """
 
@@ -21,8 +29,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -33,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.ingest import ingest_file  # noqa: E402
 from archive.parse_pool import ParsePool  # noqa: E402
+from archive.parse_queue import SharedParsePool  # noqa: E402
 from archive.store import Archive  # noqa: E402
 from crawler.demo import generator as gen  # noqa: E402
 
@@ -79,21 +90,61 @@ def reset(arc: Archive, shas: list[str]) -> None:
                             [(s,) for s in shas])
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children waited for (theirs included)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def drain_remote(arc: Archive, url: str, workers: int):
+    """Every pending document, parsed by ``workers`` parse-worker processes through Redis."""
+    procs = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "parse-worker", "--redis", url,
+                               "--data", str(arc.layout.root)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(workers)]
+    counts = SharedParsePool(arc, url, workers=0).drain()
+    for proc in procs:
+        proc.wait()
+    return counts
+
+
+def local_against_remote(arc: Archive, url: str, workers: list[int], rounds: int) -> list[tuple]:
+    shas = [s for group in by_format(arc).values() for s in group]
+    rows = []
+    for n in workers:
+        for r in range(rounds):
+            for mode in (("local", "remote") if r % 2 == 0 else ("remote", "local")):
+                reset(arc, shas)
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                counts = (ParsePool(arc, workers=n).drain() if mode == "local"
+                          else drain_remote(arc, url, n))
+                rows.append((mode, n, r + 1, len(shas), sum(counts.values()),
+                             time.perf_counter() - t0, cpu_seconds() - c0))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=40, help="generated documents a format")
     ap.add_argument("--workers", default="2", help="pool sizes, comma-separated")
     ap.add_argument("--files", type=Path, default=None, help="a built demo portal's folder")
     ap.add_argument("--work", default="/tmp/xxgk-parse-pool-bench", help="scratch (wiped)")
+    ap.add_argument("--redis", default=None, metavar="URL",
+                    help="also compare the local pool with parse workers through this Redis")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the local/remote comparison")
+    ap.add_argument("--skip-formats", action="store_true", help="only the local/remote comparison")
     args = ap.parse_args()
     work = Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
     files = demo_files(args.files)
     data = build(work, args.docs, files)
     sizes = [int(n) for n in args.workers.split(",")]
-    rows = []
+    rows, versus = [], []
     with Archive(data) as arc:
-        formats = by_format(arc)
+        formats = {} if args.skip_formats else by_format(arc)
+        if args.redis:
+            versus = local_against_remote(arc, args.redis, sizes, args.rounds)
         for fmt, shas in sorted(formats.items()):
             for n in sizes:
                 reset(arc, shas)
@@ -108,11 +159,19 @@ def main() -> None:
           + (f", {len(files)} demo portal files" if files else "") + ")\n")
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}. Wall time includes spawning the pool.\n")
-    print("| format | workers | documents | parsed | wall | documents/s | median s a document |")
-    print("|---|---|---|---|---|---|---|")
+    if rows:
+        print("| format | workers | documents | parsed | wall | documents/s "
+              "| median s a document |")
+        print("|---|---|---|---|---|---|---|")
     for fmt, n, docs, wall, median, parsed in rows:
         print(f"| {fmt} | {n} | {docs} | {parsed} | {wall:.1f} s | {docs / wall:.2f} | "
               f"{median:.2f} |")
+    if versus:
+        print("\n| pool | workers | round | documents | parsed | wall | CPU | documents/s |")
+        print("|---|---|---|---|---|---|---|---|")
+        for mode, n, r, docs, parsed, wall, cpu in versus:
+            print(f"| {mode} | {n} | {r} | {docs} | {parsed} | {wall:.1f} s | {cpu:.1f} s | "
+                  f"{docs / wall:.2f} |")
 
 
 if __name__ == "__main__":

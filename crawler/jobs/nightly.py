@@ -1,7 +1,8 @@
 """The nightly job: crawl each portal (in child processes that crawl up to ``portals_per_process``
 portals each, one after another: ``batch_crawl.py``), parse what
-they store in a pool of worker processes alongside (``archive/parse_pool.py``; no crawl waits
-for a parse), diff each portal's last two crawls, write the change report, send the alerts.
+they store in a pool of worker processes alongside (``archive/parse_pool.py``; with a Redis,
+parse workers on other machines too: ``archive/parse_queue.py``; no crawl waits for a parse),
+diff each portal's last two crawls, write the change report, send the alerts.
 
 The portals are those named, a slice of the registry (``--province 河南``, ``--province 4101``)
 or every registered portal. One portal's failure never stops the others; the summary names the
@@ -51,6 +52,7 @@ from archive.changes import NEWS, as_json, crawl_pairs, diff_crawls, render_mark
 from archive.db import read_only
 from archive.coverage import refresh_coverage
 from archive.parse_pool import Parsed, ParsePool
+from archive.parse_queue import SharedParsePool
 from archive.paths import Layout
 from archive.store import Archive
 from crawler import registry
@@ -505,9 +507,12 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                                                                   env_extra, shared)], p)
                               for p in names]
                 # Parsing alongside, in its own processes: no crawl waits for a parse; the
-                # queue is drained once the last crawl has ended.
-                parsed = ParsePool(arc, parse_workers).drain(
-                    on_result=_log_parse, follow=lambda: not all(c.done() for c in crawls))
+                # queue is drained once the last crawl has ended. With a Redis, parse workers
+                # elsewhere (xxgk parse-worker) take their share.
+                pool = (SharedParsePool(arc, redis_url, parse_workers) if redis_url
+                        else ParsePool(arc, parse_workers))
+                parsed = pool.drain(on_result=_log_parse,
+                                    follow=lambda: not all(c.done() for c in crawls))
                 runs = [r for c in crawls for r in c.result()]
             log.info("parse done %s", " ".join(f"{k}={v}" for k, v in sorted(parsed.items()))
                      or "nothing pending")
