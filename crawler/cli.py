@@ -1,6 +1,7 @@
 """The ``xxgk`` command: ``parse`` (the parsers), ``nightly``, ``demo`` and ``worker`` (the jobs
 that drive crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
-(the archive's: ingest, reports, search, reparse, parse-pending, serve, crawls, diff, verify; see
+(the archive's: ingest, reports, search, reparse, parse-pending, parse-worker, serve, crawls, diff,
+verify; see
 :mod:`crawler.plugins`)."""
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def _settings(sets) -> dict:
               help="Parse worker processes, parsing alongside the crawls (default 1).")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Crawl each portal with --workers workers sharing one frontier in this Redis "
-                   "(redis://host:6379/0); more can join with xxgk worker (docs/distributed.md).")
+                   "(redis://host:6379/0), and parse through its queue; more crawl workers can "
+                   "join with xxgk worker, parse workers with xxgk parse-worker "
+                   "(docs/distributed.md).")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Crawl workers per portal with --redis.")
 @click.option("--portals-per-process", type=int, default=None,
