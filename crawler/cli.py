@@ -1,8 +1,7 @@
 """The ``xxgk`` command: ``parse`` (the parsers), ``nightly``, ``demo`` and ``worker`` (the jobs
 that drive crawls), ``registry`` (the portals: sync, import, list), and every command a plugin registers
 (the archive's: ingest, reports, search, reparse, parse-pending, parse-worker, serve, crawls, diff,
-verify; see
-:mod:`crawler.plugins`)."""
+verify; see :mod:`crawler.plugins`)."""
 
 from __future__ import annotations
 
