@@ -194,7 +194,7 @@ def test_archive_commands_register_into_any_group():
 
     group = click.Group("other")
     archive_cli.register_commands(group)
-    archive_commands = {"ingest", "reports", "search", "reparse", "parse-pending", "serve",
-                        "crawls", "diff", "verify", "coverage"}
+    archive_commands = {"ingest", "reports", "search", "reparse", "parse-pending", "parse-worker",
+                        "serve", "crawls", "diff", "verify", "coverage"}
     assert set(group.commands) == archive_commands
     assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry", "worker"}
