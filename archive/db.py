@@ -84,12 +84,25 @@ def open_db(path: str | Path, synchronous: str | None = None) -> sqlite_utils.Da
         migrations.apply(db)
         _load_deadlines(db)
         _load_divisions(db)
-        current = {r["name"]: r["sql"] for r in db.query(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
-        for name, sql in VIEWS.items():
-            if name not in current or sql not in current[name]:
-                db.create_view(name, sql, replace=True)
+        _refresh_views(db)
     return db
+
+
+def _refresh_views(db: sqlite_utils.Database) -> None:
+    """Make the views the code's, replacing only those that differ, in one transaction: a
+    reader in another process sees the old view or the new one, never none."""
+    current = {r["name"]: r["sql"] for r in db.query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
+    # SQLite keeps a view's statement without its trailing white space.
+    stale = {name: sql.strip() for name, sql in VIEWS.items()
+             if sql.strip() not in current.get(name, "")}
+    if not stale:
+        return
+    with db.conn:
+        db.execute("BEGIN IMMEDIATE")
+        for name, sql in stale.items():
+            db.execute(f"DROP VIEW IF EXISTS [{name}]")
+            db.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
 @contextmanager
