@@ -128,10 +128,17 @@ def main() -> None:
     ap.add_argument("--demo-dir", default=str(ROOT / "data" / "demo-site"),
                     help="where the demo's files are built once")
     ap.add_argument("--work", default="/tmp/xxgk-national-sim", help="scratch (wiped)")
+    ap.add_argument("--nights", default="first,second",
+                    help="the nights to run; 'second' alone runs the incremental night against "
+                         "the archive an earlier run's first night left in --work (not wiped)")
     args = ap.parse_args()
     work = Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    labels = args.nights.split(",")
+    if "first" in labels:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    elif not (work / "data" / "archive.db").exists():
+        ap.error(f"--nights {args.nights}: no archive of a first night in {work}")
     families = args.families.split(",")
     portals_file(work / "portals.json", args.portals, families)
 
@@ -145,7 +152,7 @@ def main() -> None:
     data = work / "data"
     try:
         nights = []
-        for label in ("first", "second"):
+        for label in labels:
             nights.append(night(args, data, env, proxy, label))
             # each night's row as soon as it is known: a long run stopped early keeps it
             print(night_row(args, nights[-1]), file=sys.stderr, flush=True)
@@ -172,7 +179,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for r in nights:
         print(night_row(args, r))
-    print(f"\nArchive after both nights: {reports:,} reports, {docs:,} documents, "
+    print(f"\nArchive after the nights: {reports:,} reports, {docs:,} documents, "
           f"{size / mib:.0f} MiB on disk; requests to hosts not simulated: "
           f"{nights[-1]['refused']}.")
 
