@@ -54,10 +54,23 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (0 where /proc cannot say)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _child(conn, data: bytes, limits: Limits, hints: dict | None, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        # The parse may map `memory` bytes beyond what the forked child already holds: a parent
+        # with a large address space (threads' stacks, mapped files) must not leave the child
+        # none, where every library it loads would fail to map.
+        room = limits.memory + _address_space()
+        resource.setrlimit(resource.RLIMIT_AS, (room, room))
         cpu = int(limits.timeout) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     except (ValueError, OSError):

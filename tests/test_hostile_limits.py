@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import sys
 import time
 import zipfile
 
@@ -209,3 +210,23 @@ def test_a_1_gib_file_is_ingested_streaming(gib_file, tmp_path):
     (doc,) = db.execute("SELECT sha256, size, format, parse_status, parse_error FROM documents")
     assert doc[1:] == (GiB, "pdf", "error", f"over MAX_PARSE_BYTES (100 MiB): {GiB} bytes")
     assert (data / "blobs" / doc[0][:2] / doc[0][2:4] / doc[0]).stat().st_size == GiB
+
+
+def test_a_parent_with_a_large_address_space_leaves_the_parse_its_memory():
+    """The sandbox's address-space limit is counted beyond what the forked child inherits: a
+    long-lived process (a test run, a server) whose threads and mapped files take gigabytes of
+    address space still parses a real PDF, instead of every library failing to load."""
+    from conftest import REAL_PDFS
+
+    if not REAL_PDFS:
+        pytest.skip("the shared corpus of real reports is absent")
+    script = (
+        "import mmap, sys\n"
+        "from parsers.sandbox import parse_isolated\n"
+        "held = mmap.mmap(-1, 3 * 2 ** 30)   # mapped, never touched: address space only\n"
+        "report = parse_isolated(open(sys.argv[1], 'rb').read())\n"
+        "print(len(report.cells))\n")
+    out = subprocess.run([sys.executable, "-c", script, str(REAL_PDFS[0])],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert int(out.stdout.strip()) > 50
