@@ -25,6 +25,8 @@ DEFAULT_MEMORY = PARSE_MEMORY
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 RSS_POLL = 0.05  # seconds between two looks at the child's resident memory
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# Resident memory of a parent counted in the child's PARSE_RSS (what `xxgk parse` holds).
+BASE_RSS = 256 * 2 ** 20
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -99,10 +101,14 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, data, limits, hints, os.getpid()),
                        daemon=True)
+    # The child starts as a copy of this process, its pages shared and counted in its RSS: a
+    # parent larger than BASE_RSS has the excess left out, so that the parse has the room it
+    # has under a command-line parent.
+    base = _resident()
     proc.start()
     child.close()
     try:
-        _wait(parent, proc.pid, limits)
+        _wait(parent, proc.pid, limits, base)
         try:
             status, payload = parent.recv()
         except (EOFError, OSError):
@@ -119,7 +125,7 @@ def parse_isolated(data: bytes, limits: Limits | None = None, *,
     raise ParseError(payload)
 
 
-def _wait(conn, pid: int, limits: Limits) -> None:
+def _wait(conn, pid: int, limits: Limits, base: int = 0) -> None:
     """Until the child answers: once it has used PARSE_TIMEOUT seconds of CPU, or its resident
     memory passes PARSE_RSS, or the wall clock passes its backstop, ParseError (the caller kills
     it). Time is counted in CPU seconds so that a busy machine does not fail a file that is only
@@ -134,8 +140,17 @@ def _wait(conn, pid: int, limits: Limits) -> None:
         rss, cpu = _usage(pid)
         if cpu > limits.timeout:
             raise ParseError(f"timed out after {limits.timeout:g} s of CPU (PARSE_TIMEOUT)")
-        if limits.rss and rss > limits.rss:
+        if limits.rss and rss - max(0, base - BASE_RSS) > limits.rss:
             raise ParseError(breach("PARSE_RSS", limits.rss, "parsing needed more memory"))
+
+
+def _resident() -> int:
+    """Resident bytes of this process."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _usage(pid: int) -> tuple[int, float]:

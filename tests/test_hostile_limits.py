@@ -213,9 +213,10 @@ def test_a_1_gib_file_is_ingested_streaming(gib_file, tmp_path):
 
 
 def test_a_parent_with_a_large_address_space_leaves_the_parse_its_memory():
-    """The sandbox's address-space limit is counted beyond what the forked child inherits: a
-    long-lived process (a test run, a server) whose threads and mapped files take gigabytes of
-    address space still parses a real PDF, instead of every library failing to load."""
+    """The sandbox's limits are counted beyond what the forked child inherits: a long-lived
+    process (a test run, a server) holding gigabytes of address space and a gigabyte resident
+    still parses a real PDF, instead of every library failing to load or the child's shared
+    pages counting as the parse's."""
     from conftest import REAL_PDFS
 
     if not REAL_PDFS:
@@ -224,6 +225,8 @@ def test_a_parent_with_a_large_address_space_leaves_the_parse_its_memory():
         "import mmap, sys\n"
         "from parsers.sandbox import parse_isolated\n"
         "held = mmap.mmap(-1, 3 * 2 ** 30)   # mapped, never touched: address space only\n"
+        "resident = bytearray(2 ** 30)\n"
+        "for i in range(0, len(resident), 4096): resident[i] = 1   # a gigabyte resident\n"
         "report = parse_isolated(open(sys.argv[1], 'rb').read())\n"
         "print(len(report.cells))\n")
     out = subprocess.run([sys.executable, "-c", script, str(REAL_PDFS[0])],
