@@ -27,7 +27,8 @@ from .dates import published_words
 from .db import read_only
 from .ingest import ingest_file, iter_files
 from .parse_pool import Parsed, ParsePool
-from .parse_queue import ParseWorker, Sent, SharedParsePool, connect
+from .parse_queue import ParseWorker, Sent, SharedParsePool
+from .redis_workers import connect
 from .paths import Layout
 from .store import Archive
 from .verify import verify

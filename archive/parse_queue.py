@@ -32,7 +32,6 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import socket
 import threading
 import time
 from collections import Counter
@@ -48,12 +47,12 @@ from .blobs import BlobStore
 from .db import read_only
 from .parse_pool import POLL_SECONDS, Parsed
 from .paths import Layout
+from .redis_workers import (DEAD_AFTER_SECONDS, HEARTBEAT_SECONDS, connect, live_workers,
+                            redis_now, worker_id)
 from .store import Archive
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 2.0
-DEAD_AFTER_SECONDS = 10.0
 DRAIN_TTL_MS = 30_000        # the writer's mark lapses this long after a writer killed
 MISSING_TRIES = 3            # times a document missing on the workers' side is queued
 BLOCK_MS = 1000
@@ -77,11 +76,6 @@ local held = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[4], 1)
 if #held == 0 or held[1][2] ~= ARGV[2] then return false end
 return redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[4])
 """
-
-
-def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
-                                retry_on_timeout=True, health_check_interval=30)
 
 
 @dataclass(frozen=True)
@@ -122,17 +116,6 @@ def _group(server: redis.Redis, stream: str, group: str) -> None:
     except redis.ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
-
-
-def _now(server: redis.Redis) -> float:
-    sec, usec = server.time()
-    return sec + usec / 1e6
-
-
-def live_workers(server: redis.Redis, keys: ParseKeys) -> set[str]:
-    now = _now(server)
-    return {w.decode() for w, seen in server.hgetall(keys.workers).items()
-            if now - float(seen) < DEAD_AFTER_SECONDS}
 
 
 def _text(value) -> str:
@@ -208,7 +191,7 @@ class SharedParsePool:
         return state.counts
 
     def _mark(self) -> None:
-        self.server.set(self.keys.drain, f"{socket.gethostname()}:{os.getpid()}",
+        self.server.set(self.keys.drain, worker_id(),
                         px=DRAIN_TTL_MS)
 
     def _start_local(self) -> mp.Process:
@@ -320,7 +303,7 @@ class ParseWorker:
         self.blobs = BlobStore(self.layout)
         self.limits = limits or Limits()
         self.keys = keys or ParseKeys()
-        self.id = f"{socket.gethostname()}:{os.getpid()}"
+        self.id = worker_id()
         self._claim = server.register_script(CLAIM)
         self._stop = threading.Event()
 
@@ -363,7 +346,7 @@ class ParseWorker:
                 logger.warning("parse worker: heartbeat failed: %s", exc)
 
     def _beat_once(self) -> None:
-        self.server.hset(self.keys.workers, self.id, _now(self.server))
+        self.server.hset(self.keys.workers, self.id, redis_now(self.server))
 
     def _take(self) -> Job | None:
         """A dead worker's job first, else a new one (waiting up to a second)."""
@@ -378,7 +361,7 @@ class ParseWorker:
 
     def _take_over(self) -> Job | None:
         k = self.keys
-        live = live_workers(self.server, k) | {self.id}
+        live = live_workers(self.server, k.workers) | {self.id}
         for consumer in self.server.xinfo_consumers(k.jobs, WORKERS_GROUP):
             name = _text(consumer["name"])
             if name in live:

@@ -20,9 +20,10 @@ from archive import queries
 from archive.blobs import BlobStore
 from archive.db import read_only, synchronous_mode
 from archive.paths import Layout
+from archive.redis_workers import connect, worker_id
 from archive.store import Archive
 
-from .distributed import Keys, connect, worker_id
+from .distributed import Keys
 from .journal import Journal
 from .recordstream import STATS, RecordStream
 from .watchdog import STALLED, crawl_stalled

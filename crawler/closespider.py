@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from scrapy.extensions.closespider import CloseSpider
 
-from .distributed import Keys, connect
+from archive.redis_workers import connect
+
+from .distributed import Keys
 
 # The stat a worker sets when the crawl's page count reached CLOSESPIDER_PAGECOUNT.
 PAGECOUNT_REACHED = "xxgk/closespider/pagecount"

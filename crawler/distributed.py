@@ -10,34 +10,7 @@ Scrapy settings); without it a crawl is embedded, as ever, and needs no Redis.
 
 from __future__ import annotations
 
-import os
-import socket
 from dataclasses import dataclass
-
-import redis
-
-# A worker that has not said it is alive for this long is dead: its requests are taken over.
-HEARTBEAT_SECONDS = 2.0
-DEAD_AFTER_SECONDS = 10
-
-
-def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
-                                retry_on_timeout=True, health_check_interval=30)
-
-
-def worker_id() -> str:
-    """This worker's name in Redis: its host and process id."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def live_workers(server: redis.Redis, keys: "Keys") -> list[str]:
-    """The workers of a crawl that said they were alive within ``DEAD_AFTER_SECONDS``."""
-    sec, usec = server.time()
-    now = sec + usec / 1e6
-    return [w.decode() for w, seen in server.hgetall(keys.workers).items()
-            if now - float(seen) < DEAD_AFTER_SECONDS]
-
 
 @dataclass(frozen=True)
 class Keys:

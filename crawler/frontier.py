@@ -23,7 +23,9 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from .distributed import DEAD_AFTER_SECONDS, HEARTBEAT_SECONDS, Keys, worker_id
+from archive.redis_workers import DEAD_AFTER_SECONDS, HEARTBEAT_SECONDS, redis_now, worker_id
+
+from .distributed import Keys
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ class SharedScheduler(Scheduler):
                     self.worker, self.keys.crawl_id, len(self.queue))
 
     def heartbeat(self) -> None:
-        self.server.hset(self.keys.workers, self.worker, self._now())
+        self.server.hset(self.keys.workers, self.worker, redis_now(self.server))
 
     def close(self, reason):
         if self._beat is not None and self._beat.running:
@@ -89,10 +91,6 @@ class SharedScheduler(Scheduler):
             self.server.sadd(self.keys.finished, self.worker)
             self.server.hdel(self.keys.workers, self.worker)
         super().close(reason)
-
-    def _now(self) -> float:
-        sec, usec = self.server.time()     # Redis's clock: the workers' may differ
-        return sec + usec / 1e6
 
     # -- requests in flight ---------------------------------------------------------------------
 
@@ -121,7 +119,7 @@ class SharedScheduler(Scheduler):
 
     def take_over(self) -> int:
         """Put the in-flight requests of dead workers back in the queue; how many."""
-        now, moved = self._now(), 0
+        now, moved = redis_now(self.server), 0
         for worker, seen in self.server.hgetall(self.keys.workers).items():
             worker = worker.decode()
             if worker == self.worker or now - float(seen) < DEAD_AFTER_SECONDS:

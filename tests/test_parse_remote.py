@@ -22,7 +22,8 @@ from archive_fixtures import ROOT, xxgk
 from conftest import CORPUS, CORPUS_MISSING, REAL_PDFS, SEEDS
 from redis_fixtures import redis_url  # noqa: F401
 
-from archive.parse_queue import DEAD_AFTER_SECONDS, WORKERS_GROUP, ParseKeys, SharedParsePool
+from archive.parse_queue import WORKERS_GROUP, ParseKeys, SharedParsePool
+from archive.redis_workers import DEAD_AFTER_SECONDS
 from archive.store import Archive
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=CORPUS_MISSING)

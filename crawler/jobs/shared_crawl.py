@@ -19,9 +19,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.redis_workers import connect, live_workers
 from archive.store import Archive
 from crawler.closespider import PAGECOUNT_REACHED
-from crawler.distributed import Keys, connect, live_workers, redis_settings
+from crawler.distributed import Keys, redis_settings
 from crawler.recordstream import RecordStream
 
 log = logging.getLogger("xxgk.nightly")
@@ -72,7 +73,7 @@ def run(arc: Archive, portal: str, redis_url: str, workers: int, settings: dict,
                 if p.poll() is None:
                     p.kill()
         # Ours have exited, and no worker elsewhere is still alive.
-        return all(p.poll() is not None for p in procs) and not live_workers(server, keys)
+        return all(p.poll() is not None for p in procs) and not live_workers(server, keys.workers)
 
     counts = RecordStream(server, keys).consume(arc, stop=workers_done)
     codes = [p.wait() for p in procs]

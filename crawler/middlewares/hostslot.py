@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
+from archive.redis_workers import connect
+
 from ..bridge import get_bridge
-from ..distributed import connect, host_key
+from ..distributed import host_key
 
 # KEYS[1] the host's slot; ARGV[1] the delay in ms. Returns the ms to wait.
 RESERVE = """

@@ -19,8 +19,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from archive.redis_workers import connect, worker_id
+
 from ..bridge import get_bridge
-from ..distributed import connect, worker_id
 
 logger = logging.getLogger(__name__)
 
