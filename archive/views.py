@@ -214,8 +214,13 @@ PLACE = """coalesce(
 # A report is an expected organ's when it bears the organ's name (on the organ's own portal when
 # organs of several divisions share the name), or when a directory named the organ (often by a
 # short name: 教育局) and the report was listed under that organ's column on that portal.
-_OF_ORGAN = """((r.organ = p.organ AND (NOT p.name_shared OR r.portal = p.portal))
-             OR (p.source = 'directory' AND r.portal = p.portal AND r.listed_organ = p.organ))"""
+# Two lookups joined by UNION, not one OR: each reads its own index ((organ, year), (portal,
+# listed_organ)); with OR, SQLite read every report of the year for every organ.
+_OF_ORGAN = """SELECT r.id, r.n_cells FROM reports r
+        WHERE r.organ = p.organ AND r.year = y.year AND (NOT p.name_shared OR r.portal = p.portal)
+        UNION SELECT r.id, r.n_cells FROM reports r
+        WHERE p.source = 'directory' AND r.portal = p.portal AND r.listed_organ = p.organ
+        AND r.year = y.year"""
 
 
 # Every expected organ, for every year the archive has reports of, with its report of that year
@@ -236,7 +241,7 @@ def organ_coverage_sql(one_year: bool = False, area: str | None = None) -> str:
                   f"AND {column} = :code")
     return f"""
 WITH years (year) AS (SELECT DISTINCT year FROM reports WHERE year {of_year}),
-placed AS (
+placed AS MATERIALIZED (
     SELECT e.*, d.province, d.prefecture, d.county,
            EXISTS (SELECT 1 FROM expected_organs x WHERE x.organ = e.organ
                    AND coalesce(x.region_code, '') <> coalesce(e.region_code, '')) AS name_shared
@@ -245,9 +250,9 @@ placed AS (
 ),
 matched AS (
     SELECT p.*, y.year,
-           (SELECT r.id FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}
-            ORDER BY coalesce(r.n_cells, 0) DESC, r.id LIMIT 1) AS report_id,
-           (SELECT count(*) FROM reports r WHERE r.year = y.year AND {_OF_ORGAN}) AS copies
+           (SELECT id FROM ({_OF_ORGAN})
+            ORDER BY coalesce(n_cells, 0) DESC, id LIMIT 1) AS report_id,
+           (SELECT count(*) FROM ({_OF_ORGAN})) AS copies
     FROM placed p LEFT JOIN years y ON 1
 )
 SELECT m.source, m.organ, m.portal, m.region_code, m.url,

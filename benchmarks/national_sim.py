@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -95,9 +96,18 @@ def night(args, data: Path, env: dict, proxy: ForwardProxy, label: str) -> dict:
     counts = [per_host.get(host(i), 0) for i in range(args.portals)]
     lines = log.read_text("utf-8", "replace").splitlines()
     ok = sum(1 for line in lines if " crawl ok " in line)
+    # The nightly's phases after the crawls, as its log times them (None: not reached).
+    phases = {name: next((float(m.group(1)) for line in lines if f" {name} " in line
+                          for m in [re.search(r"seconds=([\d.]+)", line)] if m), None)
+              for name in ("diffs done", "coverage refreshed")}
     return {"night": label, "rc": proc.returncode, "wall": wall, "cpu": cpu, "peak": peak,
             "requests": len(asked), "per_portal": counts, "ok": ok,
-            "refused": len(proxy.refused)}
+            "refused": len(proxy.refused), "diffs": phases["diffs done"],
+            "coverage": phases["coverage refreshed"]}
+
+
+def _seconds(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.0f} s"
 
 
 def night_row(args, r: dict) -> str:
@@ -106,7 +116,8 @@ def night_row(args, r: dict) -> str:
     return (f"| {r['night']}{flag} | {r['ok']:,} | {r['wall']:.0f} s | "
             f"{args.portals / r['wall'] * 60:.1f} | {r['cpu']:.0f} | {r['cpu'] / args.portals:.1f} | "
             f"{r['requests']:,} | {min(pp)} / "
-            f"{statistics.median(pp):.0f} / {max(pp)} | {r['peak'] / 2 ** 20:.0f} MiB |")
+            f"{statistics.median(pp):.0f} / {max(pp)} | {r['peak'] / 2 ** 20:.0f} MiB | "
+            f"{_seconds(r['diffs'])} / {_seconds(r['coverage'])} |")
 
 
 def _children_cpu() -> float:
@@ -175,8 +186,9 @@ def main() -> None:
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}.\n")
     print("| night | portals ok | time | portals/min | CPU s | CPU s a portal | requests "
-          "| per portal: min / median / max | peak RSS (nightly and its children) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| per portal: min / median / max | peak RSS (nightly and its children) "
+          "| after the crawls: diffs / coverage |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in nights:
         print(night_row(args, r))
     print(f"\nArchive after the nights: {reports:,} reports, {docs:,} documents, "

@@ -516,6 +516,7 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                 runs = [r for c in crawls for r in c.result()]
             log.info("parse done %s", " ".join(f"{k}={v}" for k, v in sorted(parsed.items()))
                      or "nothing pending")
+            since = time.monotonic()
             for r in runs:
                 if r.crawl_id:
                     r.trouble = portal_trouble(arc, r.crawl_id)
@@ -532,8 +533,12 @@ def run(portals: list[str], data=None, config=None, demo: bool = False, jobs: in
                     r.error = f"diff failed: {exc}"
                     r.crawl_status = "diff failed"
             late = arc.read(queries.late_reports, [d.new_crawl for d in diffs])
+            log.info("diffs done portals=%d late=%d seconds=%.1f", len(diffs), len(late),
+                     time.monotonic() - since)
             # Last, once everything is crawled and parsed: what region pages read.
-            log.info("coverage refreshed as of %s", refresh_coverage(arc)["computed_at"])
+            since = time.monotonic()
+            computed = refresh_coverage(arc)["computed_at"]
+            log.info("coverage refreshed as of %s seconds=%.1f", computed, time.monotonic() - since)
         result = NightlyResult(runs, diffs, late, None, 0, [])
         for d in diffs:
             log.info("portal=%s diff %s -> %s %s", d.portal, d.old_crawl, d.new_crawl,
