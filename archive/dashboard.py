@@ -3,8 +3,9 @@ templates, check status and the regions with most requests, with a year filter.
 
 The counts of reports are read from the counts the archive keeps (``tally_reports``,
 archive/tallies.py: one row per combination of year, template, status…, with its reports), not
-counted over every report; requests per year and by region are summed over
-``organ_year_totals`` (one report per organ and year)."""
+counted over every report; requests per year and by region are summed from the sums it keeps
+per region and year (``region_year_requests``, archive/kept_figures.py: one report per organ
+and year, the copy ``requests_by_region`` counts), so the dashboard and that query agree."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ CHARTS = {
                              f"WHERE check_status = 'fail' {_YEAR}"),
     "requests-by-year": _bars(
         "依申请公开数量 / Requests received per year",
-        "SELECT year, sum(requests_new) AS requests FROM organ_year_totals "
+        "SELECT year, sum(requests_new) AS requests FROM region_year_requests "
         f"WHERE 1 {_YEAR} GROUP BY year ORDER BY year",
         x={"field": "year", "type": "ordinal"}, y={"field": "requests", "type": "quantitative"}),
     "templates": _pie("模板 / Templates",
@@ -49,8 +50,9 @@ CHARTS = {
                          "status"),
     "top-regions": _bars(
         "申请最多的地区 / Regions with most requests",
-        "SELECT region, sum(requests_new) AS requests FROM organ_year_totals "
-        f"WHERE region IS NOT NULL {_YEAR} GROUP BY region ORDER BY requests DESC LIMIT 20",
+        "SELECT region, sum(requests_new) AS requests FROM region_year_requests "
+        f"WHERE region IS NOT NULL {_YEAR} GROUP BY region ORDER BY requests DESC, region "
+        "LIMIT 20",
         x={"field": "requests", "type": "quantitative"},
         y={"field": "region", "type": "nominal", "sort": "-x"}),
 }

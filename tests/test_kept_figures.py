@@ -203,3 +203,28 @@ def test_rebuild_gives_what_was_kept(db):
     kept = {t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}"))) for t in tables}
     in_transaction(db, kept_figures.rebuild)
     assert {t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}"))) for t in tables} == kept
+
+
+def test_the_dashboard_sums_requests_as_the_reports_do(db):
+    """The dashboard's requests per year and its regions with most requests, with its year
+    filter and without, are the sums over each organ-year's counted copy of every report."""
+    from datasette_dashboards import replace_opts_in_query
+
+    from archive.dashboard import CHARTS
+
+    # One copy per organ and year, as requests_by_region counts it.
+    copies = (f"(SELECT organ, year, region, max(coalesce(n_cells, 0)), requests_new FROM reports "
+              f"WHERE organ IS NOT NULL AND year IS NOT NULL GROUP BY organ, year)")
+    live = {"requests-by-year": f"SELECT year, sum(requests_new) FROM {copies} WHERE 1 {{}} "
+                                f"GROUP BY year ORDER BY year",
+            "top-regions": f"SELECT region, sum(requests_new) AS requests FROM {copies} "
+                           f"WHERE region IS NOT NULL {{}} GROUP BY region "
+                           f"ORDER BY requests DESC, region LIMIT 20"}
+    year = str(db.execute("SELECT max(year) FROM reports").fetchone()[0])
+    for name, sql in live.items():
+        for options, where in (({}, ""), ({"year": year}, "AND year = :year")):
+            got = db.execute(replace_opts_in_query(CHARTS[name]["query"], options),
+                             options).fetchall()
+            want = db.execute(sql.format(where), options).fetchall()
+            assert [tuple(r) for r in got] == [tuple(r) for r in want], (name, options)
+            assert got and all(r[1] for r in got), (name, options)
