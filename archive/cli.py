@@ -24,7 +24,7 @@ from . import queries
 from .changes import DiffError, as_json, diff_crawls, render_markdown, render_text
 from .changes.status import status_words
 from .dates import published_words
-from .db import read_only
+from .db import behind, open_db, read_only
 from .ingest import ingest_file, iter_files
 from .parse_pool import Parsed, ParsePool
 from .parse_queue import ParseWorker, Sent, SharedParsePool
@@ -250,6 +250,39 @@ def parse_worker_command(data, redis_url, timeout):
     click.echo(f"parse worker: {summary} sent", err=True)
 
 
+def _upgrade_for_serving(layout: Layout, immutable: bool) -> None:
+    """An archive written by an older version lacks tables and views the pages read: upgrade
+    it in place, as any command that writes would, and say so; an archive to be served
+    --immutable is not changed."""
+    pending = behind(layout.db)
+    if not pending:
+        return
+    if immutable:
+        raise click.ClickException(
+            f"{layout.db} was written by an older version of xxgk-archive (to apply: "
+            f"{', '.join(pending)}); upgrade it first with "
+            f"`xxgk upgrade --data {layout.root}`, then serve it --immutable")
+    click.echo(f"Upgrading {layout.db} in place ({', '.join(pending)}); a large archive takes "
+               f"minutes", err=True)
+    open_db(layout.db).close()
+
+
+@click.command("upgrade")
+@data_option
+def upgrade_command(data):
+    """Upgrade the archive's schema to this version in place (what any command that writes
+    does when it opens an archive made by an older version)."""
+    layout = Layout(data)
+    if not layout.db.exists():
+        raise click.ClickException(f"no archive at {layout.db}")
+    pending = behind(layout.db)
+    started = time.monotonic()
+    open_db(layout.db).close()
+    click.echo(f"{layout.db}: " + (f"applied {', '.join(pending)} in "
+                                   f"{time.monotonic() - started:.1f} s" if pending
+                                   else "already current"))
+
+
 @click.command("serve")
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -268,6 +301,9 @@ def serve_command(data, host, port, immutable, sql_time_limit, allow_sql):
     # Datasette takes most of a second to import: only this command pays for it.
     from .datasette_app import make_datasette, run
 
+    layout = Layout(data)
+    if layout.db.exists():
+        _upgrade_for_serving(layout, immutable)
     try:
         ds = make_datasette(data, immutable=immutable, allow_sql=allow_sql,
                             settings={"sql_time_limit_ms": sql_time_limit})
@@ -369,7 +405,7 @@ def coverage_refresh_command(data, as_json_):
 
 COMMANDS = [ingest_command, reports_command, search_command, reparse_command,
             parse_pending_command, parse_worker_command, serve_command,
-            crawls_command, diff_command, verify_command, coverage_group]
+            crawls_command, diff_command, verify_command, coverage_group, upgrade_command]
 
 
 @hookimpl

@@ -88,14 +88,25 @@ def open_db(path: str | Path, synchronous: str | None = None) -> sqlite_utils.Da
     return db
 
 
-def _refresh_views(db: sqlite_utils.Database) -> None:
-    """Make the views the code's, replacing only those that differ, in one transaction: a
-    reader in another process sees the old view or the new one, never none."""
+def behind(path: str | Path) -> list[str]:
+    """What an existing archive written by an older version lacks: the migrations it has not
+    had and the views that are not this version's (read without changing it)."""
+    with read_only(path) as db:
+        return [m.name for m in migrations.pending(db)] + [f"view {v}" for v in _stale_views(db)]
+
+
+def _stale_views(db: sqlite_utils.Database) -> dict[str, str]:
     current = {r["name"]: r["sql"] for r in db.query(
         "SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
     # SQLite keeps a view's statement without its trailing white space.
-    stale = {name: sql.strip() for name, sql in VIEWS.items()
-             if sql.strip() not in current.get(name, "")}
+    return {name: sql.strip() for name, sql in VIEWS.items()
+            if sql.strip() not in current.get(name, "")}
+
+
+def _refresh_views(db: sqlite_utils.Database) -> None:
+    """Make the views the code's, replacing only those that differ, in one transaction: a
+    reader in another process sees the old view or the new one, never none."""
+    stale = _stale_views(db)
     if not stale:
         return
     with db.conn:

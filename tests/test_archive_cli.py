@@ -1,4 +1,5 @@
-"""The archive's commands, run for real: ingest, reports, reparse, verify; and a kill -9."""
+"""The archive's commands, run for real: ingest, reports, reparse, verify, upgrade; and a
+kill -9."""
 
 import json
 import signal
@@ -7,10 +8,12 @@ import subprocess
 import sys
 import time
 
-from archive_fixtures import REAL_PDFS, ROOT, seed_variant, write_variants, xxgk
+import httpx
+from archive_fixtures import REAL_PDFS, ROOT, seed_variant, serving, write_variants, xxgk
 
 import parsers
 from archive.blobs import sha256_hex
+from archive.db import behind
 from archive.fetches import FetchRecord
 from archive.store import Archive
 
@@ -195,6 +198,47 @@ def test_archive_commands_register_into_any_group():
     group = click.Group("other")
     archive_cli.register_commands(group)
     archive_commands = {"ingest", "reports", "search", "reparse", "parse-pending", "parse-worker",
-                        "serve", "crawls", "diff", "verify", "coverage"}
+                        "serve", "crawls", "diff", "verify", "coverage", "upgrade"}
     assert set(group.commands) == archive_commands
     assert set(main.commands) == archive_commands | {"parse", "nightly", "demo", "registry", "worker"}
+
+
+def _made_older(data):
+    """The archive as the version before report_organs wrote it, with an older organ_coverage
+    view."""
+    conn = sqlite3.connect(data / "archive.db")
+    with conn:
+        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND name LIKE 'report_organs_%'").fetchall():
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("DROP TABLE report_organs")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_report_organs'")
+        conn.execute("DROP VIEW organ_coverage")
+        conn.execute("CREATE VIEW organ_coverage AS SELECT 1 AS organ")
+    conn.close()
+
+
+def test_an_archive_of_an_older_version_is_upgraded_before_it_is_served(tmp_path):
+    """`xxgk serve` upgrades an archive an older version wrote (its pages read what the new
+    version keeps), saying so; with --immutable it changes nothing and says how to upgrade;
+    `xxgk upgrade` does it on its own and leaves a current archive alone."""
+    data, src = tmp_path / "data", tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_bytes(seed_variant(0))
+    assert xxgk("ingest", "--data", data, src / "a.txt").returncode == 0
+    _made_older(data)
+    before = dump(data)
+    refused = xxgk("serve", "--data", data, "--immutable", "--port", "9")
+    assert refused.returncode == 1 and "xxgk upgrade --data" in refused.stderr, refused.stderr
+    assert "0014_report_organs" in refused.stderr and "view organ_coverage" in refused.stderr
+    assert dump(data) == before
+    with serving(data) as url:
+        organs = httpx.get(f"{url}/archive/report_organs.json?_shape=array").json()
+        assert [o["reports"] for o in organs] == [1]
+        assert behind(data / "archive.db") == []
+    out = xxgk("upgrade", "--data", data)
+    assert out.returncode == 0 and "already current" in out.stdout, out.stdout + out.stderr
+    _made_older(data)
+    out = xxgk("upgrade", "--data", data)
+    assert out.returncode == 0 and "applied 0014_report_organs, view organ_coverage" in out.stdout
+    assert behind(data / "archive.db") == []
