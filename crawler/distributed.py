@@ -55,6 +55,11 @@ class Keys:
         return f"{self.prefix}:pages"
 
     @property
+    def started(self) -> str:
+        """When (Redis's clock) the crawl's first worker opened, for ``CLOSESPIDER_TIMEOUT``."""
+        return f"{self.prefix}:started"
+
+    @property
     def finished(self) -> str:
         """A set of the workers that ended their part of the crawl normally."""
         return f"{self.prefix}:finished"

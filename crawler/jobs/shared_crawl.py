@@ -21,7 +21,7 @@ from pathlib import Path
 
 from archive.redis_workers import connect, live_workers
 from archive.store import Archive
-from crawler.closespider import PAGECOUNT_REACHED
+from crawler.closespider import REASONS
 from crawler.distributed import Keys, redis_settings
 from crawler.recordstream import RecordStream
 
@@ -81,16 +81,16 @@ def run(arc: Archive, portal: str, redis_url: str, workers: int, settings: dict,
         server.hlen(k) for k in server.scan_iter(match=keys.inflight_pattern))
     done = bool(server.scard(keys.finished)) and not left
     stats = {k.removeprefix("stats:"): v for k, v in counts.items() if k.startswith("stats:")}
-    # Cut at CLOSESPIDER_PAGECOUNT: ended, as an embedded crawl is, with Scrapy's reason (the
-    # diff then treats it as incomplete); its frontier is not resumed the next night.
-    capped = bool(stats.get(PAGECOUNT_REACHED))
-    reason = ("finished" if done else "closespider_pagecount" if capped
-              else f"{left} request(s) left")
+    # Cut at CLOSESPIDER_PAGECOUNT or CLOSESPIDER_TIMEOUT: ended, as an embedded crawl is, with
+    # Scrapy's reason (the diff then treats it as incomplete); its frontier is not resumed.
+    cut = next((why for stat, why in REASONS.items() if stats.get(stat)), None)
+    capped = cut is not None
+    reason = "finished" if done else cut or f"{left} request(s) left"
     stats |= {"workers": workers, "records": counts.get("fetch", 0), "finish_reason": reason}
     if done or capped:
         arc.end_crawl(crawl_id, "finished", stats)
         for key in [keys.requests, keys.dupefilter, keys.workers, keys.records, keys.finished,
-                    keys.pages, *server.scan_iter(match=keys.inflight_pattern)]:
+                    keys.pages, keys.started, *server.scan_iter(match=keys.inflight_pattern)]:
             server.delete(key)
         server.delete(portal_key(portal))
     log.info("portal=%s crawl=%s %s records=%d exit=%s", portal, crawl_id,
