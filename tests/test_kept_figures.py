@@ -228,3 +228,34 @@ def test_the_dashboard_sums_requests_as_the_reports_do(db):
             want = db.execute(sql.format(where), options).fetchall()
             assert [tuple(r) for r in got] == [tuple(r) for r in want], (name, options)
             assert got and all(r[1] for r in got), (name, options)
+
+
+def test_organ_history_finds_organs_as_a_scan_of_every_report_does(db):
+    """organ_history looks names up in the organs the archive keeps (report_organs): the same
+    rows, in the same order, as matching every report's organ, for a rare part of a name, a
+    common one and none; also after an organ is renamed and a report deleted."""
+    sql = CANNED_QUERIES["organ_history"]["sql"]
+    scan = sql.replace("organ IN (SELECT organ FROM report_organs WHERE organ LIKE '%' || :organ "
+                       "|| '%')", "organ LIKE '%' || :organ || '%'")
+    assert scan != sql
+    rare = db.execute("SELECT organ FROM reports WHERE organ IS NOT NULL ORDER BY id "
+                      "LIMIT 1").fetchone()[0]
+
+    def same(part):
+        got = db.execute(sql, {"organ": part}).fetchall()
+        assert got == db.execute(scan, {"organ": part}).fetchall(), part
+        return len(got)
+
+    assert 0 < same(rare) < same("人民政府")
+    same("")
+    in_transaction(db, lambda d: d.execute("UPDATE reports SET organ = '某某新区人民政府' "
+                                           "WHERE organ = ?", (rare,)))
+    assert same("某某新区") > 0 and same(rare) == 0
+
+    def deleted(db):
+        ids = "(SELECT id FROM reports WHERE organ = '某某新区人民政府')"
+        for table in ("report_documents", "report_dates", "report_aliases", "changes"):
+            db.execute(f"DELETE FROM {table} WHERE report_id IN {ids}")
+        db.execute(f"DELETE FROM reports WHERE id IN {ids}")
+    in_transaction(db, deleted)
+    assert same("某某新区") == 0
