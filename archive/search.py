@@ -217,8 +217,12 @@ WITH RECURSIVE
 SELECT report_id, url, organ, year, region, template,
        (SELECT sha256 FROM documents WHERE id = found.document_id) AS sha256,
        document_id = best AS in_best_document,
+       -- The text is lowered only for a term with letters: lowering a whole text for each of
+       -- 1,000 rows was a fifth of the search's time.
        (SELECT replace(replace(substr(t.content,
-           max(1, instr(lower(t.content), (SELECT term FROM terms ORDER BY n LIMIT 1)) - 30), 100),
+           max(1, (SELECT CASE WHEN plain THEN instr(t.content, term)
+                          ELSE instr(lower(t.content), term) END
+                   FROM terms ORDER BY n LIMIT 1) - 30), 100),
            char(10), ' '), char(13), ' ') FROM texts t WHERE t.document_id = found.document_id)
          AS snippet
 FROM found

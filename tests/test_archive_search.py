@@ -87,6 +87,25 @@ def test_snippet_around_the_match(arc):
     assert hit["url"] == "http://www.example.gov.cn/xxgk/B.html" and hit["organ"] and hit["year"]
 
 
+@pytest.mark.parametrize("query", ["公开", "复议", "洪泽 2023", "20", "年度报告 复议"])
+def test_every_snippet_shows_the_first_term(arc, query):
+    hits = search(arc.db, query)
+    first = query.split()[0]
+    assert hits and all(first in h["snippet"] for h in hits), [h["snippet"] for h in hits]
+
+
+def test_a_snippet_finds_a_word_in_capitals_typed_in_small_letters(tmp_path):
+    from archive.ingest import ingest_file
+    from archive_fixtures import seed_variant
+
+    text = seed_variant(0).decode("utf-8") + "\n附件：XXGK-ANNUAL 年度报告 PDF 版本\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    with Archive(tmp_path / "data") as a:
+        ingest_file(a, tmp_path / "a.txt", url="http://www.example.gov.cn/xxgk/a.html")
+        [hit] = search(a.db, "xxgk-annual")
+    assert "XXGK-ANNUAL" in hit["snippet"], hit["snippet"]
+
+
 def test_empty_query_finds_nothing(arc):
     assert search(arc.db, "   ") == []
 
