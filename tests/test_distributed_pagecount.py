@@ -83,6 +83,10 @@ def test_the_timeout_is_the_crawls_not_each_workers(server, redis_url, tmp_path)
     assert len(crawls) == 1 and crawls[0]["status"] == "finished"
     stats = json.loads(crawls[0]["stats"])
     assert stats["finish_reason"] == "closespider_timeout", stats
-    times = sorted(t for t, _, p in server.seen if not p.endswith("/robots.txt"))
-    assert times[-1] - first < TIMEOUT + 3, times[-1] - first
+    # After the crawl's time, only what was already on its way when a worker stopped (a
+    # worker that opens past the end may have sent its first requests as it closes): at most
+    # CONCURRENT_REQUESTS (2) a worker. A worker on its own clock would go on for 10 s more.
+    after = sorted((round(t - first, 1), p) for t, _, p in server.seen
+                   if t > first + TIMEOUT + 1 and not p.endswith("/robots.txt"))
+    assert len(after) <= 2 * 2, after
     assert not [k for k in r.scan_iter(f"xxgk:{crawls[0]['id']}:*")]
