@@ -39,6 +39,11 @@ import re
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _IS_CJK = ("(unicode(substr(term, {i}, 1)) BETWEEN 13312 AND 40959 OR "
            "unicode(substr(term, {i}, 1)) BETWEEN 63744 AND 64255)")
+# Where ``term`` first occurs in text ``t`` (0: nowhere), ASCII case aside. The text is lowered
+# only for a term with letters (``plain`` is false): for any other the position is the same,
+# and lowering a whole text for each of 1,000 rows was a fifth of a search's time.
+_FOUND_AT = ("(CASE WHEN plain THEN instr(t.content, term) "
+             "ELSE instr(lower(t.content), term) END)")
 # A term an index decides on its own (a trigram phrase, a CJK pair, a character of
 # texts_chars): its text need not be read to know it is there.
 _DECIDED = (f"length(term) >= 3 OR (length(term) = 2 AND {_IS_CJK.format(i=1)} AND "
@@ -153,8 +158,7 @@ WITH RECURSIVE
                                   (SELECT coalesce(expr, 'kind : "none"') FROM char_terms)))
       -- The text is read only for a term no index decides.
       AND ((SELECT NOT test_texts FROM source) OR NOT EXISTS (SELECT 1 FROM undecided WHERE (
-            SELECT CASE WHEN plain THEN instr(t.content, term) ELSE instr(lower(t.content), term)
-                   END FROM texts t WHERE t.document_id = c.document_id) = 0))
+            SELECT {_FOUND_AT} FROM texts t WHERE t.document_id = c.document_id) = 0))
   ),
   -- How the rows are found, from the number of documents holding every term, counted only up
   -- to the point where it decides. Few ('sort'; or a term no index decides): every hit with
@@ -206,8 +210,7 @@ WITH RECURSIVE
       -- the document (measured at 1,000,000 reports). As exact as the indexes: a term is in
       -- an index exactly when it is a substring of the text (lowered for ASCII letters).
       ELSE EXISTS (SELECT 1 FROM texts t WHERE t.document_id = rd.document_id AND NOT EXISTS (
-             SELECT 1 FROM terms WHERE (CASE WHEN plain THEN instr(t.content, term)
-                                        ELSE instr(lower(t.content), term) END) = 0))
+             SELECT 1 FROM terms WHERE {_FOUND_AT} = 0))
       END
     -- Grouped in the index's order, so that a report's row is out as soon as it is complete.
     GROUP BY r.year, r.organ, r.id
@@ -218,12 +221,8 @@ WITH RECURSIVE
 SELECT report_id, url, organ, year, region, template,
        (SELECT sha256 FROM documents WHERE id = found.document_id) AS sha256,
        document_id = best AS in_best_document,
-       -- The text is lowered only for a term with letters: lowering a whole text for each of
-       -- 1,000 rows was a fifth of the search's time.
        (SELECT replace(replace(substr(t.content,
-           max(1, (SELECT CASE WHEN plain THEN instr(t.content, term)
-                          ELSE instr(lower(t.content), term) END
-                   FROM terms ORDER BY n LIMIT 1) - 30), 100),
+           max(1, (SELECT {_FOUND_AT} FROM terms ORDER BY n LIMIT 1) - 30), 100),
            char(10), ' '), char(13), ' ') FROM texts t WHERE t.document_id = found.document_id)
          AS snippet
 FROM found

@@ -38,6 +38,12 @@ TIMEOUT_REACHED = "xxgk/closespider/timeout"
 REASONS = {PAGECOUNT_REACHED: "closespider_pagecount", TIMEOUT_REACHED: "closespider_timeout"}
 
 
+def cut_reason(stat) -> str | None:
+    """Scrapy's reason the crawl was cut at one of its bounds, or None, from ``stat`` (a stat's
+    value by name: a worker's ``crawler.stats.get_value``, or the crawl's summed stats' ``get``)."""
+    return next((why for name, why in REASONS.items() if stat(name)), None)
+
+
 class SharedCloseSpider(CloseSpider):
     def __init__(self, crawler):
         super().__init__(crawler)          # connects page_count and spider_opened when set

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from archive.redis_workers import connect, live_workers
 from archive.store import Archive
-from crawler.closespider import REASONS
+from crawler.closespider import cut_reason
 from crawler.distributed import Keys, redis_settings
 from crawler.recordstream import RecordStream
 
@@ -83,7 +83,7 @@ def run(arc: Archive, portal: str, redis_url: str, workers: int, settings: dict,
     stats = {k.removeprefix("stats:"): v for k, v in counts.items() if k.startswith("stats:")}
     # Cut at CLOSESPIDER_PAGECOUNT or CLOSESPIDER_TIMEOUT: ended, as an embedded crawl is, with
     # Scrapy's reason (the diff then treats it as incomplete); its frontier is not resumed.
-    cut = next((why for stat, why in REASONS.items() if stats.get(stat)), None)
+    cut = cut_reason(stats.get)
     capped = cut is not None
     reason = "finished" if done else cut or f"{left} request(s) left"
     stats |= {"workers": workers, "records": counts.get("fetch", 0), "finish_reason": reason}

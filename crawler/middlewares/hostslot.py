@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from archive.redis_workers import connect
 
 from ..bridge import get_bridge
-from ..closespider import REASONS
+from ..closespider import cut_reason
 from ..distributed import host_key
 
 # KEYS[1] the host's slot; ARGV[1] the delay in ms. Returns the ms to wait.
@@ -52,15 +52,10 @@ class HostSlotMiddleware:
             raise NotConfigured
         return cls(crawler, url)
 
-    def _cut(self) -> str | None:
-        """Why the crawl was cut (CLOSESPIDER_PAGECOUNT, CLOSESPIDER_TIMEOUT), if it was."""
-        return next((why for stat, why in REASONS.items()
-                     if self.crawler.stats.get_value(stat)), None)
-
     async def process_request(self, request):
         # A request waiting for its turn when the crawl is cut is not sent: the worker would
         # otherwise go on asking the host, a turn at a time, for everything it had taken.
-        if cut := self._cut():
+        if cut := cut_reason(self.crawler.stats.get_value):
             raise IgnoreRequest(f"not sent: the crawl was cut ({cut})")
         host = urlsplit(request.url).hostname or ""
         delay = self.delay * random.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter \
@@ -71,6 +66,6 @@ class HostSlotMiddleware:
         if wait_ms > 0:
             self.crawler.stats.inc_value("xxgk/distributed/host_waits")
             await asyncio.sleep(wait_ms / 1000)
-            if cut := self._cut():
+            if cut := cut_reason(self.crawler.stats.get_value):
                 raise IgnoreRequest(f"not sent: the crawl was cut ({cut})")
         return None
